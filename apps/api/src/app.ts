@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '@vigil/domains/deps';
+import { allRoutes } from '@vigil/domains/routes';
+import { NotFound } from '@vigil/kernel/errors';
+import { pingTemporal } from '@vigil/kernel/temporal';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import client from 'prom-client';
+import swaggerUi from 'swagger-ui-express';
+import { mountRoutes } from './mount';
+import { openApiDocument } from './openapi';
+import { errorMiddleware } from './problem';
+
+const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+const httpDuration = new client.Histogram({
+  name: 'vigil_http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+const metricsMiddleware: RequestHandler = (req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.on('finish', () => {
+    const route = (req.route?.path as string | undefined) ?? 'unmatched';
+    end({ method: req.method, route, status: String(res.statusCode) });
+  });
+  next();
+};
+
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<T>((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface AppExtras {
+  /** Extra routers mounted before the JSON parser (e.g. Slack's, which needs the raw body). */
+  beforeJson?: (app: Express) => void;
+}
+
+export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use(helmet());
+  app.use(metricsMiddleware);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [pg, temporal] = await Promise.allSettled([
+      within(2000, deps.pool.query('SELECT 1')),
+      within(2500, pingTemporal(deps.temporal, 2000)),
+    ]);
+    const report = {
+      status: pg.status === 'fulfilled' && temporal.status === 'fulfilled' ? 'ok' : 'unavailable',
+      postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason?.message ?? pg.reason),
+      temporal: temporal.status === 'fulfilled' ? 'ok' : String(temporal.reason?.message ?? temporal.reason),
+    };
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  const doc = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
+
+  extras.beforeJson?.(app);
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: deps.config.BODY_LIMIT }));
+
+  const router = express.Router();
+  mountRoutes(router, allRoutes, deps);
+  app.use(router);
+  app.use((req, _res, next) => next(new NotFound('Route', `${req.method} ${req.path}`)));
+  app.use(errorMiddleware(deps.log));
+  return app;
+}

@@ -1,0 +1,64 @@
+import type { AppDeps } from '@vigil/domains/deps';
+import { authenticate } from '@vigil/domains/people/access';
+import { type AuthContext, requireRole } from '@vigil/kernel/auth';
+import { NotFound, Unauthorized } from '@vigil/kernel/errors';
+import { parseOrThrow, type RouteDef } from '@vigil/kernel/http';
+import type { Request, Response, Router } from 'express';
+
+/** Static segments sort before parameters, so /reminders/calendar wins over /reminders/:id. */
+export function compareRoutes(a: { path: string }, b: { path: string }): number {
+  const sa = a.path.split('/');
+  const sb = b.path.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const pa = sa[i]?.startsWith(':') ? 1 : 0;
+    const pb = sb[i]?.startsWith(':') ? 1 : 0;
+    if (pa !== pb) return pa - pb;
+  }
+  return sb.length - sa.length;
+}
+
+export function clientMeta(req: Request) {
+  return { ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 500) ?? null };
+}
+
+async function resolveCaller(req: Request, deps: AppDeps): Promise<AuthContext> {
+  const header = req.get('authorization') ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m?.[1]) throw new Unauthorized();
+  return authenticate(deps.db, m[1], clientMeta(req));
+}
+
+/**
+ * Mounts route definitions: authenticate, check the workspace in the path
+ * (another workspace's id is a 404), check the role, validate path, query and
+ * body with zod (unknown fields are 400), then run the handler.
+ */
+export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: AppDeps): void {
+  for (const r of [...routes].sort(compareRoutes)) {
+    const isRead = r.method === 'get';
+    router[r.method](r.path, async (req: Request, res: Response) => {
+      const auth = r.auth ?? 'token';
+      const ctx = auth === 'token' ? await resolveCaller(req, deps) : (undefined as unknown as AuthContext);
+      if (auth === 'token') {
+        const ws = (req.params as Record<string, string>).ws;
+        if (ws !== undefined && ws !== ctx.workspaceId) throw new NotFound('Workspace', ws);
+        if (r.roles) requireRole(ctx, r.roles);
+        else if (!isRead) throw new Error(`Route ${r.method} ${r.path} must declare its roles`);
+      }
+      const params = r.params ? parseOrThrow('path', r.params, req.params) : req.params;
+      const query = r.query ? parseOrThrow('query', r.query, req.query) : {};
+      const body =
+        r.body && r.bodyType !== 'raw' && r.bodyType !== 'multipart'
+          ? parseOrThrow('body', r.body, req.body)
+          : req.body;
+      const result = await r.handler({ params, query, body, ctx, deps, req, res });
+      if (r.produces === 'none' || res.headersSent) return;
+      const status = r.status ?? (r.method === 'post' ? 201 : 200);
+      if (r.produces === 'html') {
+        res.status(status).type('html').send(String(result));
+        return;
+      }
+      res.status(status).json(result ?? null);
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { isDatabaseUnavailable, pgErrorCode } from '@vigil/kernel/db';
+import { AppError } from '@vigil/kernel/errors';
+import type { Logger } from '@vigil/kernel/logger';
+import type { NextFunction, Request, Response } from 'express';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: Array<{ field: string; message: string }>;
+  code?: string;
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
+}
+
+/** Maps anything thrown to RFC 9457 problem+json. Never leaks internals; unknown errors are 500 and logged. */
+export function toProblem(err: unknown, req: Request, log: Logger): Problem {
+  const instance = req.originalUrl;
+  if (err instanceof AppError) {
+    return {
+      type: 'about:blank',
+      title: err.title,
+      status: err.status,
+      detail: err.message,
+      instance,
+      ...(err.errors.length ? { errors: err.errors } : {}),
+      ...(err.code ? { code: err.code } : {}),
+    };
+  }
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
+  if (e.type === 'entity.parse.failed') {
+    return {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Malformed JSON body',
+      instance,
+      errors: [{ field: 'body', message: 'Malformed JSON' }],
+    };
+  }
+  if (e.type === 'entity.too.large') {
+    return {
+      type: 'about:blank',
+      title: 'Content Too Large',
+      status: 413,
+      detail: `Body exceeds the ${e.limit ?? ''} byte limit`,
+      instance,
+    };
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: e.status,
+      detail: e.message ?? 'Bad request',
+      instance,
+    };
+  }
+  if (isDatabaseUnavailable(err)) {
+    log.error({ err }, 'database unavailable');
+    return {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The database is unavailable; try again shortly',
+      instance,
+    };
+  }
+  const code = pgErrorCode(err);
+  if (code === '22P02' || code === '22007' || code === '22008') {
+    return {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'A value has the wrong format',
+      instance,
+    };
+  }
+  if (code === '23503') {
+    return {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'A referenced record does not exist or is still in use',
+      instance,
+    };
+  }
+  if (code === '23505') {
+    return {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'A record with the same key already exists',
+      instance,
+    };
+  }
+  if (code === '57014') {
+    return {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The query took too long',
+      instance,
+    };
+  }
+  log.error({ err }, 'unhandled error');
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'Unexpected error',
+    instance,
+  };
+}
+
+export const errorMiddleware =
+  (log: Logger) =>
+  (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) return;
+    sendProblem(res, toProblem(err, req, log));
+  };

@@ -1,0 +1,38 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '@vigil/domains/activities';
+import type { AppDeps } from '@vigil/domains/deps';
+import { bundleOptions, hasPrebuiltBundle, PREBUILT_BUNDLE } from './bundle';
+
+export interface WorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Prebuilt bundle code (tests share one); else dist/workflow-bundle.js; else bundle now. */
+  bundleCode?: string;
+}
+
+/** Creates a worker that runs every workflow and activity of Vigil on one task queue. */
+export async function createWorker(
+  deps: AppDeps,
+  opts: WorkerOptions,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const workflowSource = opts.bundleCode
+    ? { workflowBundle: { code: opts.bundleCode } }
+    : hasPrebuiltBundle()
+      ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+      : {
+          workflowsPath: bundleOptions.workflowsPath,
+          bundlerOptions: { webpackConfigHook: bundleOptions.webpackConfigHook },
+        };
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(deps),
+    ...workflowSource,
+    maxConcurrentActivityTaskExecutions: 100,
+    shutdownGraceTime: '5 seconds',
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,2 @@
+/** Benchmarks by name; each issue that asks for one registers it here. */
+export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {};

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Shared request/response building blocks for every domain's routes. */
+export const idParam = z.object({ id: z.uuid() });
+export const wsParam = z.object({ ws: z.uuid() });
+export const wsIdParam = z.object({ ws: z.uuid(), id: z.uuid() });
+export const isoDate = z.iso.datetime({ offset: true });
+export const ts = z.string().describe('ISO-8601 timestamp');
+export const nullableTs = ts.nullable();
+export const okSchema = z.object({ ok: z.boolean() });
+/** Query booleans: "true"/"false"/"1"/"0". */
+export const qbool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

@@ -1,0 +1,40 @@
+import { bigint, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn } from '../columns';
+
+/**
+ * Append-only, hash-chained per workspace. A BEFORE INSERT trigger assigns the
+ * gapless `seq`, `prev_hash` and `hash` (see drizzle/0001_audit_chain.sql);
+ * other triggers reject UPDATE, DELETE and TRUNCATE.
+ */
+export const auditLogs = pgTable(
+  'audit_logs',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    actorId: uuid('actor_id'),
+    actionType: text('action_type').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    oldValue: jsonb('old_value'),
+    newValue: jsonb('new_value'),
+    description: text('description'),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    prevHash: text('prev_hash').notNull().default(''),
+    hash: text('hash').notNull().default(''),
+  },
+  (t) => [
+    uniqueIndex('audit_logs_workspace_seq_uq').on(t.workspaceId, t.seq),
+    index('audit_logs_workspace_target_idx').on(t.workspaceId, t.targetType, t.targetId),
+    index('audit_logs_workspace_action_idx').on(t.workspaceId, t.actionType),
+  ],
+);
+
+/** The head of each workspace's chain; the insert trigger advances it under a row lock. */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  workspaceId: uuid('workspace_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});

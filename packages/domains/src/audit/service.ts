@@ -1,0 +1,125 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../db';
+import { type AuditAction, firstBrokenSeq } from './rules';
+import { auditChainHeads, auditLogs } from './schema';
+
+export interface AuditEntry {
+  action: AuditAction;
+  targetType: string;
+  targetId?: string | null;
+  oldValue?: unknown;
+  newValue?: unknown;
+  description?: string;
+}
+
+type Actor = Pick<AuthContext, 'workspaceId' | 'memberId' | 'ip' | 'userAgent' | 'via'>;
+
+const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
+
+/**
+ * Writes audit entries inside the caller's transaction, so the change and its
+ * record commit together or not at all. The database assigns seq and hashes.
+ */
+export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (!list.length) return;
+  const rows = list.map((e) => ({
+    workspaceId: ctx.workspaceId,
+    actorId: actorIdOf(ctx),
+    actionType: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId ?? null,
+    oldValue: e.oldValue ?? null,
+    newValue: e.newValue ?? null,
+    description: e.description ?? null,
+    ipAddress: ctx.ip,
+    userAgent: ctx.userAgent,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditLogs).values(rows.slice(i, i + 1000));
+}
+
+export interface AuditFilter {
+  action_type?: string;
+  target_type?: string;
+  target_id?: string;
+  actor_id?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listAudit(db: Executor, workspaceId: string, f: AuditFilter) {
+  const where = [eq(auditLogs.workspaceId, workspaceId)];
+  if (f.action_type) where.push(eq(auditLogs.actionType, f.action_type));
+  if (f.target_type) where.push(eq(auditLogs.targetType, f.target_type));
+  if (f.target_id) where.push(eq(auditLogs.targetId, f.target_id));
+  if (f.actor_id) where.push(eq(auditLogs.actorId, f.actor_id));
+  if (f.from) where.push(gte(auditLogs.createdAt, f.from));
+  if (f.to) where.push(lte(auditLogs.createdAt, f.to));
+  if (f.cursor) where.push(lt(auditLogs.id, f.cursor));
+  return db
+    .select()
+    .from(auditLogs)
+    .where(and(...where))
+    .orderBy(desc(auditLogs.id))
+    .limit(f.limit + 1);
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  head_seq: number;
+  first_broken_seq: number | null;
+  reason: string | null;
+}
+
+/** Recomputes the workspace's chain in seq order, in batches, and reports the first broken seq. */
+export async function verifyChain(db: Executor, workspaceId: string, batch = 5000): Promise<VerifyResult> {
+  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.workspaceId, workspaceId));
+  let prev = { seq: 0, hash: '' };
+  let count = 0;
+  for (;;) {
+    const rows = await db
+      .select({
+        seq: auditLogs.seq,
+        prevHash: auditLogs.prevHash,
+        hash: auditLogs.hash,
+        recomputed: sql<string>`audit_entry_hash(${auditLogs.prevHash}, ${auditLogs.seq}, ${auditLogs.id},
+          ${auditLogs.workspaceId}, ${auditLogs.actorId}, ${auditLogs.actionType}, ${auditLogs.targetType},
+          ${auditLogs.targetId}, ${auditLogs.oldValue}, ${auditLogs.newValue}, ${auditLogs.description},
+          ${auditLogs.ipAddress}, ${auditLogs.userAgent}, ${auditLogs.createdAt})`,
+      })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.workspaceId, workspaceId), sql`${auditLogs.seq} > ${prev.seq}`))
+      .orderBy(asc(auditLogs.seq))
+      .limit(batch);
+    const broken = firstBrokenSeq(rows, prev);
+    if (broken) {
+      return {
+        ok: false,
+        entries: count,
+        head_seq: head?.seq ?? 0,
+        first_broken_seq: broken.seq,
+        reason: broken.reason,
+      };
+    }
+    count += rows.length;
+    const last = rows[rows.length - 1];
+    if (last) prev = { seq: last.seq, hash: last.hash };
+    if (rows.length < batch) break;
+  }
+  const headSeq = head?.seq ?? 0;
+  if (headSeq !== prev.seq) {
+    // Entries after the last readable one were removed (the head remembers them).
+    return {
+      ok: false,
+      entries: count,
+      head_seq: headSeq,
+      first_broken_seq: prev.seq + 1,
+      reason: 'MISSING_TAIL',
+    };
+  }
+  return { ok: true, entries: count, head_seq: headSeq, first_broken_seq: null, reason: null };
+}

@@ -1,0 +1,7 @@
+import type { RouteDef } from '@vigil/kernel/http';
+import { auditRoutes } from './audit/routes';
+import type { AppDeps } from './deps';
+import { peopleRoutes } from './people/routes';
+
+/** Every domain's HTTP operations; the API mounts them and OpenAPI is generated from them. */
+export const allRoutes: RouteDef<AppDeps>[] = [...peopleRoutes, ...auditRoutes];

@@ -1,0 +1,2 @@
+/** Entry point of the Temporal workflow bundle: every domain's workflows. Deterministic code only. */
+export * from './obligations/workflows';

@@ -1,0 +1,54 @@
+import { Forbidden } from './errors';
+
+export const ACCESS_ROLES = ['ADMIN', 'APPROVER', 'MANAGER', 'MEMBER', 'AUDITOR'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+
+/** Who is calling: resolved from the bearer token (or a Slack user, or a signed link). */
+export interface AuthContext {
+  workspaceId: string;
+  memberId: string;
+  role: AccessRole;
+  tokenId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  via: 'TOKEN' | 'SLACK' | 'LINK' | 'SYSTEM';
+}
+
+/** Every role except the read-only auditor. */
+export const WRITERS: readonly AccessRole[] = ['ADMIN', 'APPROVER', 'MANAGER', 'MEMBER'];
+export const ADMINS: readonly AccessRole[] = ['ADMIN'];
+export const MANAGERS: readonly AccessRole[] = ['ADMIN', 'MANAGER'];
+export const READ_ALL: readonly AccessRole[] = ['ADMIN', 'AUDITOR'];
+
+export function requireRole(ctx: AuthContext, roles: readonly AccessRole[]): void {
+  if (!roles.includes(ctx.role))
+    throw new Forbidden(`Role ${ctx.role} may not do this; allowed: ${roles.join(', ')}`);
+}
+
+/** Admins and auditors see everyone's items; managers see their own and their reports'. */
+export function seesEverything(ctx: AuthContext): boolean {
+  return ctx.role === 'ADMIN' || ctx.role === 'AUDITOR';
+}
+
+/** Members act only on their own items; admins (and managers, where a rule allows) act for others. */
+export function requireSelfOr(
+  ctx: AuthContext,
+  ownerId: string | null,
+  roles: readonly AccessRole[] = ADMINS,
+): void {
+  if (ownerId === ctx.memberId && ctx.role !== 'AUDITOR') return;
+  if (roles.includes(ctx.role)) return;
+  throw new Forbidden('You may act only on your own items');
+}
+
+export function systemContext(workspaceId: string): AuthContext {
+  return {
+    workspaceId,
+    memberId: '00000000-0000-0000-0000-000000000000',
+    role: 'ADMIN',
+    tokenId: null,
+    ip: null,
+    userAgent: null,
+    via: 'SYSTEM',
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Every environment variable Vigil reads. The README's table mirrors this schema. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().default('1mb'),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  PAGE_SIZE_MAX: z.coerce.number().int().positive().default(200),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('vigil'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  VIGIL_DATA_DIR: z.string().default('.data'),
+  VIGIL_SECRET: z.string().min(16).optional(),
+  SENDGRID_API_KEY: z.string().optional(),
+  SENDGRID_BASE_URL: z.url().optional(),
+  MAIL_FROM: z.email().default('vigil@localhost.localdomain'),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_API_URL: z.url().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value fails fast with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The same config with DATABASE_URL and TEMPORAL_ADDRESS known to be set. */
+export type ResolvedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+
+export function requireResolved(config: Config): ResolvedConfig {
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required (npm start sets it for you)');
+  if (!config.TEMPORAL_ADDRESS)
+    throw new ConfigError('TEMPORAL_ADDRESS is required (npm start sets it for you)');
+  return config as ResolvedConfig;
+}

@@ -1,0 +1,76 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { Pool, type PoolConfig } from 'pg';
+import { Conflict } from './errors';
+
+export interface DatabaseOptions {
+  url: string;
+  max?: number;
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** A pool whose waits are bounded: a database that is down gives an error quickly, never a hang. */
+export function createPool(opts: DatabaseOptions): Pool {
+  const config: PoolConfig = {
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30000,
+    statement_timeout: opts.statementTimeoutMs ?? 15000,
+    application_name: opts.applicationName ?? 'vigil',
+  };
+  const pool = new Pool(config);
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createDatabase<TSchema extends Record<string, unknown>>(
+  pool: Pool,
+  schema: TSchema,
+): NodePgDatabase<TSchema> {
+  return drizzle(pool, { schema });
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+  '53300',
+]);
+
+/** True when an error means "the database is unreachable or overloaded", which the API answers with 503. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (
+    typeof e.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)
+  )
+    return true;
+  return e.cause ? isDatabaseUnavailable(e.cause) : false;
+}
+
+/** Postgres error codes the HTTP layer translates (unique and foreign-key violations). */
+export function pgErrorCode(err: unknown): string | undefined {
+  let cur: unknown = err;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const e = cur as { code?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    cur = e.cause;
+  }
+  return undefined;
+}
+
+/** `.catch(onUniqueViolation(...))`: a unique-constraint violation becomes a 409 naming the field. */
+export function onUniqueViolation(field: string, message: string) {
+  return (err: unknown): never => {
+    if (pgErrorCode(err) === '23505') throw new Conflict(message, [{ field, message: 'Already used' }]);
+    throw err;
+  };
+}

@@ -1,0 +1,108 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { AccessRole, AuthContext } from './auth';
+import { BadRequest, type FieldError } from './errors';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodType<Record<string, unknown>>;
+
+/**
+ * One HTTP operation: its contract (zod schemas, used both to validate and to
+ * generate OpenAPI) and its handler. Domains export arrays of these from routes.ts.
+ */
+export interface RouteDef<D = unknown> {
+  method: Method;
+  /** Express path, e.g. /workspaces/:ws/reminders/:id */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** 'token' (default): bearer token; 'none': public; 'custom': the handler authenticates (Slack, signed links). */
+  auth?: 'token' | 'none' | 'custom';
+  /** Roles allowed. Reads default to every role; writes must say. */
+  roles?: readonly AccessRole[];
+  params?: AnyObject;
+  query?: AnyObject;
+  body?: z.ZodType;
+  /** 'json' (default) or 'multipart' (the handler reads the upload) or 'raw' (the handler parses). */
+  bodyType?: 'json' | 'multipart' | 'raw';
+  response?: z.ZodType;
+  status?: number;
+  /** 'json' (default), 'html', or 'none' (the handler writes the response itself). */
+  produces?: 'json' | 'html' | 'none';
+  handler: (input: HandlerInput<D>) => unknown;
+}
+
+export interface HandlerInput<D> {
+  // biome-ignore lint/suspicious/noExplicitAny: validated by the route's zod schemas at runtime
+  params: any;
+  // biome-ignore lint/suspicious/noExplicitAny: validated by the route's zod schemas at runtime
+  query: any;
+  // biome-ignore lint/suspicious/noExplicitAny: validated by the route's zod schemas at runtime
+  body: any;
+  ctx: AuthContext;
+  deps: D;
+  req: Request;
+  res: Response;
+}
+
+/** Typed helper: infers handler input types from the schemas while producing a plain RouteDef. */
+export function route<D, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(def: {
+  method: Method;
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  auth?: 'token' | 'none' | 'custom';
+  roles?: readonly AccessRole[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  bodyType?: 'json' | 'multipart' | 'raw';
+  response?: z.ZodType;
+  status?: number;
+  produces?: 'json' | 'html' | 'none';
+  handler: (input: {
+    params: z.infer<P>;
+    query: z.infer<Q>;
+    body: z.infer<B>;
+    ctx: AuthContext;
+    deps: D;
+    req: Request;
+    res: Response;
+  }) => unknown;
+}): RouteDef<D> {
+  return def as RouteDef<D>;
+}
+
+/** Turns zod issues into field errors: `body.due_date`, `query.limit`, `path.id`. */
+export function zodFieldErrors(where: 'body' | 'query' | 'path', error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({
+        field: [where, ...issue.path.map(String), k].join('.'),
+        message: 'Unknown field',
+      }));
+    }
+    return [{ field: [where, ...issue.path.map(String)].join('.'), message: issue.message }];
+  });
+}
+
+export function parseOrThrow<T>(where: 'body' | 'query' | 'path', schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const errors = zodFieldErrors(where, parsed.error);
+  const first = errors[0];
+  throw new BadRequest(first ? `Invalid ${first.field}: ${first.message}` : `Invalid ${where}`, errors);
+}
+
+/** Express path params (:id) to OpenAPI ({id}). */
+export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+
+/** Fixes the dependency type once per app so handlers get typed `deps` without annotations. */
+export const routeBuilder =
+  <D>() =>
+  <P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+    def: Parameters<typeof route<D, P, Q, B>>[0],
+  ) =>
+    route<D, P, Q, B>(def);

@@ -1,0 +1,4 @@
+export * from './migrate';
+export * from './ports';
+export * from './postgres';
+export * from './temporal';

@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm';
+import { Client } from 'pg';
+import { type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+
+describe('audit log is append-only and hash-chained', () => {
+  let h: Harness;
+  let ws: TestWorkspace;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ws = await h.workspace();
+    await ws.member('MEMBER');
+    await ws.member('MANAGER');
+  });
+  afterAll(() => h.close());
+
+  const db = () => h.deps.db;
+  /** Drizzle wraps the driver's error; the trigger's message is on the cause. */
+  const refusal = async (q: Promise<unknown>) => {
+    const err = await q.then(
+      () => null,
+      (e: { cause?: { message?: string } }) => e,
+    );
+    return String(err?.cause?.message ?? 'no error');
+  };
+
+  it('assigns a gapless per-workspace seq with linked hashes', async () => {
+    const rows = await db().execute(
+      sql`SELECT seq, prev_hash, hash FROM audit_logs WHERE workspace_id = ${ws.id} ORDER BY seq`,
+    );
+    const list = rows.rows as Array<{ seq: string; prev_hash: string; hash: string }>;
+    expect(list.length).toBeGreaterThanOrEqual(5);
+    list.forEach((r, i) => {
+      expect(Number(r.seq)).toBe(i + 1);
+      expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+      if (i > 0) expect(r.prev_hash).toBe(list[i - 1]?.hash);
+    });
+  });
+
+  it('rejects UPDATE, DELETE and TRUNCATE, even for the owner', async () => {
+    expect(
+      await refusal(db().execute(sql`UPDATE audit_logs SET description = 'x' WHERE workspace_id = ${ws.id}`)),
+    ).toMatch(/append-only/);
+    expect(await refusal(db().execute(sql`DELETE FROM audit_logs WHERE workspace_id = ${ws.id}`))).toMatch(
+      /append-only/,
+    );
+    expect(await refusal(db().execute(sql`TRUNCATE audit_logs`))).toMatch(/append-only/);
+    expect(
+      await refusal(db().execute(sql`DELETE FROM audit_chain_heads WHERE workspace_id = ${ws.id}`)),
+    ).toMatch(/only move forward/);
+  });
+
+  it('verifies an intact chain through the API', async () => {
+    const res = await h.request('GET', '/compliance/audit-logs/verify', ws.adminToken);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, first_broken_seq: null });
+    expect(res.body.entries).toBe(res.body.head_seq);
+  });
+
+  it('finds a row tampered with by a superuser who disabled the triggers', async () => {
+    const victim = await h.workspace();
+    await victim.member('MEMBER');
+    await victim.member('MEMBER');
+    const client = new Client({ connectionString: testEnv().databaseUrl });
+    await client.connect();
+    try {
+      await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');
+      await client.query(
+        `UPDATE audit_logs SET description = 'nothing to see' WHERE workspace_id = $1 AND seq = 3`,
+        [victim.id],
+      );
+    } finally {
+      await client.query('ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete');
+      await client.end();
+    }
+    const res = await h.request('GET', '/compliance/audit-logs/verify', victim.adminToken);
+    expect(res.body).toMatchObject({ ok: false, first_broken_seq: 3, reason: 'HASH_MISMATCH' });
+  });
+
+  it('finds a deleted row as a gap', async () => {
+    const victim = await h.workspace();
+    await victim.member('MEMBER');
+    await victim.member('MEMBER');
+    const client = new Client({ connectionString: testEnv().databaseUrl });
+    await client.connect();
+    try {
+      await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');
+      await client.query('DELETE FROM audit_logs WHERE workspace_id = $1 AND seq = 2', [victim.id]);
+    } finally {
+      await client.query('ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete');
+      await client.end();
+    }
+    const res = await h.request('GET', '/compliance/audit-logs/verify', victim.adminToken);
+    expect(res.body).toMatchObject({ ok: false, first_broken_seq: 2, reason: 'GAP' });
+  });
+
+  it('lists entries with filters, newest first, paginated', async () => {
+    const all = await h.request(
+      'GET',
+      '/compliance/audit-logs?action_type=MEMBER_CREATED&limit=1',
+      ws.adminToken,
+    );
+    expect(all.status).toBe(200);
+    expect(all.body.data).toHaveLength(1);
+    expect(all.body.data[0].action_type).toBe('MEMBER_CREATED');
+    expect(all.body.next_cursor).toEqual(expect.any(String));
+    const next = await h.request(
+      'GET',
+      `/compliance/audit-logs?action_type=MEMBER_CREATED&limit=1&cursor=${all.body.next_cursor}`,
+      ws.adminToken,
+    );
+    expect(next.body.data[0].seq).toBeLessThan(all.body.data[0].seq);
+  });
+
+  it('records an external action with the caller as actor', async () => {
+    const member = await ws.member('MEMBER');
+    const res = await h.request('POST', '/api/audit/log', member.token, {
+      action: 'POLICY_PRINTED',
+      target_type: 'policy',
+      target_id: 'p-1',
+      description: 'Printed the handbook',
+    });
+    expect(res.status).toBe(201);
+    const list = await h.request(
+      'GET',
+      `/compliance/audit-logs?actor_id=${member.id}&action_type=EXTERNAL_ACTION`,
+      ws.adminToken,
+    );
+    expect(list.body.data[0]).toMatchObject({
+      actor_id: member.id,
+      target_id: 'p-1',
+      description: 'Printed the handbook',
+    });
+    expect(list.body.data[0].new_value.action).toBe('POLICY_PRINTED');
+  });
+});

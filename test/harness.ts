@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { AppDeps } from '@vigil/domains/deps';
+import { bootstrapWorkspace, createToken } from '@vigil/domains/people/access';
+import { createMember } from '@vigil/domains/people/service';
+import * as schema from '@vigil/domains/schema';
+import type { AccessRole, AuthContext } from '@vigil/kernel/auth';
+import { loadConfig } from '@vigil/kernel/config';
+import { createDatabase, createPool } from '@vigil/kernel/db';
+import { Effects } from '@vigil/kernel/effects';
+import { createLogger } from '@vigil/kernel/logger';
+import { connectTemporal } from '@vigil/kernel/temporal';
+import { createApp } from '../apps/api/src/app';
+import { createWorker } from '../apps/worker/src/worker';
+import { TEST_ENV_FILE } from './env-file';
+
+export interface TestEnv {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalCliPath: string | null;
+  bundlePath: string;
+}
+
+export const testEnv = (): TestEnv => JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
+
+export interface HttpResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON
+  body: any;
+  headers: Headers;
+}
+
+export interface Harness {
+  deps: AppDeps;
+  baseUrl: string;
+  taskQueue: string;
+  worker: Worker | null;
+  request(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpResult>;
+  raw(
+    method: string,
+    path: string,
+    init: { token?: string; body?: string; headers?: Record<string, string> },
+  ): Promise<HttpResult>;
+  workspace(name?: string): Promise<TestWorkspace>;
+  close(): Promise<void>;
+}
+
+export interface TestWorkspace {
+  id: string;
+  adminId: string;
+  adminToken: string;
+  ctx: AuthContext;
+  /** Creates a member with the given access role and returns its id and a token. */
+  member(
+    role?: AccessRole,
+    extra?: { manager_id?: string; name?: string },
+  ): Promise<{ id: string; token: string }>;
+}
+
+let runtimeInstalled = false;
+
+/** A real API (on a random port) and, optionally, a real worker on its own task queue. */
+export async function startHarness(
+  opts: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const env = testEnv();
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'silent',
+    BODY_LIMIT: '100kb',
+    ...opts.env,
+  });
+  const pool = createPool({ url: env.databaseUrl, max: 8 });
+  const db = createDatabase(pool, schema);
+  const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue });
+  const deps: AppDeps = { db, pool, temporal, config, log: createLogger('silent') };
+  const app = createApp(deps);
+  const server: Server = await new Promise((res) => {
+    const s = app.listen(0, '127.0.0.1', () => res(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let workerConn: { close(): Promise<void> } | null = null;
+  if (opts.worker) {
+    const created = await createWorker(deps, {
+      address: env.temporalAddress,
+      namespace: 'default',
+      taskQueue,
+      bundleCode: readFileSync(env.bundlePath, 'utf8'),
+    });
+    worker = created.worker;
+    workerConn = created.connection;
+    workerRun = worker.run();
+  }
+
+  const raw: Harness['raw'] = async (method, path, init) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers },
+      body: init.body,
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+
+  const request: Harness['request'] = (method, path, token, body, headers) =>
+    raw(method, path, {
+      token: token ?? undefined,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    });
+
+  const workspace = async (name = `ws-${randomUUID().slice(0, 8)}`): Promise<TestWorkspace> => {
+    const boot = await bootstrapWorkspace(db, {
+      name,
+      adminEmail: `admin-${randomUUID().slice(0, 8)}@example.com`,
+    });
+    const ctx: AuthContext = {
+      workspaceId: boot.workspace.id,
+      memberId: boot.admin.id,
+      role: 'ADMIN',
+      tokenId: null,
+      ip: null,
+      userAgent: 'test',
+      via: 'TOKEN',
+    };
+    return {
+      id: boot.workspace.id,
+      adminId: boot.admin.id,
+      adminToken: boot.token,
+      ctx,
+      member: async (role = 'MEMBER', extra = {}) => {
+        const m = await createMember(db, ctx, new Effects(), {
+          name: extra.name ?? `${role.toLowerCase()} ${randomUUID().slice(0, 4)}`,
+          email: `${role.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`,
+          access_role: role,
+          manager_id: extra.manager_id,
+        });
+        const { secret } = await createToken(db, ctx, { member_id: m.id, name: 'test' });
+        return { id: m.id, token: secret };
+      },
+    };
+  };
+
+  return {
+    deps,
+    baseUrl,
+    taskQueue,
+    worker,
+    request,
+    raw,
+    workspace,
+    close: async () => {
+      if (worker && workerRun) {
+        worker.shutdown();
+        await workerRun;
+        await workerConn?.close();
+      }
+      await new Promise<void>((res) => server.close(() => res()));
+      server.closeAllConnections?.();
+      await temporal.connection.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value, or fails after the deadline. Never a fixed sleep. */
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
