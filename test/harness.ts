@@ -12,7 +12,7 @@ import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { Effects } from '@vigil/kernel/effects';
 import { createLogger } from '@vigil/kernel/logger';
-import { connectTemporal } from '@vigil/kernel/temporal';
+import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { createApp } from '../apps/api/src/app';
 import { createWorker } from '../apps/worker/src/worker';
 import { TEST_ENV_FILE } from './env-file';
@@ -184,7 +184,7 @@ export async function startHarness(
       }
       await new Promise<void>((res) => server.close(() => res()));
       server.closeAllConnections?.();
-      await temporal.connection.close();
+      await closeTemporal(temporal);
       await pool.end();
     },
   };

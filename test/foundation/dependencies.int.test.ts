@@ -7,7 +7,7 @@ import * as schema from '@vigil/domains/schema';
 import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { createLogger } from '@vigil/kernel/logger';
-import { connectTemporal } from '@vigil/kernel/temporal';
+import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { freePort } from '@vigil/stack/ports';
 import { createApp } from '../../apps/api/src/app';
 import { type Harness, startHarness, testEnv } from '../harness';
@@ -43,7 +43,7 @@ async function appWith(databaseUrl: string, temporalAddress: string) {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await pool.end();
-      await temporal.connection.close().catch(() => undefined);
+      await closeTemporal(temporal);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type Config, requireResolved } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { createLogger } from '@vigil/kernel/logger';
-import { connectTemporal } from '@vigil/kernel/temporal';
+import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import type { AppDeps } from './deps';
 import * as schema from './schema';
 
@@ -31,7 +31,7 @@ export async function createDeps(
     config,
     log,
     close: async () => {
-      await temporal.connection.close().catch(() => undefined);
+      await closeTemporal(temporal);
       await pool.end().catch(() => undefined);
     },
   };

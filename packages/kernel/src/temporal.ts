@@ -3,6 +3,8 @@ import { ServiceUnavailable } from './errors';
 
 export interface TemporalHandle {
   connection: Connection;
+  /** A connection without the retry interceptor, for readiness probes that must answer once and fast. */
+  probe: Connection;
   client: Client;
   namespace: string;
   taskQueue: string;
@@ -19,15 +21,23 @@ export async function connectTemporal(opts: {
     address: opts.address,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
   });
+  const probe = Connection.lazy({
+    address: opts.address,
+    connectTimeout: opts.connectTimeoutMs ?? 5000,
+    interceptors: [],
+  });
   const client = new Client({ connection, namespace: opts.namespace });
-  return { connection, client, namespace: opts.namespace, taskQueue: opts.taskQueue };
+  return { connection, probe, client, namespace: opts.namespace, taskQueue: opts.taskQueue };
 }
 
 /** Readiness probe: answers within the deadline or throws. */
+/** Closes both connections of a handle. */
+export async function closeTemporal(t: TemporalHandle): Promise<void> {
+  await Promise.allSettled([t.connection.close(), t.probe.close()]);
+}
+
 export async function pingTemporal(t: TemporalHandle, timeoutMs = 2000): Promise<void> {
-  await t.connection.withDeadline(Date.now() + timeoutMs, () =>
-    t.connection.workflowService.getSystemInfo({}),
-  );
+  await t.probe.withDeadline(Date.now() + timeoutMs, () => t.probe.workflowService.getSystemInfo({}));
 }
 
 /** Runs a Temporal call with a deadline; an unreachable server becomes a 503, never a hang. */
