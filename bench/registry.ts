@@ -1,2 +1,6 @@
+import { escalationLag } from './escalation-lag';
+
 /** Benchmarks by name; each issue that asks for one registers it here. */
-export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {};
+export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  'escalation-lag': escalationLag,
+};

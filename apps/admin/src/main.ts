@@ -8,6 +8,7 @@ import { SA } from '@vigil/kernel/search-attributes';
 import { ensureDatabase, runMigrations } from '@vigil/stack';
 import { eq } from 'drizzle-orm';
 import { connect, resolveEnv } from './connect';
+import { obligationCommand, reconcileCommand, schedulesCommand } from './obligations';
 
 const HELP = `Vigil admin CLI (npm run admin -- <command>)
 
@@ -19,6 +20,14 @@ const HELP = `Vigil admin CLI (npm run admin -- <command>)
       Recompute the workspace's audit hash chain; exit 1 if it is broken.
   doctor
       Check Postgres, Temporal and a worker round trip.
+  obligation show|signal|escalate-now KIND ID
+      Row plus workflow state; wake the workflow; fire the next escalation now.
+      KIND: training_assignment, member_certification, reminder_instance,
+      acknowledgement_request, ticket.
+  reconcile [--workspace ID]
+      Start every obligation workflow that should be running and is not.
+  schedules list | schedules trigger ID
+      Temporal Schedules of the sweeps.
 
 Connection: DATABASE_URL and TEMPORAL_ADDRESS, or the running \`npm start\` stack.`;
 
@@ -134,6 +143,9 @@ async function run(argv: string[]): Promise<number> {
       await deps.close();
     }
   }
+  if (cmd === 'obligation') return obligationCommand(sub, positionals[2], positionals[3]);
+  if (cmd === 'reconcile') return reconcileCommand(flags.workspace as string | undefined);
+  if (cmd === 'schedules') return schedulesCommand(sub, positionals[2]);
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
 }
 

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '@vigil/domains/deps';
+import { createSlackReceiver } from '@vigil/domains/notifications/slack';
+import { slackHandlers } from '@vigil/domains/notifications/slack-actions';
+import { registerDomains } from '@vigil/domains/registry';
 import { allRoutes } from '@vigil/domains/routes';
 import { NotFound } from '@vigil/kernel/errors';
 import { pingTemporal } from '@vigil/kernel/temporal';
@@ -51,6 +54,7 @@ export interface AppExtras {
 }
 
 export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
+  registerDomains();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -93,6 +97,17 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
 
+  if (deps.config.SLACK_SIGNING_SECRET) {
+    // Slack's interactive buttons: bolt verifies the request signature (bad signature: 401).
+    const slack = createSlackReceiver({
+      signingSecret: deps.config.SLACK_SIGNING_SECRET,
+      botToken: deps.config.SLACK_BOT_TOKEN,
+      apiUrl: deps.config.SLACK_API_URL,
+      log: deps.log,
+      ...slackHandlers(deps),
+    });
+    app.use(slack.router);
+  }
   extras.beforeJson?.(app);
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: deps.config.BODY_LIMIT }));

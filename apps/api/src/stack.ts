@@ -106,9 +106,13 @@ async function main() {
       2,
     ),
   );
-  const tsx = require.resolve('tsx/cli');
+  // tsx as an in-process hook (not its CLI, which forks): signals reach the real process.
   for (const entry of ['apps/worker/src/main.ts', 'apps/api/src/main.ts']) {
-    const child = spawn(process.execPath, [tsx, resolve(ROOT, entry)], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(ROOT, entry)], {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    });
     child.on('exit', (code) => {
       if (!stopping) {
         log(`${entry} exited with code ${code}; stopping everything`);

@@ -20,8 +20,8 @@ export const bundleOptions: BundleOptions = {
   },
 };
 
-export async function buildBundle(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ ...bundleOptions, logger: new DefaultLogger('WARN') });
+export async function buildBundle(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
+  return bundleWorkflowCode({ ...bundleOptions, workflowsPath, logger: new DefaultLogger('WARN') });
 }
 
 export const hasPrebuiltBundle = (): boolean => existsSync(PREBUILT_BUNDLE);

@@ -9,6 +9,8 @@ export interface WorkerOptions {
   taskQueue: string;
   /** Prebuilt bundle code (tests share one); else dist/workflow-bundle.js; else bundle now. */
   bundleCode?: string;
+  /** Extra activities (benchmarks register their probes here). */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /** Creates a worker that runs every workflow and activity of Vigil on one task queue. */
@@ -29,7 +31,7 @@ export async function createWorker(
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...opts.extraActivities },
     ...workflowSource,
     maxConcurrentActivityTaskExecutions: 100,
     shutdownGraceTime: '5 seconds',

@@ -1,7 +1,10 @@
 import type { AppDeps } from './deps';
+import { notificationActivities } from './notifications/activities';
 import { obligationActivities } from './obligations/activities';
+import { registerDomains } from './registry';
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: AppDeps) {
-  return { ...obligationActivities(deps) };
+  registerDomains();
+  return { ...obligationActivities(deps), ...notificationActivities(deps) };
 }

@@ -1,7 +1,14 @@
 import type { RouteDef } from '@vigil/kernel/http';
 import { auditRoutes } from './audit/routes';
 import type { AppDeps } from './deps';
+import { escalationRoutes } from './escalation/routes';
+import { notificationRoutes } from './notifications/routes';
 import { peopleRoutes } from './people/routes';
 
 /** Every domain's HTTP operations; the API mounts them and OpenAPI is generated from them. */
-export const allRoutes: RouteDef<AppDeps>[] = [...peopleRoutes, ...auditRoutes];
+export const allRoutes: RouteDef<AppDeps>[] = [
+  ...peopleRoutes,
+  ...auditRoutes,
+  ...escalationRoutes,
+  ...notificationRoutes,
+];

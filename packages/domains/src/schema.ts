@@ -1,3 +1,6 @@
 /** Every table, for Drizzle's typed queries and drizzle-kit's migration generator. */
 export * from './audit/schema';
+export * from './escalation/schema';
+export * from './notifications/schema';
+export * from './obligations/schema';
 export * from './people/schema';

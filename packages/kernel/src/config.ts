@@ -23,6 +23,7 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
   VIGIL_DATA_DIR: z.string().default('.data'),
+  VIGIL_WORKFLOW_BUNDLE: z.string().optional(),
   VIGIL_SECRET: z.string().min(16).optional(),
   SENDGRID_API_KEY: z.string().optional(),
   SENDGRID_BASE_URL: z.url().optional(),

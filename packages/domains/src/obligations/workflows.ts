@@ -1,11 +1,139 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { SA } from '@vigil/kernel/search-attributes';
-import type * as activities from './activities';
+import type { NotificationActivities } from '../notifications/activities';
+import type { ObligationActivities } from './activities';
+import type { ObligationView } from './service';
 
-const { probeDatabase } = proxyActivities<typeof activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 3 },
+const { probeDatabase, loadObligation, performObligationStep, runSweep } =
+  proxyActivities<ObligationActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+  });
+
+/** Delivery retries on its own schedule (a 429 waits its Retry-After) and never blocks the ladder. */
+const { deliverNotifications } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
+
+export const changedSignal = defineSignal('changed');
+export const stateQuery = defineQuery<ObligationView | null>('state');
+
+export interface ObligationInput {
+  kind: string;
+  id: string;
+  workspaceId: string;
+  /** Deliveries deferred past quiet hours, carried across continue-as-new. */
+  deferred?: Array<{ ids: string[]; at: number }>;
+}
+
+const MAX_ITERATIONS = 500;
+
+/**
+ * The one obligation engine loop: load (through an activity), publish search
+ * attributes and details, sleep until the next step or a `changed` signal, perform
+ * the step idempotently, deliver its notifications in the background, repeat.
+ * Ends when the obligation is terminal; continues-as-new before history grows.
+ */
+export async function obligationWorkflow(input: ObligationInput): Promise<string> {
+  let changed = false;
+  /** Set when a delivery comes back deferred, so the loop re-plans its wake-up time. */
+  let replan = false;
+  let view: ObligationView | null = null;
+  const deferred = [...(input.deferred ?? [])];
+  const inFlight = new Set<Promise<void>>();
+  setHandler(changedSignal, () => {
+    changed = true;
+  });
+  setHandler(stateQuery, () => view);
+
+  const deliver = (ids: string[]) => {
+    if (!ids.length) return;
+    const p: Promise<void> = deliverNotifications(ids)
+      .then((res) => {
+        for (const d of res.deferred) deferred.push({ ids: [d.id], at: new Date(d.at).getTime() });
+        if (res.deferred.length) replan = true;
+      })
+      .catch((err) => {
+        // Delivery gave up: the rows stay PENDING/FAILED in the outbox for operators; the ladder goes on.
+        if (!(err instanceof ActivityFailure)) throw err;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  for (let i = 0; ; i++) {
+    changed = false;
+    replan = false;
+    view = await loadObligation(input.kind, input.id);
+    if (!view.found) break;
+    publish(view);
+    if (view.next.type === 'DONE' && !deferred.length) break;
+
+    const now = Date.now();
+    const dueDeferred = deferred.filter((d) => d.at <= now);
+    if (dueDeferred.length) {
+      for (const d of dueDeferred) deferred.splice(deferred.indexOf(d), 1);
+      deliver(dueDeferred.flatMap((d) => d.ids));
+    }
+    const stepAt = view.next.type === 'STEP' ? (view.next.at ?? now) : Number.POSITIVE_INFINITY;
+    const wakeAt = Math.min(stepAt, ...deferred.map((d) => d.at));
+    if (wakeAt > now) {
+      const wake = () => changed || replan;
+      const woke = Number.isFinite(wakeAt)
+        ? await condition(wake, wakeAt - now)
+        : await condition(wake).then(() => true);
+      if (woke) continue;
+    }
+    if (view.next.type === 'STEP' && view.next.key && (view.next.at ?? 0) <= Date.now()) {
+      const res = await performObligationStep(input.kind, input.id, view.next.key);
+      deliver(res.notificationIds);
+    }
+    if (workflowInfo().continueAsNewSuggested || i >= MAX_ITERATIONS) {
+      await Promise.all([...inFlight]);
+      await continueAsNew<typeof obligationWorkflow>({ ...input, deferred });
+    }
+  }
+  await Promise.all([...inFlight]);
+  return view?.found ? 'DONE' : 'GONE';
+}
+
+function publish(view: ObligationView): void {
+  upsertSearchAttributes([
+    { key: SA.WorkspaceId, value: view.workspaceId ?? '' },
+    { key: SA.ObligationKind, value: view.kind },
+    { key: SA.ObligationStatus, value: view.status ?? '' },
+    { key: SA.EscalationLevel, value: view.escalationLevel ?? 'NONE' },
+    ...(view.dueAt ? [{ key: SA.DueAt, value: new Date(view.dueAt) }] : []),
+    ...(view.ownerId ? [{ key: SA.OwnerId, value: view.ownerId }] : []),
+  ]);
+  upsertMemo({
+    title: view.title,
+    status: view.status,
+    escalation_level: view.escalationLevel,
+    next_step:
+      view.next.type === 'STEP'
+        ? `${view.next.key} at ${new Date(view.next.at ?? 0).toISOString()}`
+        : view.next.type,
+    details: view.details,
+  });
+}
+
+/** A schedule's action: runs one named set-based sweep in an activity and returns its counts. */
+export async function sweepWorkflow(input: { name: string }): Promise<Record<string, unknown>> {
+  return runSweep(input.name);
+}
 
 /**
  * End-to-end probe used by `admin doctor` and the test suite: the worker runs it,

@@ -79,10 +79,8 @@ export async function getMember(db: Executor, workspaceId: string, id: string): 
 
 export async function memberLinks(db: Executor, memberIds: string[]) {
   if (!memberIds.length) return new Map<string, { teamIds: string[]; roleIds: string[] }>();
-  const [t, r] = await Promise.all([
-    db.select().from(teamMembers).where(inArray(teamMembers.memberId, memberIds)),
-    db.select().from(memberRoles).where(inArray(memberRoles.memberId, memberIds)),
-  ]);
+  const t = await db.select().from(teamMembers).where(inArray(teamMembers.memberId, memberIds));
+  const r = await db.select().from(memberRoles).where(inArray(memberRoles.memberId, memberIds));
   const out = new Map(memberIds.map((id) => [id, { teamIds: [] as string[], roleIds: [] as string[] }]));
   for (const row of t) out.get(row.memberId)?.teamIds.push(row.teamId);
   for (const row of r) out.get(row.memberId)?.roleIds.push(row.roleId);

@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { tickets } from '@vigil/domains/escalation/schema';
+import { notifications } from '@vigil/domains/notifications/schema';
+import { signalObligation } from '@vigil/domains/obligations/service';
+import { createMember } from '@vigil/domains/people/service';
+import { createTeam } from '@vigil/domains/people/teams';
+import { systemContext } from '@vigil/kernel/auth';
+import { Effects } from '@vigil/kernel/effects';
+import { newId } from '@vigil/kernel/ids';
+import { and, eq, sql } from 'drizzle-orm';
+import pLimit from 'p-limit';
+import { benchStack, percentile } from './stack';
+
+/**
+ * 1,000 tickets whose one-level ladder fires in the same second. Measures the delay
+ * from that deadline to each outbox row, against a baseline of 1,000 bare timer
+ * workflows to a deadline (timer + one activity) on the same server and worker.
+ */
+export async function escalationLag(args: string[]): Promise<void> {
+  const n = Number(args[0] ?? 1000);
+  const concurrency = 50;
+  const stack = await benchStack({
+    workflowsPath: resolve(__dirname, 'workflows.ts'),
+    extraActivities: { benchNow: async () => Date.now() },
+  });
+  try {
+    const { deps, workspace } = stack;
+    const ws = workspace.workspace.id;
+    const ctx = { ...systemContext(ws), memberId: workspace.admin.id, via: 'TOKEN' as const };
+    const fx = new Effects();
+    const lead = await createMember(deps.db, ctx, fx, { name: 'Lead', email: 'lead@bench.test' });
+    const owner = await createMember(deps.db, ctx, fx, {
+      name: 'Owner',
+      email: 'owner@bench.test',
+      manager_id: lead.id,
+    });
+    const team = await createTeam(deps.db, ctx, fx, {
+      name: 'Bench',
+      lead_id: lead.id,
+      member_ids: [lead.id, owner.id],
+    });
+    const limit = pLimit(concurrency);
+
+    // Baseline: bare timers.
+    const baseAt = Date.now() + 20_000;
+    const baseLags = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        limit(() =>
+          deps.temporal.client.workflow.start('benchTimerWorkflow', {
+            workflowId: `bench-timer/${baseAt}/${i}`,
+            taskQueue: stack.taskQueue,
+            args: [baseAt],
+          }),
+        ),
+      ).map(async (p) => (await p).result() as Promise<number>),
+    );
+
+    // Engine: tickets opened 10 s before a shared deadline, ladder L1 after PT10S.
+    const deadline = Date.now() + 25_000;
+    const openedAt = new Date(deadline - 10_000);
+    const rows = Array.from({ length: n }, () => ({
+      id: newId(),
+      workspaceId: ws,
+      title: 'Lag probe',
+      status: 'OPEN' as const,
+      teamId: team.id,
+      assigneeId: owner.id,
+      ladderSource: 'OWN',
+      ladder: [
+        {
+          level: 'L1' as const,
+          after: 'PT10S',
+          target: { type: 'TEAM_LEAD' as const },
+          channels: ['email' as const],
+        },
+      ],
+      createdAt: openedAt,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await deps.db.insert(tickets).values(rows.slice(i, i + 500));
+    const startedAt = Date.now();
+    await Promise.all(
+      rows.map((r) =>
+        limit(() =>
+          signalObligation(deps.temporal, { kind: 'ticket', id: r.id, workspaceId: ws, ownerId: owner.id }),
+        ),
+      ),
+    );
+    const startMs = Date.now() - startedAt;
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const [c] = await deps.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(notifications)
+        .where(and(eq(notifications.workspaceId, ws), eq(notifications.level, 'L1')));
+      if ((c?.n ?? 0) >= n || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const lagRows = await deps.db
+      .select({
+        lag: sql<number>`(extract(epoch from ${notifications.createdAt}) * 1000)::float8 - ${deadline}`,
+      })
+      .from(notifications)
+      .where(and(eq(notifications.workspaceId, ws), eq(notifications.level, 'L1')));
+    const lags = lagRows.map((r) => Number(r.lag));
+    const base = { p50: percentile(baseLags, 50), p99: percentile(baseLags, 99) };
+    const eng = { p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags) };
+    console.log(`escalation-lag: ${lags.length}/${n} outbox rows (workflow starts took ${startMs} ms)`);
+    console.log(
+      `  baseline (bare timer + activity): p50 ${base.p50.toFixed(0)} ms, p99 ${base.p99.toFixed(0)} ms`,
+    );
+    console.log(
+      `  engine (deadline -> outbox row):  p50 ${eng.p50.toFixed(0)} ms, p99 ${eng.p99.toFixed(0)} ms, max ${eng.max.toFixed(0)} ms`,
+    );
+    console.log(
+      `  ratio engine/baseline: p50 ${(eng.p50 / Math.max(1, base.p50)).toFixed(2)}x, p99 ${(eng.p99 / Math.max(1, base.p99)).toFixed(2)}x`,
+    );
+    console.log(`  goal p99 <= 1000 ms: ${eng.p99 <= 1000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await stack.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { AppDeps } from '@vigil/domains/deps';
+import { bootstrapWorkspace } from '@vigil/domains/people/access';
+import { registerDomains } from '@vigil/domains/registry';
+import * as schema from '@vigil/domains/schema';
+import { loadConfig } from '@vigil/kernel/config';
+import { createDatabase, createPool } from '@vigil/kernel/db';
+import { createLogger } from '@vigil/kernel/logger';
+import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
+import { ensurePostgres, ensureTemporal, recreateDatabase, runMigrations } from '@vigil/stack';
+import { buildBundle } from '../apps/worker/src/bundle';
+import { createWorker } from '../apps/worker/src/worker';
+
+/** A real stack for a benchmark run: its own database, Temporal, one in-process worker. */
+export async function benchStack(
+  opts: {
+    workflowsPath?: string;
+    extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  } = {},
+) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dataDir = resolve(__dirname, '../.data');
+  let databaseUrl: string | undefined;
+  if (process.env.DATABASE_URL) {
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = '/vigil_bench';
+    databaseUrl = u.toString();
+  }
+  const pg = await ensurePostgres({ databaseUrl, dataDir, name: 'bench-pg', database: 'vigil_bench' });
+  await recreateDatabase(pg.url);
+  await runMigrations(pg.url);
+  const temporal = await ensureTemporal({
+    address: process.env.TEMPORAL_ADDRESS,
+    dataDir,
+    namespace: 'default',
+  });
+  const taskQueue = `bench-${randomUUID()}`;
+  const pool = createPool({ url: pg.url, max: 20 });
+  const db = createDatabase(pool, schema);
+  const handle = await connectTemporal({ address: temporal.address, namespace: 'default', taskQueue });
+  const config = loadConfig({
+    DATABASE_URL: pg.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'warn',
+  });
+  const deps: AppDeps = { db, pool, temporal: handle, config, log: createLogger('warn', 'bench') };
+  registerDomains();
+  const { code } = await buildBundle(opts.workflowsPath);
+  const workers: Array<{ worker: Worker; run: Promise<void>; close(): Promise<void> }> = [];
+  const startWorker = async () => {
+    const w = await createWorker(deps, {
+      address: temporal.address,
+      namespace: 'default',
+      taskQueue,
+      bundleCode: code,
+      extraActivities: opts.extraActivities,
+    });
+    workers.push({ worker: w.worker, run: w.worker.run(), close: () => w.connection.close() });
+  };
+  await startWorker();
+  const ws = await bootstrapWorkspace(db, { name: 'bench', adminEmail: 'bench@bench.test' });
+  return {
+    deps,
+    taskQueue,
+    workspace: ws,
+    bundleCode: code,
+    async close() {
+      for (const w of workers) {
+        w.worker.shutdown();
+        await w.run;
+        await w.close();
+      }
+      await closeTemporal(handle);
+      await pool.end();
+      await temporal.stop();
+      await pg.stop();
+    },
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (!sorted.length) return Number.NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx] as number;
+}

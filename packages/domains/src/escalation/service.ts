@@ -1,0 +1,311 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import type { Effects } from '@vigil/kernel/effects';
+import { NotFound } from '@vigil/kernel/errors';
+import type { TemporalHandle } from '@vigil/kernel/temporal';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { audit } from '../audit/service';
+import type { Db, Executor } from '../db';
+import type { LadderLevelConfig } from '../obligations/rules';
+import { acknowledgeEscalation, signalAfterCommit } from '../obligations/service';
+import { getSettings } from '../people/access';
+import { assertInWorkspace } from '../people/service';
+import { chooseLadder, DEFAULT_LADDER, type MatrixRule } from './rules';
+import { escalationMatrices, escalations, type TicketStatus, tickets } from './schema';
+
+export type MatrixRow = typeof escalationMatrices.$inferSelect;
+export type TicketRow = typeof tickets.$inferSelect;
+
+export interface MatrixInput {
+  name?: string;
+  description?: string | null;
+  severity_levels?: string[];
+  rules?: MatrixRule[];
+  form_ids?: string[];
+  team_ids?: string[];
+  priority_order?: number;
+  is_active?: boolean;
+}
+
+const matrixColumns = (i: MatrixInput) => ({
+  ...(i.name !== undefined && { name: i.name }),
+  ...(i.description !== undefined && { description: i.description }),
+  ...(i.severity_levels !== undefined && { severityLevels: i.severity_levels }),
+  ...(i.rules !== undefined && { rules: i.rules }),
+  ...(i.form_ids !== undefined && { formIds: i.form_ids }),
+  ...(i.team_ids !== undefined && { teamIds: i.team_ids }),
+  ...(i.priority_order !== undefined && { priorityOrder: i.priority_order }),
+  ...(i.is_active !== undefined && { isActive: i.is_active }),
+});
+
+export async function getMatrix(db: Executor, workspaceId: string, id: string): Promise<MatrixRow> {
+  const [row] = await db
+    .select()
+    .from(escalationMatrices)
+    .where(and(eq(escalationMatrices.workspaceId, workspaceId), eq(escalationMatrices.id, id)));
+  if (!row) throw new NotFound('Escalation matrix', id);
+  return row;
+}
+
+export const listMatrices = (db: Executor, workspaceId: string) =>
+  db
+    .select()
+    .from(escalationMatrices)
+    .where(eq(escalationMatrices.workspaceId, workspaceId))
+    .orderBy(asc(escalationMatrices.priorityOrder), asc(escalationMatrices.id));
+
+export async function createMatrix(
+  db: Db,
+  ctx: AuthContext,
+  input: MatrixInput & { name: string; rules: MatrixRule[] },
+) {
+  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(escalationMatrices)
+      .values({ workspaceId: ctx.workspaceId, name: input.name, rules: input.rules, ...matrixColumns(input) })
+      .returning();
+    if (!row) throw new Error('insert returned nothing');
+    await audit(tx, ctx, {
+      action: 'MATRIX_CREATED',
+      targetType: 'escalation_matrix',
+      targetId: row.id,
+      newValue: input,
+    });
+    return row;
+  });
+}
+
+export async function updateMatrix(db: Db, ctx: AuthContext, id: string, input: MatrixInput) {
+  const before = await getMatrix(db, ctx.workspaceId, id);
+  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(escalationMatrices)
+      .set({ ...matrixColumns(input), updatedAt: new Date() })
+      .where(eq(escalationMatrices.id, id))
+      .returning();
+    await audit(tx, ctx, {
+      action: 'MATRIX_UPDATED',
+      targetType: 'escalation_matrix',
+      targetId: id,
+      oldValue: { name: before.name, rules: before.rules, priority_order: before.priorityOrder },
+      newValue: input,
+      description: 'Tickets already open keep the ladder they were created with',
+    });
+    return row ?? before;
+  });
+}
+
+export async function deleteMatrix(db: Db, ctx: AuthContext, id: string) {
+  const before = await getMatrix(db, ctx.workspaceId, id);
+  await db.transaction(async (tx) => {
+    await tx.delete(escalationMatrices).where(eq(escalationMatrices.id, id));
+    await audit(tx, ctx, {
+      action: 'MATRIX_DELETED',
+      targetType: 'escalation_matrix',
+      targetId: id,
+      oldValue: { name: before.name },
+    });
+  });
+}
+
+/** The ladder for a new obligation: its own config, else the best matching matrix, else the workspace default. */
+export async function ladderFor(
+  db: Executor,
+  workspaceId: string,
+  match: { severity?: string | null; formId?: string | null; teamId?: string | null },
+  own?: LadderLevelConfig[] | null,
+) {
+  const matrices = await listMatrices(db, workspaceId);
+  const settings = await getSettings(db, workspaceId);
+  return chooseLadder({
+    own,
+    matrices: matrices.map((m) => ({
+      id: m.id,
+      severityLevels: m.severityLevels,
+      rules: m.rules,
+      formIds: m.formIds,
+      teamIds: m.teamIds,
+      priorityOrder: m.priorityOrder,
+      isActive: m.isActive,
+    })),
+    match,
+    workspaceDefault: (settings.defaultLadder as LadderLevelConfig[] | null) ?? DEFAULT_LADDER,
+  });
+}
+
+export interface TicketInput {
+  title?: string;
+  description?: string | null;
+  severity?: string | null;
+  status?: TicketStatus;
+  team_id?: string | null;
+  form_id?: string | null;
+  assignee_id?: string | null;
+  obligation_kind?: string | null;
+  obligation_id?: string | null;
+}
+
+export async function getTicket(db: Executor, workspaceId: string, id: string): Promise<TicketRow> {
+  const [row] = await db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.id, id)));
+  if (!row) throw new NotFound('Ticket', id);
+  return row;
+}
+
+export async function createTicket(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  input: TicketInput & { title: string },
+) {
+  await assertInWorkspace(db, ctx.workspaceId, {
+    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
+    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
+  });
+  const ladder = await ladderFor(db, ctx.workspaceId, {
+    severity: input.severity,
+    formId: input.form_id,
+    teamId: input.team_id,
+  });
+  const row = await db.transaction(async (tx) => {
+    const [t] = await tx
+      .insert(tickets)
+      .values({
+        workspaceId: ctx.workspaceId,
+        title: input.title,
+        description: input.description ?? null,
+        severity: input.severity ?? null,
+        teamId: input.team_id ?? null,
+        formId: input.form_id ?? null,
+        reporterId: ctx.memberId,
+        assigneeId: input.assignee_id ?? null,
+        obligationKind: input.obligation_kind ?? null,
+        obligationId: input.obligation_id ?? null,
+        matrixId: ladder.matrixId ?? null,
+        ladderSource: ladder.source,
+        ladder: ladder.levels,
+      })
+      .returning();
+    if (!t) throw new Error('insert returned nothing');
+    await audit(tx, ctx, {
+      action: 'TICKET_CREATED',
+      targetType: 'ticket',
+      targetId: t.id,
+      newValue: { ...input, ladder_source: ladder.source, matrix_id: ladder.matrixId ?? null },
+      description: `Ticket "${t.title}" opened`,
+    });
+    return t;
+  });
+  signalAfterCommit(fx, temporal, {
+    kind: 'ticket',
+    id: row.id,
+    workspaceId: row.workspaceId,
+    ownerId: row.assigneeId ?? row.reporterId,
+  });
+  return row;
+}
+
+export async function updateTicket(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  id: string,
+  input: TicketInput,
+) {
+  const before = await getTicket(db, ctx.workspaceId, id);
+  await assertInWorkspace(db, ctx.workspaceId, {
+    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
+    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
+  });
+  const row = await db.transaction(async (tx) => {
+    const now = new Date();
+    const status = input.status;
+    const [t] = await tx
+      .update(tickets)
+      .set({
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.severity !== undefined && { severity: input.severity }),
+        ...(input.team_id !== undefined && { teamId: input.team_id }),
+        ...(input.form_id !== undefined && { formId: input.form_id }),
+        ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
+        ...(status !== undefined && { status }),
+        ...(status === 'ACKNOWLEDGED' &&
+          !before.acknowledgedAt && { acknowledgedAt: now, acknowledgedById: ctx.memberId }),
+        ...(status === 'RESOLVED' && { resolvedAt: now }),
+        ...(status === 'CLOSED' && { closedAt: now }),
+        updatedAt: now,
+      })
+      .where(eq(tickets.id, id))
+      .returning();
+    await audit(tx, ctx, {
+      action: 'TICKET_UPDATED',
+      targetType: 'ticket',
+      targetId: id,
+      oldValue: { status: before.status, assignee_id: before.assigneeId, severity: before.severity },
+      newValue: input,
+      description:
+        status && status !== before.status ? `Ticket ${before.status} → ${status}` : 'Ticket updated',
+    });
+    return t ?? before;
+  });
+  signalAfterCommit(fx, temporal, {
+    kind: 'ticket',
+    id,
+    workspaceId: row.workspaceId,
+    ownerId: row.assigneeId ?? row.reporterId,
+  });
+  return row;
+}
+
+export async function listTickets(
+  db: Executor,
+  workspaceId: string,
+  f: { status?: TicketStatus; team_id?: string; limit: number; cursor?: string },
+) {
+  const where = [eq(tickets.workspaceId, workspaceId)];
+  if (f.status) where.push(eq(tickets.status, f.status));
+  if (f.team_id) where.push(eq(tickets.teamId, f.team_id));
+  if (f.cursor) where.push(lt(tickets.id, f.cursor));
+  return db
+    .select()
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(desc(tickets.id))
+    .limit(f.limit + 1);
+}
+
+export async function ticketEscalations(db: Executor, workspaceId: string, ticketId: string) {
+  await getTicket(db, workspaceId, ticketId);
+  return db
+    .select()
+    .from(escalations)
+    .where(
+      and(
+        eq(escalations.workspaceId, workspaceId),
+        eq(escalations.kind, 'ticket'),
+        eq(escalations.obligationId, ticketId),
+      ),
+    )
+    .orderBy(asc(escalations.level));
+}
+
+export async function acknowledgeTicketEscalation(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  ticketId: string,
+  escalationId: string,
+) {
+  const ticket = await getTicket(db, ctx.workspaceId, ticketId);
+  const row = await acknowledgeEscalation(db, ctx, 'ticket', ticketId, escalationId);
+  if (!row) throw new NotFound('Escalation', escalationId);
+  signalAfterCommit(fx, temporal, { kind: 'ticket', id: ticketId, workspaceId: ticket.workspaceId });
+  return row;
+}

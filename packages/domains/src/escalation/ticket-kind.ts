@@ -1,0 +1,99 @@
+import { requireSelfOr } from '@vigil/kernel/auth';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db';
+import { doneKeys, type KindAdapter } from '../obligations/kinds';
+import { resolveLadder } from '../obligations/rules';
+import { escalations, tickets } from './schema';
+import { getTicket, updateTicket } from './service';
+
+const TERMINAL = new Set(['RESOLVED', 'CLOSED']);
+
+/** Tickets as obligations: no deadline; the ladder runs from when the ticket opened while it stays OPEN. */
+export const ticketKind: KindAdapter = {
+  kind: 'ticket',
+  async load(db, id, { lock }) {
+    const q = db.select().from(tickets).where(eq(tickets.id, id));
+    const [t] = lock ? await q.for('update') : await q;
+    if (!t) return null;
+    const [acked] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(escalations)
+      .where(
+        and(
+          eq(escalations.kind, 'ticket'),
+          eq(escalations.obligationId, id),
+          isNotNull(escalations.acknowledgedAt),
+        ),
+      );
+    return {
+      title: t.title,
+      ownerTeamId: t.teamId,
+      details: { severity: t.severity, team_id: t.teamId, form_id: t.formId, ladder_source: t.ladderSource },
+      state: {
+        kind: 'ticket',
+        id: t.id,
+        workspaceId: t.workspaceId,
+        ownerId: t.assigneeId ?? t.reporterId,
+        status: t.status,
+        terminal: TERMINAL.has(t.status),
+        openedAt: t.createdAt,
+        dueAt: null,
+        preDue: [],
+        atDue: null,
+        escalateFrom: 'OPENED',
+        ladder: resolveLadder(t.ladder),
+        done: await doneKeys(db, 'ticket', id),
+        escalationAcknowledged: t.status !== 'OPEN' || (acked?.n ?? 0) > 0,
+      },
+    };
+  },
+  async act(deps, ctx, fx, id, action) {
+    const ticket = await getTicket(deps.db, ctx.workspaceId, id);
+    requireSelfOr(ctx, ticket.assigneeId ?? ticket.reporterId, ['ADMIN', 'MANAGER']);
+    await updateTicket(deps.db, deps.temporal, ctx, fx, id, {
+      status: action === 'acknowledge' ? 'ACKNOWLEDGED' : 'RESOLVED',
+    });
+  },
+  async apply() {
+    return { audit: [], messages: [] };
+  },
+  async onEscalated(tx, loaded, level, now) {
+    await tx
+      .update(tickets)
+      .set({ currentEscalationLevel: level, updatedAt: now })
+      .where(eq(tickets.id, loaded.state.id));
+  },
+  async openItems(db, workspaceId) {
+    const rows = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.workspaceId, workspaceId), inArray(tickets.status, ['OPEN', 'ACKNOWLEDGED'])));
+    return rows.flatMap((t) => {
+      const ownerId = t.assigneeId ?? t.reporterId;
+      return ownerId
+        ? [
+            {
+              kind: 'ticket' as const,
+              id: t.id,
+              ownerId,
+              title: t.title,
+              dueAt: null,
+              status: t.status,
+              overdue: t.currentEscalationLevel !== null,
+            },
+          ]
+        : [];
+    });
+  },
+  async openIds(db: Executor, workspaceId, limit, afterId) {
+    const where = [inArray(tickets.status, ['OPEN', 'ACKNOWLEDGED'])];
+    if (workspaceId) where.push(eq(tickets.workspaceId, workspaceId));
+    if (afterId) where.push(gt(tickets.id, afterId));
+    return db
+      .select({ id: tickets.id, workspaceId: tickets.workspaceId })
+      .from(tickets)
+      .where(and(...where))
+      .orderBy(asc(tickets.id))
+      .limit(limit);
+  },
+};

@@ -1,0 +1,54 @@
+import { READ_ALL } from '@vigil/kernel/auth';
+import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { toJson } from '@vigil/kernel/serialize';
+import { z } from 'zod';
+import { nullableTs, ts, wsParam } from '../api-schemas';
+import { route } from '../deps';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES } from './schema';
+import { listNotifications } from './service';
+
+const notificationSchema = z.object({
+  id: z.uuid(),
+  workspace_id: z.uuid(),
+  dedupe_key: z.string(),
+  channel: z.enum(NOTIFICATION_CHANNELS),
+  recipient_id: z.uuid().nullable(),
+  recipient_address: z.string().nullable(),
+  template: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  kind: z.string().nullable(),
+  obligation_id: z.uuid().nullable(),
+  step_key: z.string().nullable(),
+  level: z.string().nullable(),
+  status: z.enum(NOTIFICATION_STATUSES),
+  attempts: z.number().int(),
+  provider_message_id: z.string().nullable(),
+  last_error: z.string().nullable(),
+  deliver_after: ts,
+  sent_at: nullableTs,
+  created_at: ts,
+});
+
+export const notificationRoutes = [
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/notifications',
+    tag: 'Notifications',
+    summary: 'The outbox: every notification with its delivery status (admins and auditors)',
+    roles: READ_ALL,
+    params: wsParam,
+    query: pageQuery(500).extend({
+      status: z.enum(NOTIFICATION_STATUSES).optional(),
+      channel: z.enum(NOTIFICATION_CHANNELS).optional(),
+      recipient_id: z.uuid().optional(),
+      kind: z.string().max(64).optional(),
+      obligation_id: z.uuid().optional(),
+    }),
+    response: pageSchema(notificationSchema),
+    handler: async ({ query, ctx, deps }) => {
+      const page = toPage(await listNotifications(deps.db, ctx.workspaceId, query), query.limit);
+      return { data: page.data.map(({ payload: _p, ...n }) => toJson(n)), next_cursor: page.next_cursor };
+    },
+  }),
+];

@@ -1,0 +1,44 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn, tstz } from '../columns';
+
+export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'SUPPRESSED'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export const NOTIFICATION_CHANNELS = ['email', 'slack', 'log'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/**
+ * The outbox. A row is written in the same transaction as the step that caused
+ * it; `dedupe_key` (entity, checkpoint, level, recipient, channel) makes a
+ * second write a no-op. Delivery is a separate, retried activity.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: idColumn(),
+    workspaceId: uuid('workspace_id').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    channel: text('channel').$type<NotificationChannel>().notNull(),
+    recipientId: uuid('recipient_id'),
+    recipientAddress: text('recipient_address'),
+    template: text('template').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    kind: text('kind'),
+    obligationId: uuid('obligation_id'),
+    stepKey: text('step_key'),
+    level: text('level'),
+    status: text('status').$type<NotificationStatus>().notNull().default('PENDING'),
+    attempts: integer('attempts').notNull().default(0),
+    providerMessageId: text('provider_message_id'),
+    lastError: text('last_error'),
+    deliverAfter: tstz('deliver_after').notNull().defaultNow(),
+    sentAt: tstz('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_uq').on(t.dedupeKey),
+    index('notifications_ws_status_idx').on(t.workspaceId, t.status, t.deliverAfter),
+    index('notifications_obligation_idx').on(t.kind, t.obligationId),
+  ],
+);

@@ -1,0 +1,131 @@
+import type { Config } from '@vigil/kernel/config';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import type { Executor } from '../db';
+import { getSettings } from '../people/access';
+import { members } from '../people/schema';
+import { dedupeKey, deliverAfter, renderMessage, resolveChannels } from './rules';
+import { type NotificationChannel, notifications } from './schema';
+
+export interface OutgoingMessage {
+  recipientIds: string[];
+  template: string;
+  data: Record<string, unknown>;
+  channels: NotificationChannel[];
+  /** What caused it: the dedupe key is (kind, obligation, step, recipient, channel). */
+  kind: string;
+  obligationId: string;
+  stepKey: string;
+  level?: string | null;
+}
+
+export const channelsAvailable = (config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>) => ({
+  email: Boolean(config.SENDGRID_API_KEY),
+  slack: Boolean(config.SLACK_BOT_TOKEN),
+});
+
+/**
+ * Writes outbox rows in the caller's transaction: one per recipient and channel,
+ * deferred past the recipient's quiet hours, deduplicated by key. Returns the ids
+ * of rows actually inserted (a repeat of the same step inserts nothing).
+ */
+export async function enqueueMessages(
+  tx: Executor,
+  workspaceId: string,
+  config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
+  messages: OutgoingMessage[],
+  now: Date,
+): Promise<string[]> {
+  const ids = [...new Set(messages.flatMap((m) => m.recipientIds))];
+  if (!ids.length) return [];
+  // Sequential: `tx` may be a single transaction client.
+  const people = await tx
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, workspaceId), inArray(members.id, ids)));
+  const settings = await getSettings(tx, workspaceId);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const available = channelsAvailable(config);
+  const rows: Array<typeof notifications.$inferInsert> = [];
+  for (const m of messages) {
+    for (const recipientId of new Set(m.recipientIds)) {
+      const person = byId.get(recipientId);
+      if (person?.status !== 'ACTIVE') continue;
+      const prefs = person.notificationPreferences ?? {};
+      const rendered = renderMessage(m.template, {
+        ...m.data,
+        recipient_name: person.name,
+        timezone: person.timezone,
+      });
+      const at = deliverAfter(now, {
+        timezone: person.timezone,
+        quietHours: prefs.quiet_hours ?? settings.quietHours ?? null,
+        skipWeekends: prefs.skip_weekends ?? settings.skipWeekends,
+      });
+      const channels = resolveChannels(
+        m.channels,
+        { email: person.email, slackUserId: person.slackUserId, preferences: prefs },
+        available,
+      );
+      for (const channel of channels) {
+        rows.push({
+          workspaceId,
+          dedupeKey: dedupeKey({
+            kind: m.kind,
+            obligationId: m.obligationId,
+            stepKey: m.stepKey,
+            recipientId,
+            channel,
+          }),
+          channel,
+          recipientId,
+          recipientAddress:
+            channel === 'email' ? person.email : channel === 'slack' ? person.slackUserId : null,
+          template: m.template,
+          subject: rendered.subject,
+          body: rendered.text,
+          payload: { ...m.data, html: rendered.html },
+          kind: m.kind,
+          obligationId: m.obligationId,
+          stepKey: m.stepKey,
+          level: m.level ?? null,
+          deliverAfter: at,
+        });
+      }
+    }
+  }
+  if (!rows.length) return [];
+  const inserted = await tx
+    .insert(notifications)
+    .values(rows)
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id });
+  return inserted.map((r) => r.id);
+}
+
+export async function listNotifications(
+  db: Executor,
+  workspaceId: string,
+  f: {
+    status?: string;
+    channel?: string;
+    recipient_id?: string;
+    kind?: string;
+    obligation_id?: string;
+    limit: number;
+    cursor?: string;
+  },
+) {
+  const where = [eq(notifications.workspaceId, workspaceId)];
+  if (f.status) where.push(eq(notifications.status, f.status as never));
+  if (f.channel) where.push(eq(notifications.channel, f.channel as never));
+  if (f.recipient_id) where.push(eq(notifications.recipientId, f.recipient_id));
+  if (f.kind) where.push(eq(notifications.kind, f.kind));
+  if (f.obligation_id) where.push(eq(notifications.obligationId, f.obligation_id));
+  if (f.cursor) where.push(lt(notifications.id, f.cursor));
+  return db
+    .select()
+    .from(notifications)
+    .where(and(...where))
+    .orderBy(desc(notifications.id))
+    .limit(f.limit + 1);
+}

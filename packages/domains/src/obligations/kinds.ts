@@ -1,0 +1,92 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import type { Effects } from '@vigil/kernel/effects';
+import { and, eq } from 'drizzle-orm';
+import type { AuditEntry } from '../audit/service';
+import type { Executor } from '../db';
+import type { AppDeps } from '../deps';
+import type { Checkpoint, Level, ObligationKind, ObligationState } from './rules';
+import { obligationSteps } from './schema';
+
+/** A snapshot of one obligation, as its kind's adapter reads it from Postgres. */
+export interface LoadedObligation {
+  state: ObligationState;
+  /** Human-readable name used in messages and in the Temporal Web UI. */
+  title: string;
+  /** The team whose lead is the L1 target, when the kind knows it. */
+  ownerTeamId?: string | null;
+  /** Readable current details shown as the workflow's memo and returned by the `state` query. */
+  details: Record<string, unknown>;
+}
+
+/** A message to enqueue for the owner (or others) when a step is applied. */
+export interface StepMessage {
+  recipientIds: string[];
+  template: 'obligation.reminder' | 'obligation.overdue' | 'obligation.escalation' | 'obligation.expiring';
+  data: Record<string, unknown>;
+}
+
+export interface AppliedStep {
+  audit: AuditEntry[];
+  messages: StepMessage[];
+}
+
+/**
+ * What each obligation kind supplies to the engine: how to read its state
+ * (optionally locking the row) and how a step changes it. The engine owns the
+ * rest: step idempotency, escalation records, target resolution and the outbox.
+ */
+export interface KindAdapter {
+  kind: ObligationKind;
+  load(db: Executor, id: string, opts: { lock: boolean }): Promise<LoadedObligation | null>;
+  /** Applies the step's status change in the caller's transaction. */
+  apply(tx: Executor, loaded: LoadedObligation, step: Checkpoint, now: Date): Promise<AppliedStep>;
+  /** Records the level reached on the entity (e.g. current_escalation_level). */
+  onEscalated?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): Promise<void>;
+  /** Runs a channel action (Slack buttons) through the same service call as the HTTP API. */
+  act?(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, action: ObligationAction): Promise<void>;
+  /** Open items per owner for the daily digest. */
+  openItems?(db: Executor, workspaceId: string): Promise<OpenItem[]>;
+  /** Ids of this kind's obligations that are not terminal, for the reconcile sweep. */
+  openIds?(
+    db: Executor,
+    workspaceId: string | null,
+    limit: number,
+    afterId: string | null,
+  ): Promise<Array<{ id: string; workspaceId: string }>>;
+}
+
+export interface OpenItem {
+  kind: ObligationKind;
+  id: string;
+  ownerId: string;
+  title: string;
+  dueAt: Date | null;
+  status: string;
+  overdue: boolean;
+}
+
+/** What a Slack button (or another channel) can do to an obligation, as its owner or an admin. */
+export type ObligationAction = 'acknowledge' | 'complete';
+
+const adapters = new Map<ObligationKind, KindAdapter>();
+
+export function registerKind(adapter: KindAdapter): void {
+  adapters.set(adapter.kind, adapter);
+}
+
+export function kindAdapter(kind: string): KindAdapter {
+  const a = adapters.get(kind as ObligationKind);
+  if (!a) throw new Error(`No adapter registered for obligation kind ${kind}`);
+  return a;
+}
+
+export const registeredKinds = (): KindAdapter[] => [...adapters.values()];
+
+/** Keys of the steps already performed for an obligation. */
+export async function doneKeys(db: Executor, kind: ObligationKind, id: string): Promise<string[]> {
+  const rows = await db
+    .select({ key: obligationSteps.stepKey })
+    .from(obligationSteps)
+    .where(and(eq(obligationSteps.kind, kind), eq(obligationSteps.obligationId, id)));
+  return rows.map((r) => r.key);
+}

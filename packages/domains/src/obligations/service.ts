@@ -1,0 +1,240 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import { systemContext } from '@vigil/kernel/auth';
+import type { Config } from '@vigil/kernel/config';
+import type { Effects } from '@vigil/kernel/effects';
+import { SA } from '@vigil/kernel/search-attributes';
+import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
+import { and, eq } from 'drizzle-orm';
+import { audit } from '../audit/service';
+import type { Db } from '../db';
+import { loadOrg } from '../escalation/org';
+import { resolveTargets } from '../escalation/rules';
+import { escalations } from '../escalation/schema';
+import { enqueueMessages } from '../notifications/service';
+import { kindAdapter, type LoadedObligation } from './kinds';
+import { type Checkpoint, LEVELS, type Level, nextCheckpoint, type ObligationKind } from './rules';
+import { obligationSteps } from './schema';
+
+export const workflowIdFor = (kind: string, id: string) => `${kind}/${id}`;
+
+/** JSON-safe view of the next step, for workflows and the `state` query. */
+export interface NextView {
+  type: 'STEP' | 'WAIT' | 'DONE';
+  key?: string;
+  action?: string;
+  level?: Level;
+  at?: number;
+}
+
+export interface ObligationView {
+  found: boolean;
+  kind: string;
+  id: string;
+  workspaceId?: string;
+  ownerId?: string | null;
+  status?: string;
+  terminal?: boolean;
+  dueAt?: number | null;
+  escalationLevel?: Level | null;
+  title?: string;
+  details?: Record<string, unknown>;
+  done?: string[];
+  next: NextView;
+}
+
+const highestLevel = (done: string[]): Level | null => {
+  let best: Level | null = null;
+  for (const l of LEVELS) if (done.includes(`ESCALATE:${l}`)) best = l;
+  return best;
+};
+
+export function viewOf(kind: string, id: string, loaded: LoadedObligation | null, now: Date): ObligationView {
+  if (!loaded) return { found: false, kind, id, next: { type: 'DONE' } };
+  const s = loaded.state;
+  const next = nextCheckpoint(s, now);
+  return {
+    found: true,
+    kind,
+    id,
+    workspaceId: s.workspaceId,
+    ownerId: s.ownerId,
+    status: s.status,
+    terminal: s.terminal,
+    dueAt: s.dueAt?.getTime() ?? null,
+    escalationLevel: highestLevel(s.done),
+    title: loaded.title,
+    details: loaded.details,
+    done: s.done,
+    next:
+      next.type === 'STEP'
+        ? {
+            type: 'STEP',
+            key: next.step.key,
+            action: next.step.action,
+            level: next.step.level,
+            at: next.step.at.getTime(),
+          }
+        : { type: next.type },
+  };
+}
+
+export async function loadView(db: Db, kind: string, id: string, now = new Date()): Promise<ObligationView> {
+  return viewOf(kind, id, await kindAdapter(kind).load(db, id, { lock: false }), now);
+}
+
+export type StepOutcome = 'PERFORMED' | 'DUPLICATE' | 'STALE' | 'EARLY' | 'GONE';
+
+/**
+ * Performs one step in one transaction: re-reads the row under lock, checks the
+ * step is still the next one and is due, records it (the primary key makes a
+ * repeat a no-op), applies the kind's transition, records any escalation with its
+ * resolved targets, writes the audit entries and enqueues notifications.
+ */
+export async function performStep(
+  deps: { db: Db; config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'> },
+  kind: string,
+  id: string,
+  stepKey: string,
+  opts: { force?: boolean } = {},
+): Promise<{ outcome: StepOutcome; notificationIds: string[] }> {
+  const adapter = kindAdapter(kind);
+  return deps.db.transaction(async (tx) => {
+    const loaded = await adapter.load(tx, id, { lock: true });
+    if (!loaded) return { outcome: 'GONE', notificationIds: [] };
+    const now = new Date();
+    const next = nextCheckpoint(loaded.state, now);
+    if (next.type !== 'STEP' || next.step.key !== stepKey) return { outcome: 'STALE', notificationIds: [] };
+    const step: Checkpoint = next.step;
+    if (!opts.force && step.at.getTime() > now.getTime() + 50)
+      return { outcome: 'EARLY', notificationIds: [] };
+    const s = loaded.state;
+    const recorded = await tx
+      .insert(obligationSteps)
+      .values({
+        workspaceId: s.workspaceId,
+        kind,
+        obligationId: id,
+        stepKey,
+        action: step.action,
+        level: step.level ?? null,
+        dueAt: step.at,
+      })
+      .onConflictDoNothing()
+      .returning({ key: obligationSteps.stepKey });
+    if (!recorded.length) return { outcome: 'DUPLICATE', notificationIds: [] };
+    const ctx = systemContext(s.workspaceId);
+    const applied = await adapter.apply(tx, loaded, step, now);
+    const messages = applied.messages.map((m) => ({
+      ...m,
+      channels: ['email', 'slack'] as Array<'email' | 'slack'>,
+      kind,
+      obligationId: id,
+      stepKey,
+    }));
+    if (step.action === 'ESCALATE' && step.level) {
+      const level = s.ladder.find((l) => l.level === step.level);
+      if (level) {
+        const org = await loadOrg(tx, s.workspaceId);
+        const targets = resolveTargets(level.target, s.ownerId, org, loaded.ownerTeamId ?? null);
+        await tx.insert(escalations).values({
+          workspaceId: s.workspaceId,
+          kind,
+          obligationId: id,
+          level: level.level,
+          target: level.target,
+          targetMemberIds: targets,
+          channels: level.channels,
+          firedAt: now,
+        });
+        await adapter.onEscalated?.(tx, loaded, level.level, now);
+        applied.audit.push({
+          action: 'ESCALATION_TRIGGERED',
+          targetType: kind,
+          targetId: id,
+          newValue: {
+            level: level.level,
+            target: level.target,
+            target_member_ids: targets,
+            channels: level.channels,
+          },
+          description: `${loaded.title}: escalated to ${level.level} (${level.target.type})`,
+        });
+        messages.push({
+          recipientIds: targets,
+          template: 'obligation.escalation',
+          data: { title: loaded.title, level: level.level, due_at: s.dueAt?.toISOString() ?? null, kind, id },
+          channels: level.channels.filter((c): c is 'email' | 'slack' => c !== 'log'),
+          kind,
+          obligationId: id,
+          stepKey,
+          level: level.level,
+        } as (typeof messages)[number]);
+      }
+    }
+    await audit(tx, ctx, applied.audit);
+    const notificationIds = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
+    return { outcome: 'PERFORMED', notificationIds };
+  });
+}
+
+/** Acknowledges an obligation's latest escalation: the climb stops (as in PagerDuty). */
+export async function acknowledgeEscalation(
+  db: Db,
+  ctx: AuthContext,
+  kind: ObligationKind,
+  obligationId: string,
+  escalationId: string,
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(escalations)
+      .set({ acknowledgedAt: new Date(), acknowledgedById: ctx.memberId })
+      .where(
+        and(
+          eq(escalations.workspaceId, ctx.workspaceId),
+          eq(escalations.kind, kind),
+          eq(escalations.obligationId, obligationId),
+          eq(escalations.id, escalationId),
+        ),
+      )
+      .returning();
+    if (!row) return null;
+    await audit(tx, ctx, {
+      action: 'ESCALATION_ACKNOWLEDGED',
+      targetType: kind,
+      targetId: obligationId,
+      newValue: { escalation_id: escalationId, level: row.level },
+      description: `Escalation ${row.level} acknowledged`,
+    });
+    return row;
+  });
+}
+
+/** Starts (or wakes) the obligation's workflow after the transaction that changed it has committed. */
+export function signalAfterCommit(
+  fx: Effects,
+  temporal: TemporalHandle,
+  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
+): void {
+  fx.add(`signal ${workflowIdFor(o.kind, o.id)}`, () => signalObligation(temporal, o));
+}
+
+export async function signalObligation(
+  temporal: TemporalHandle,
+  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
+): Promise<void> {
+  await withTemporal(temporal, () =>
+    temporal.client.workflow.signalWithStart('obligationWorkflow', {
+      workflowId: workflowIdFor(o.kind, o.id),
+      taskQueue: temporal.taskQueue,
+      args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }],
+      signal: 'changed',
+      signalArgs: [],
+      typedSearchAttributes: [
+        { key: SA.WorkspaceId, value: o.workspaceId },
+        { key: SA.ObligationKind, value: o.kind },
+        ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
+      ],
+    }),
+  );
+}

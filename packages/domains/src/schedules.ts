@@ -1,0 +1,48 @@
+import { ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
+import type { TemporalHandle } from '@vigil/kernel/temporal';
+
+/** Temporal Schedules for the sweeps. Each runs `sweepWorkflow(name)`, which runs the named activity. */
+export interface SweepSchedule {
+  id: string;
+  description: string;
+  spec: ScheduleSpec;
+}
+
+export const SWEEP_SCHEDULES: SweepSchedule[] = [
+  {
+    id: 'process-reminder-escalations',
+    description: 'Reconcile: start every obligation workflow that should be running and is not',
+    spec: { intervals: [{ every: '2 hours' as const }] },
+  },
+  {
+    id: 'send-daily-reminder-digest',
+    description: 'Each member’s open items, and each manager’s reports’ overdue items',
+    spec: { cronExpressions: ['0 8 * * *'] },
+  },
+];
+
+/** Creates or updates every schedule; safe at every worker start. */
+export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEEP_SCHEDULES): Promise<void> {
+  for (const s of schedules) {
+    const action = {
+      type: 'startWorkflow' as const,
+      workflowType: 'sweepWorkflow',
+      workflowId: `sweep/${s.id}`,
+      taskQueue: temporal.taskQueue,
+      args: [{ name: s.id }],
+    };
+    const options = {
+      scheduleId: s.id,
+      spec: s.spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' as const },
+      memo: { description: s.description },
+    };
+    try {
+      await temporal.client.schedule.create(options);
+    } catch (err) {
+      if ((err as Error).name !== 'ScheduleAlreadyRunning') throw err;
+      await temporal.client.schedule.getHandle(s.id).update((prev) => ({ ...prev, spec: s.spec, action }));
+    }
+  }
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { notificationActivities } from '@vigil/domains/notifications/activities';
+import { renderMessage } from '@vigil/domains/notifications/rules';
+import { type NotificationChannel, notifications } from '@vigil/domains/notifications/schema';
+import { members } from '@vigil/domains/people/schema';
+import { newId } from '@vigil/kernel/ids';
+import { eq } from 'drizzle-orm';
+import { bundleOptions } from '../../apps/worker/src/bundle';
+import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack';
+import { type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+
+let h: Harness;
+let sendgrid: FakeSendgrid;
+let slack: FakeSlack;
+let ws: TestWorkspace;
+let member: { id: string; email: string; slackUserId: string };
+let deliver: ReturnType<typeof notificationActivities>['deliverNotifications'];
+
+beforeAll(async () => {
+  [sendgrid, slack] = await Promise.all([startFakeSendgrid(), startFakeSlack()]);
+  h = await startHarness({
+    env: {
+      SENDGRID_API_KEY: 'SG.test-key',
+      SENDGRID_BASE_URL: sendgrid.url,
+      MAIL_FROM: 'compliance@vigil.example.com',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: `${slack.url}/api/`,
+    },
+  });
+  ws = await h.workspace();
+  const m = await ws.member('MEMBER', { name: 'Ana Lima' });
+  const slackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
+  const [row] = await h.deps.db
+    .update(members)
+    .set({ slackUserId })
+    .where(eq(members.id, m.id))
+    .returning({ email: members.email });
+  member = { id: m.id, email: row?.email ?? '', slackUserId };
+  deliver = notificationActivities({
+    db: h.deps.db,
+    config: h.deps.config,
+    log: h.deps.log,
+  }).deliverNotifications;
+});
+
+afterAll(async () => {
+  await h?.close();
+  await Promise.all([sendgrid?.close(), slack?.close()]);
+});
+
+const data = {
+  recipient_name: 'Ana Lima',
+  title: 'Security awareness 2024',
+  kind: 'training_assignment',
+  due_at: '2024-06-30T17:00:00Z',
+};
+
+async function insertRow(
+  channel: NotificationChannel,
+  extra: Partial<typeof notifications.$inferInsert> = {},
+) {
+  const rendered = renderMessage('obligation.reminder', data);
+  const obligationId = newId();
+  const [row] = await h.deps.db
+    .insert(notifications)
+    .values({
+      workspaceId: ws.id,
+      dedupeKey: `test:${randomUUID()}`,
+      channel,
+      recipientId: member.id,
+      template: 'obligation.reminder',
+      subject: rendered.subject,
+      body: rendered.text,
+      payload: { ...data, html: rendered.html },
+      kind: 'training_assignment',
+      obligationId,
+      stepKey: 'REMIND:P7D',
+      ...extra,
+    })
+    .returning();
+  if (!row) throw new Error('insert failed');
+  return row;
+}
+
+const load = async (id: string) => {
+  const [row] = await h.deps.db.select().from(notifications).where(eq(notifications.id, id));
+  if (!row) throw new Error(`row ${id} is gone`);
+  return row;
+};
+
+const mailsTo = (email: string) =>
+  sendgrid.calls.filter((c) => c.body.personalizations[0]?.to[0]?.email === email);
+const postsTo = (channel: string) =>
+  slack.method('chat.postMessage').filter((c) => c.body.channel === channel);
+
+describe('notification delivery', () => {
+  it('sends an email through SendGrid with recipient, subject, text and HTML, once', async () => {
+    const row = await insertRow('email');
+    const before = mailsTo(member.email).length;
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+
+    const calls = mailsTo(member.email).slice(before);
+    expect(calls).toHaveLength(1);
+    const call = calls[0];
+    expect(call?.headers.authorization).toBe('Bearer SG.test-key');
+    expect(call?.body.from.email).toBe('compliance@vigil.example.com');
+    expect(call?.body.subject).toBe('Reminder: Security awareness 2024 is due 30 Jun 2024');
+    const text = call?.body.content.find((c) => c.type === 'text/plain')?.value ?? '';
+    const html = call?.body.content.find((c) => c.type === 'text/html')?.value ?? '';
+    expect(text).toContain('Your training "Security awareness 2024" is due on Sun 30 Jun 2024, 17:00 UTC.');
+    expect(html).toContain('<p>Hi Ana Lima,</p>');
+
+    const after = await load(row.id);
+    expect(after).toMatchObject({
+      status: 'SENT',
+      attempts: 1,
+      providerMessageId: call?.messageId,
+      lastError: null,
+    });
+    expect(after.sentAt).toBeInstanceOf(Date);
+
+    // A second delivery of the same row sends nothing.
+    await expect(deliver([row.id, row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    expect(mailsTo(member.email).length).toBe(before + 1);
+  });
+
+  it('posts to Slack with Acknowledge and Mark complete buttons', async () => {
+    const row = await insertRow('slack');
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+
+    const posts = postsTo(member.slackUserId);
+    const post = posts[posts.length - 1];
+    expect(post?.headers.authorization).toBe('Bearer xoxb-test-token');
+    expect(post?.body.text).toBe(row.subject);
+    const blocks = post?.body.blocks as Array<{
+      type: string;
+      text?: { text: string };
+      elements?: Array<Record<string, unknown>>;
+    }>;
+    expect(blocks[0]?.text?.text).toContain('Security awareness 2024');
+    const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
+    const value = JSON.stringify({ kind: 'training_assignment', id: row.obligationId });
+    expect(buttons).toEqual([
+      expect.objectContaining({
+        type: 'button',
+        action_id: 'vigil_ack',
+        text: { type: 'plain_text', text: 'Acknowledge' },
+        value,
+      }),
+      expect.objectContaining({
+        type: 'button',
+        action_id: 'vigil_complete',
+        text: { type: 'plain_text', text: 'Mark complete' },
+        value,
+      }),
+    ]);
+    const after = await load(row.id);
+    expect(after.status).toBe('SENT');
+    expect(after.providerMessageId).toMatch(new RegExp(`^${member.slackUserId}:\\d+\\.\\d+$`));
+  });
+
+  it('records log-channel messages as sent without calling a provider', async () => {
+    const row = await insertRow('log');
+    const counts = [sendgrid.calls.length, slack.calls.length];
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    expect([sendgrid.calls.length, slack.calls.length]).toEqual(counts);
+    expect(await load(row.id)).toMatchObject({ status: 'SENT', providerMessageId: 'log', attempts: 1 });
+  });
+
+  it('returns rows that are not yet due as deferred and leaves them pending', async () => {
+    const at = new Date(Date.now() + 3_600_000);
+    const row = await insertRow('email', { deliverAfter: at });
+    const count = sendgrid.calls.length;
+    await expect(deliver([row.id])).resolves.toEqual({
+      sent: 0,
+      deferred: [{ id: row.id, at: at.toISOString() }],
+    });
+    expect(sendgrid.calls.length).toBe(count);
+    expect(await load(row.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
+  it('marks a row FAILED on a permanent 4xx without failing the call', async () => {
+    const row = await insertRow('email');
+    sendgrid.failNext(1, 400);
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    const after = await load(row.id);
+    expect(after).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(after.lastError).toContain('400');
+    expect(after.lastError).toContain('Does not contain a valid address');
+  });
+
+  it('marks a row FAILED when Slack refuses the channel', async () => {
+    const row = await insertRow('slack');
+    slack.failNext(1, 'channel_not_found');
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    expect(await load(row.id)).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastError: 'Slack answered channel_not_found',
+    });
+  });
+
+  it('fails a 5xx plainly so it is retried, then sends on the next attempt', async () => {
+    const row = await insertRow('email');
+    sendgrid.failNext(1, 503);
+    const err = await deliver([row.id]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ApplicationFailure);
+    expect(await load(row.id)).toMatchObject({ status: 'PENDING', attempts: 1 });
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    expect(await load(row.id)).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
+  });
+
+  it('fails a 429 as RateLimited carrying the Retry-After delay', async () => {
+    const row = await insertRow('email');
+    sendgrid.rateLimitNext(1, 2);
+    const err = await deliver([row.id]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'RateLimited', nextRetryDelay: 2000, nonRetryable: false });
+    const after = await load(row.id);
+    expect(after).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(after.lastError).toContain('rate limit');
+  });
+
+  it('takes the delay from X-RateLimit-Reset when there is no Retry-After', async () => {
+    const row = await insertRow('email');
+    sendgrid.rateLimitNext(1, 3, 'x-ratelimit-reset');
+    const err = await deliver([row.id]).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'RateLimited' });
+    const delay = (err as ApplicationFailure).nextRetryDelay;
+    expect(delay).toBeGreaterThanOrEqual(2000);
+    expect(delay).toBeLessThanOrEqual(3000);
+  });
+
+  it('suppresses messages to a member who is no longer active', async () => {
+    const other = await ws.member('MEMBER');
+    await h.deps.db.update(members).set({ status: 'INACTIVE' }).where(eq(members.id, other.id));
+    const row = await insertRow('email', { recipientId: other.id });
+    const count = sendgrid.calls.length;
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    expect(sendgrid.calls.length).toBe(count);
+    expect(await load(row.id)).toMatchObject({ status: 'SUPPRESSED' });
+  });
+
+  it('sends to the stored address when there is one', async () => {
+    const row = await insertRow('email', { recipientAddress: 'ops@example.com' });
+    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    expect(mailsTo('ops@example.com')).toHaveLength(1);
+  });
+});
+
+describe('notification delivery under a real Temporal worker', () => {
+  let worker: Worker;
+  let running: Promise<void>;
+  let connection: NativeConnection;
+  const taskQueue = `notifications-${randomUUID()}`;
+
+  beforeAll(async () => {
+    connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: resolve(__dirname, 'workflows.ts'),
+      webpackConfigHook: bundleOptions.webpackConfigHook,
+      logger: new DefaultLogger('WARN'),
+    });
+    worker = await Worker.create({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { code },
+      activities: notificationActivities({ db: h.deps.db, config: h.deps.config, log: h.deps.log }),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+  });
+
+  const runDelivery = (ids: string[]) =>
+    h.deps.temporal.client.workflow.execute('deliverOnce', {
+      taskQueue,
+      workflowId: `deliver-${randomUUID()}`,
+      args: [ids],
+      workflowExecutionTimeout: '60 seconds',
+    }) as Promise<{ sent: number; deferred: Array<{ id: string; at: string }> }>;
+
+  it('waits the SendGrid Retry-After before retrying, then sends', async () => {
+    const row = await insertRow('email', {
+      recipientAddress: `retry-${randomUUID().slice(0, 8)}@example.com`,
+    });
+    sendgrid.rateLimitNext(1, 1);
+    await expect(runDelivery([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+
+    const calls = mailsTo(row.recipientAddress ?? '');
+    expect(calls.map((c) => c.status)).toEqual([429, 202]);
+    const [limited, accepted] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    // The retry policy's own interval is 100 ms; only the Retry-After can explain a 1 s wait.
+    expect(accepted.at - limited.at).toBeGreaterThanOrEqual(1000);
+    const after = await load(row.id);
+    expect(after).toMatchObject({
+      status: 'SENT',
+      attempts: 2,
+      providerMessageId: accepted.messageId,
+      lastError: null,
+    });
+  });
+
+  it('waits the Slack Retry-After before retrying, then posts', async () => {
+    const channel = `C${randomUUID().slice(0, 8).toUpperCase()}`;
+    const row = await insertRow('slack', { recipientAddress: channel });
+    slack.rateLimitNext(1, 1);
+    await expect(runDelivery([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+
+    const calls = postsTo(channel);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    const [limited, accepted] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect(accepted.at - limited.at).toBeGreaterThanOrEqual(1000);
+    const after = await load(row.id);
+    expect(after.status).toBe('SENT');
+    expect(after.attempts).toBe(2);
+    expect(after.providerMessageId).toMatch(new RegExp(`^${channel}:`));
+  });
+});
