@@ -33,7 +33,11 @@ export async function createWorker(
     taskQueue: opts.taskQueue,
     activities: { ...createActivities(deps), ...opts.extraActivities },
     ...workflowSource,
+    // Sized for bursts of deadlines falling due together (see bench/escalation-lag.ts).
     maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentLocalActivityExecutions: 100,
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxCachedWorkflows: 5000,
     shutdownGraceTime: '5 seconds',
   });
   return { worker, connection };

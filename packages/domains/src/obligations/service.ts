@@ -171,8 +171,9 @@ export async function performStep(
         } as (typeof messages)[number]);
       }
     }
-    await audit(tx, ctx, applied.audit);
     const notificationIds = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
+    // Last: the audit insert takes the workspace's chain-head row lock until commit.
+    await audit(tx, ctx, applied.audit);
     return { outcome: 'PERFORMED', notificationIds };
   });
 }

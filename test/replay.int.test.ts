@@ -1,0 +1,98 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { SA } from '@vigil/kernel/search-attributes';
+import { ladderOrg, secondsLadder } from './engine/org';
+import { eventually, type Harness, startHarness, testEnv } from './harness';
+
+/**
+ * Recorded histories of every workflow type are replayed against today's workflow
+ * code, so a change that breaks determinism fails CI. Fixtures are recorded when
+ * missing, or on purpose with RECORD_HISTORIES=1 (review them before committing).
+ */
+const DIR = join(__dirname, 'fixtures', 'histories');
+const WORKFLOW_TYPES = ['obligationWorkflow', 'sweepWorkflow', 'probeWorkflow'];
+
+async function record(h: Harness): Promise<void> {
+  mkdirSync(DIR, { recursive: true });
+  const client = h.deps.temporal.client;
+  const ws = await h.workspace();
+  const save = async (name: string, workflowId: string) => {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(join(DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+  };
+
+  // An obligation that reaches L2, is acknowledged, then resolved.
+  const org = await ladderOrg(h, ws);
+  await h.request('POST', `/workspaces/${ws.id}/escalation-matrices`, ws.adminToken, {
+    name: 'Replay',
+    rules: secondsLadder([1, 2, 30]),
+  });
+  const ticket = await h.request('POST', `/workspaces/${ws.id}/tickets`, ws.adminToken, {
+    title: 'Replay fixture',
+    team_id: org.teamId,
+    assignee_id: org.owner.id,
+  });
+  const id = ticket.body.id as string;
+  const esc = await eventually(async () => {
+    const list = (await h.request('GET', `/workspaces/${ws.id}/tickets/${id}/escalations`, ws.adminToken))
+      .body.data;
+    return list.length === 2 ? list : null;
+  });
+  await h.request(
+    'POST',
+    `/workspaces/${ws.id}/tickets/${id}/escalations/${esc[1].id}/acknowledge`,
+    ws.adminToken,
+  );
+  await h.request('PATCH', `/workspaces/${ws.id}/tickets/${id}`, ws.adminToken, { status: 'RESOLVED' });
+  await client.workflow.getHandle(`ticket/${id}`).result();
+  await save('obligationWorkflow-ticket', `ticket/${id}`);
+
+  const sweep = await client.workflow.start('sweepWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId: `sweep/replay-${id}`,
+    args: [{ name: 'process-reminder-escalations' }],
+  });
+  await sweep.result();
+  await save('sweepWorkflow', sweep.workflowId);
+
+  const probe = await client.workflow.start('probeWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId: `probe/replay-${id}`,
+    args: [{ workspaceId: ws.id }],
+    typedSearchAttributes: [{ key: SA.WorkspaceId, value: ws.id }],
+  });
+  await probe.result();
+  await save('probeWorkflow', probe.workflowId);
+}
+
+describe('workflow replay', () => {
+  beforeAll(async () => {
+    const missing = WORKFLOW_TYPES.some((t) => !readdirSync(DIR).some((f) => f.startsWith(t)));
+    if (process.env.RECORD_HISTORIES === '1' || missing) {
+      const h = await startHarness({ worker: true });
+      try {
+        await record(h);
+      } finally {
+        await h.close();
+      }
+    }
+  }, 120_000);
+
+  it('has a recorded history for every workflow type', () => {
+    for (const type of WORKFLOW_TYPES) expect(readdirSync(DIR).some((f) => f.startsWith(type))).toBe(true);
+  });
+
+  it('replays every recorded history deterministically with the current code', async () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(WORKFLOW_TYPES.length);
+    const code = readFileSync(testEnv().bundlePath, 'utf8');
+    for (const file of files) {
+      const history = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { code } }, history, file),
+      ).resolves.toBeUndefined();
+    }
+  });
+});
