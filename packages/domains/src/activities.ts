@@ -1,4 +1,5 @@
 import type { AppDeps } from './deps';
+import { DOMAIN_MODULES } from './modules';
 import { notificationActivities } from './notifications/activities';
 import { obligationActivities } from './obligations/activities';
 import { registerDomains } from './registry';
@@ -6,5 +7,6 @@ import { registerDomains } from './registry';
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: AppDeps) {
   registerDomains();
-  return { ...obligationActivities(deps), ...notificationActivities(deps) };
+  const extra = Object.assign({}, ...DOMAIN_MODULES.map((m) => m.activities?.(deps) ?? {}));
+  return { ...obligationActivities(deps), ...notificationActivities(deps), ...extra };
 }

@@ -1,4 +1,6 @@
 import { ticketKind } from './escalation/ticket-kind';
+import { peopleHooks } from './hooks';
+import { DOMAIN_MODULES } from './modules';
 import { registerKind } from './obligations/kinds';
 
 let registered = false;
@@ -8,4 +10,9 @@ export function registerDomains(): void {
   if (registered) return;
   registered = true;
   registerKind(ticketKind);
+  for (const m of DOMAIN_MODULES) {
+    for (const k of m.kinds ?? []) registerKind(k);
+    peopleHooks.memberScopeChanged.push(...(m.hooks?.memberScopeChanged ?? []));
+    peopleHooks.memberOffboarded.push(...(m.hooks?.memberOffboarded ?? []));
+  }
 }

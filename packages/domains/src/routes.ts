@@ -2,6 +2,7 @@ import type { RouteDef } from '@vigil/kernel/http';
 import { auditRoutes } from './audit/routes';
 import type { AppDeps } from './deps';
 import { escalationRoutes } from './escalation/routes';
+import { DOMAIN_MODULES } from './modules';
 import { notificationRoutes } from './notifications/routes';
 import { peopleRoutes } from './people/routes';
 
@@ -11,4 +12,5 @@ export const allRoutes: RouteDef<AppDeps>[] = [
   ...auditRoutes,
   ...escalationRoutes,
   ...notificationRoutes,
+  ...DOMAIN_MODULES.flatMap((m) => m.routes ?? []),
 ];

@@ -1,5 +1,6 @@
 import { ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
+import { DOMAIN_MODULES } from './modules';
 
 /** Temporal Schedules for the sweeps. Each runs `sweepWorkflow(name)`, which runs the named activity. */
 export interface SweepSchedule {
@@ -8,7 +9,7 @@ export interface SweepSchedule {
   spec: ScheduleSpec;
 }
 
-export const SWEEP_SCHEDULES: SweepSchedule[] = [
+export const CORE_SCHEDULES: SweepSchedule[] = [
   {
     id: 'process-reminder-escalations',
     description: 'Reconcile: start every obligation workflow that should be running and is not',
@@ -46,3 +47,6 @@ export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEE
     }
   }
 }
+
+/** Every schedule: the engine's and each domain's. */
+export const SWEEP_SCHEDULES: SweepSchedule[] = [...CORE_SCHEDULES, ...DOMAIN_MODULES.flatMap((m) => m.schedules ?? [])];

@@ -1,4 +1,5 @@
 import type { AppDeps } from './deps';
+import { DOMAIN_MODULES } from './modules';
 import { notificationActivities } from './notifications/activities';
 import { queueDailyDigests } from './notifications/digest';
 import { reconcileObligations } from './obligations/reconcile';
@@ -8,6 +9,7 @@ import { reconcileObligations } from './obligations/reconcile';
  * Each returns counts of what it corrected, recorded in the workflow result.
  */
 export const SWEEPS: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>> = {
+  ...Object.assign({}, ...DOMAIN_MODULES.map((m) => m.sweeps ?? {})),
   'process-reminder-escalations': async (deps) => ({ ...(await reconcileObligations(deps)) }),
   'send-daily-reminder-digest': async (deps) => {
     const ids = await queueDailyDigests(deps);

@@ -1,0 +1,2 @@
+-- Reserved; the domain's tables are added here.
+SELECT 1;

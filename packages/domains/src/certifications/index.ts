@@ -1,0 +1,3 @@
+import type { DomainModule } from '../module';
+
+export const certificationsModule: DomainModule = { name: 'certifications' };

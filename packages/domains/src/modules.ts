@@ -1,0 +1,8 @@
+import { certificationsModule } from './certifications/index';
+import type { DomainModule } from './module';
+import { policiesModule } from './policies/index';
+import { remindersModule } from './reminders/index';
+import { trainingModule } from './training/index';
+
+/** Every domain module, in a fixed order. */
+export const DOMAIN_MODULES: DomainModule[] = [trainingModule, certificationsModule, policiesModule, remindersModule];

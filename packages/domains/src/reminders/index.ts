@@ -1,0 +1,3 @@
+import type { DomainModule } from '../module';
+
+export const remindersModule: DomainModule = { name: 'reminders' };

@@ -1,0 +1,1 @@
+// Deterministic workflow code for the training domain.
