@@ -9,7 +9,7 @@ import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { createLogger } from '@vigil/kernel/logger';
 import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
-import { ensurePostgres, ensureTemporal, recreateDatabase, runMigrations } from '@vigil/stack';
+import { startIsolatedStack } from '@vigil/stack';
 import { buildBundle } from '../apps/worker/src/bundle';
 import { createWorker } from '../apps/worker/src/worker';
 
@@ -22,20 +22,7 @@ export async function benchStack(
 ) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = resolve(__dirname, '../.data');
-  let databaseUrl: string | undefined;
-  if (process.env.DATABASE_URL) {
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = '/vigil_bench';
-    databaseUrl = u.toString();
-  }
-  const pg = await ensurePostgres({ databaseUrl, dataDir, name: 'bench-pg', database: 'vigil_bench' });
-  await recreateDatabase(pg.url);
-  await runMigrations(pg.url);
-  const temporal = await ensureTemporal({
-    address: process.env.TEMPORAL_ADDRESS,
-    dataDir,
-    namespace: 'default',
-  });
+  const { pg, temporal, dispose } = await startIsolatedStack({ dataDir, name: `bench-${process.pid}` });
   const taskQueue = `bench-${randomUUID()}`;
   const pool = createPool({ url: pg.url, max: 20 });
   const db = createDatabase(pool, schema);
@@ -75,8 +62,7 @@ export async function benchStack(
       }
       await closeTemporal(handle);
       await pool.end();
-      await temporal.stop();
-      await pg.stop();
+      await dispose();
     },
   };
 }

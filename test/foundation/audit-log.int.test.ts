@@ -15,6 +15,18 @@ describe('audit log is append-only and hash-chained', () => {
   afterAll(() => h.close());
 
   const db = () => h.deps.db;
+  /** What a superuser could do: switch the guard trigger off, change history, switch it back on. */
+  const tamper = async (statement: string, params: unknown[]) => {
+    const client = new Client({ connectionString: testEnv().databaseUrl });
+    await client.connect();
+    try {
+      await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');
+      await client.query(statement, params);
+    } finally {
+      await client.query('ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete');
+      await client.end();
+    }
+  };
   /** Drizzle wraps the driver's error; the trigger's message is on the cause. */
   const refusal = async (q: Promise<unknown>) => {
     const err = await q.then(
@@ -61,18 +73,9 @@ describe('audit log is append-only and hash-chained', () => {
     const victim = await h.workspace();
     await victim.member('MEMBER');
     await victim.member('MEMBER');
-    const client = new Client({ connectionString: testEnv().databaseUrl });
-    await client.connect();
-    try {
-      await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');
-      await client.query(
-        `UPDATE audit_logs SET description = 'nothing to see' WHERE workspace_id = $1 AND seq = 3`,
-        [victim.id],
-      );
-    } finally {
-      await client.query('ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete');
-      await client.end();
-    }
+    await tamper(`UPDATE audit_logs SET description = 'nothing to see' WHERE workspace_id = $1 AND seq = 3`, [
+      victim.id,
+    ]);
     const res = await h.request('GET', '/compliance/audit-logs/verify', victim.adminToken);
     expect(res.body).toMatchObject({ ok: false, first_broken_seq: 3, reason: 'HASH_MISMATCH' });
   });
@@ -81,15 +84,7 @@ describe('audit log is append-only and hash-chained', () => {
     const victim = await h.workspace();
     await victim.member('MEMBER');
     await victim.member('MEMBER');
-    const client = new Client({ connectionString: testEnv().databaseUrl });
-    await client.connect();
-    try {
-      await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');
-      await client.query('DELETE FROM audit_logs WHERE workspace_id = $1 AND seq = 2', [victim.id]);
-    } finally {
-      await client.query('ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_no_update_delete');
-      await client.end();
-    }
+    await tamper('DELETE FROM audit_logs WHERE workspace_id = $1 AND seq = 2', [victim.id]);
     const res = await h.request('GET', '/compliance/audit-logs/verify', victim.adminToken);
     expect(res.body).toMatchObject({ ok: false, first_broken_seq: 2, reason: 'GAP' });
   });

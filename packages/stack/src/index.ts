@@ -1,3 +1,4 @@
+export * from './isolated';
 export * from './migrate';
 export * from './ports';
 export * from './postgres';

@@ -85,3 +85,17 @@ export async function recreateDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10000 });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(dbName)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
