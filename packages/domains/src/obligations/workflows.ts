@@ -5,7 +5,6 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
