@@ -5,4 +5,9 @@ import { remindersModule } from './reminders/index';
 import { trainingModule } from './training/index';
 
 /** Every domain module, in a fixed order. */
-export const DOMAIN_MODULES: DomainModule[] = [trainingModule, certificationsModule, policiesModule, remindersModule];
+export const DOMAIN_MODULES: DomainModule[] = [
+  trainingModule,
+  certificationsModule,
+  policiesModule,
+  remindersModule,
+];

@@ -49,4 +49,7 @@ export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEE
 }
 
 /** Every schedule: the engine's and each domain's. */
-export const SWEEP_SCHEDULES: SweepSchedule[] = [...CORE_SCHEDULES, ...DOMAIN_MODULES.flatMap((m) => m.schedules ?? [])];
+export const SWEEP_SCHEDULES: SweepSchedule[] = [
+  ...CORE_SCHEDULES,
+  ...DOMAIN_MODULES.flatMap((m) => m.schedules ?? []),
+];
