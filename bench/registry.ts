@@ -1,6 +1,8 @@
 import { escalationLag } from './escalation-lag';
+import { overdueSweep } from './overdue-sweep';
 
 /** Benchmarks by name; each issue that asks for one registers it here. */
 export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'escalation-lag': escalationLag,
+  'overdue-sweep': overdueSweep,
 };

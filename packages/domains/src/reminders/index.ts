@@ -1,3 +1,41 @@
 import type { DomainModule } from '../module';
+import { reminderInstanceKind } from './kind';
+import {
+  checkEvidenceFreshness,
+  flagOverdueReminders,
+  generateReminderInstances,
+  reassignOnMemberOffboarded,
+} from './maintenance';
+import { reminderActivities } from './planner';
+import { reminderRoutes } from './routes';
 
-export const remindersModule: DomainModule = { name: 'reminders' };
+export const remindersModule: DomainModule = {
+  name: 'reminders',
+  routes: reminderRoutes,
+  kinds: [reminderInstanceKind],
+  hooks: { memberOffboarded: [reassignOnMemberOffboarded] },
+  activities: reminderActivities,
+  sweeps: {
+    'generate-reminder-instances': async (deps) => generateReminderInstances(deps),
+    'flag-overdue-reminders': async (deps) => flagOverdueReminders(deps.db),
+    'check-evidence-freshness': async (deps) => checkEvidenceFreshness(deps),
+  },
+  schedules: [
+    {
+      id: 'generate-reminder-instances',
+      description: 'Daily: every active reminder has its reminder/<id> planner workflow running',
+      spec: { cronExpressions: ['15 0 * * *'] },
+    },
+    {
+      id: 'flag-overdue-reminders',
+      description: 'Hourly: one set-based UPDATE marks past-due open instances OVERDUE (audited in bulk)',
+      spec: { intervals: [{ every: '1 hour' as const }] },
+    },
+    {
+      id: 'check-evidence-freshness',
+      description:
+        'Daily: completions whose newest evidence is older than evidence_freshness_days fire again',
+      spec: { cronExpressions: ['30 1 * * *'] },
+    },
+  ],
+};

@@ -1,0 +1,177 @@
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { AuditEntry } from '../audit/service';
+import type { Executor } from '../db';
+import { escalations } from '../escalation/schema';
+import { doneKeys, type KindAdapter, type StepMessage } from '../obligations/kinds';
+import { durationToMs, resolveLadder } from '../obligations/rules';
+import { getSettings } from '../people/access';
+import { acknowledgeInstance, completeInstance } from './instances';
+import { OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
+
+const TERMINAL = new Set(['COMPLETED', 'SKIPPED']);
+const KIND = 'reminder_instance' as const;
+
+function offsets(list: string[]): number[] {
+  const out = new Set<number>([0]);
+  for (const o of list) {
+    try {
+      out.add(durationToMs(o));
+    } catch {
+      // an invalid setting is ignored
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Reminder instances as obligations: REMIND at the due date itself and at each
+ * settings.reminderOffsets before it, MARK_OVERDUE at the due date, then the copied ladder.
+ * Acknowledging the instance does not stop the climb; acknowledging an escalation does.
+ */
+export const reminderInstanceKind: KindAdapter = {
+  kind: KIND,
+  async load(db, id, { lock }) {
+    const q = db.select().from(reminderInstances).where(eq(reminderInstances.id, id));
+    const [i] = lock ? await q.for('update') : await q;
+    if (!i) return null;
+    const [r] = await db.select().from(reminders).where(eq(reminders.id, i.reminderId));
+    const settings = await getSettings(db, i.workspaceId);
+    const [acked] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(escalations)
+      .where(
+        and(
+          eq(escalations.kind, KIND),
+          eq(escalations.obligationId, id),
+          isNotNull(escalations.acknowledgedAt),
+        ),
+      );
+    return {
+      title: r?.title ?? 'Reminder',
+      ownerTeamId: i.assignedTeamId,
+      details: {
+        reminder_id: i.reminderId,
+        due_date: i.dueDate.toISOString(),
+        priority: r?.priority ?? null,
+        routed_via: i.routedVia,
+      },
+      state: {
+        kind: KIND,
+        id: i.id,
+        workspaceId: i.workspaceId,
+        ownerId: i.assignedOwnerId,
+        status: i.status,
+        terminal: TERMINAL.has(i.status),
+        openedAt: i.createdAt,
+        dueAt: i.dueDate,
+        preDue: offsets(settings.reminderOffsets).map((offsetMs) => ({
+          offsetMs,
+          action: 'REMIND' as const,
+        })),
+        atDue: 'MARK_OVERDUE',
+        escalateFrom: 'DUE',
+        ladder: resolveLadder(i.ladder),
+        done: await doneKeys(db, KIND, id),
+        escalationAcknowledged: (acked?.n ?? 0) > 0,
+      },
+    };
+  },
+  async apply(tx, loaded, step, now) {
+    const s = loaded.state;
+    const auditList: AuditEntry[] = [];
+    const messages: StepMessage[] = [];
+    const data = { title: loaded.title, kind: KIND, id: s.id, due_at: s.dueAt?.toISOString() ?? null };
+    if (step.action === 'REMIND') {
+      await tx
+        .update(reminderInstances)
+        .set({
+          status: sql`CASE WHEN ${reminderInstances.status} = 'PENDING' THEN 'NOTIFIED' ELSE ${reminderInstances.status} END`,
+          notificationCount: sql`${reminderInstances.notificationCount} + 1`,
+          lastNotifiedAt: now,
+          updatedAt: now,
+        })
+        .where(eq(reminderInstances.id, s.id));
+      auditList.push({
+        action: 'INSTANCE_NOTIFIED',
+        targetType: KIND,
+        targetId: s.id,
+        newValue: { step: step.key, owner_id: s.ownerId },
+        description: `${loaded.title}: reminder sent`,
+      });
+      if (s.ownerId) messages.push({ recipientIds: [s.ownerId], template: 'obligation.reminder', data });
+    } else if (step.action === 'MARK_OVERDUE') {
+      await tx
+        .update(reminderInstances)
+        .set({ status: 'OVERDUE', updatedAt: now })
+        .where(
+          and(
+            eq(reminderInstances.id, s.id),
+            inArray(reminderInstances.status, ['PENDING', 'NOTIFIED', 'ACKNOWLEDGED']),
+          ),
+        );
+      auditList.push({
+        action: 'INSTANCE_OVERDUE',
+        targetType: KIND,
+        targetId: s.id,
+        oldValue: { status: s.status },
+        newValue: { status: 'OVERDUE' },
+        description: `${loaded.title}: overdue`,
+      });
+      if (s.ownerId) messages.push({ recipientIds: [s.ownerId], template: 'obligation.overdue', data });
+    }
+    return { audit: auditList, messages };
+  },
+  async onEscalated(tx, loaded, level, now) {
+    await tx
+      .update(reminderInstances)
+      .set({
+        currentEscalationLevel: level,
+        status: sql`CASE WHEN ${reminderInstances.status} IN ('COMPLETED','SKIPPED') THEN ${reminderInstances.status} ELSE 'ESCALATED' END`,
+        updatedAt: now,
+      })
+      .where(eq(reminderInstances.id, loaded.state.id));
+  },
+  async act(deps, ctx, fx, id, action) {
+    if (action === 'acknowledge') await acknowledgeInstance(deps, ctx, fx, id, {});
+    else await completeInstance(deps, ctx, fx, id, {});
+  },
+  async openItems(db, workspaceId) {
+    const rows = await db
+      .select({ i: reminderInstances, title: reminders.title })
+      .from(reminderInstances)
+      .innerJoin(reminders, eq(reminders.id, reminderInstances.reminderId))
+      .where(
+        and(
+          eq(reminderInstances.workspaceId, workspaceId),
+          inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
+        ),
+      );
+    const now = Date.now();
+    return rows.flatMap(({ i, title }) =>
+      i.assignedOwnerId
+        ? [
+            {
+              kind: KIND,
+              id: i.id,
+              ownerId: i.assignedOwnerId,
+              title,
+              dueAt: i.dueDate,
+              status: i.status,
+              overdue: i.dueDate.getTime() <= now,
+            },
+          ]
+        : [],
+    );
+  },
+  async openIds(db: Executor, workspaceId, limit, afterId) {
+    const where = [inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES)];
+    if (workspaceId) where.push(eq(reminderInstances.workspaceId, workspaceId));
+    if (afterId) where.push(gt(reminderInstances.id, afterId));
+    return db
+      .select({ id: reminderInstances.id, workspaceId: reminderInstances.workspaceId })
+      .from(reminderInstances)
+      .where(and(...where))
+      .orderBy(asc(reminderInstances.id))
+      .limit(limit);
+  },
+};

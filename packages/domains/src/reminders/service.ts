@@ -1,0 +1,346 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import type { Effects } from '@vigil/kernel/effects';
+import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
+import { SA } from '@vigil/kernel/search-attributes';
+import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
+import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
+import { audit } from '../audit/service';
+import type { Db, Executor } from '../db';
+import type { LadderLevelConfig } from '../obligations/rules';
+import { assertInWorkspace } from '../people/service';
+import type { Strategy } from './routing';
+import { type Frequency, nextOccurrence, type ScheduleSpec, validateSchedule } from './rules';
+import {
+  type InstanceStatus,
+  type NotificationConfig,
+  type ReminderCategory,
+  type ReminderPriority,
+  type ReminderStatus,
+  reminderInstances,
+  reminders,
+} from './schema';
+
+export type ReminderRow = typeof reminders.$inferSelect;
+export type InstanceRow = typeof reminderInstances.$inferSelect;
+
+export interface ReminderInput {
+  title?: string;
+  description?: string | null;
+  category?: ReminderCategory;
+  priority?: ReminderPriority;
+  status?: ReminderStatus;
+  frequency?: Frequency;
+  cron_expression?: string | null;
+  timezone?: string;
+  start_date?: string;
+  end_date?: string | null;
+  assignment_strategy?: Strategy;
+  default_owner_id?: string | null;
+  default_team_id?: string | null;
+  domain?: string | null;
+  control_id?: string | null;
+  tags?: string[];
+  escalation_config?: LadderLevelConfig[] | null;
+  notification_config?: NotificationConfig;
+  requires_acknowledgment?: boolean;
+  requires_evidence?: boolean;
+  evidence_freshness_days?: number | null;
+  source_type?: string | null;
+  source_id?: string | null;
+  source_question_id?: string | null;
+}
+
+export const reminderWorkflowId = (id: string) => `reminder/${id}`;
+
+/** Starts (or wakes) the reminder's long-lived planner workflow. */
+export async function signalReminder(temporal: TemporalHandle, r: { id: string; workspaceId: string }) {
+  await withTemporal(temporal, () =>
+    temporal.client.workflow.signalWithStart('reminderWorkflow', {
+      workflowId: reminderWorkflowId(r.id),
+      taskQueue: temporal.taskQueue,
+      args: [{ reminderId: r.id, workspaceId: r.workspaceId }],
+      signal: 'changed',
+      signalArgs: [],
+      typedSearchAttributes: [{ key: SA.WorkspaceId, value: r.workspaceId }],
+    }),
+  );
+}
+
+export function specOf(r: {
+  frequency: string;
+  cronExpression: string | null;
+  timezone: string;
+  startDate: Date;
+  endDate: Date | null;
+}): ScheduleSpec {
+  return {
+    frequency: r.frequency as Frequency,
+    cronExpression: r.cronExpression,
+    timezone: r.timezone,
+    startDate: r.startDate,
+    endDate: r.endDate,
+  };
+}
+
+function scheduleIssues(spec: ScheduleSpec) {
+  const issues = validateSchedule(spec).map((i) => ({ field: `body.${i.field}`, message: i.message }));
+  if (issues.length) throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+}
+
+const columns = (i: ReminderInput) => ({
+  ...(i.title !== undefined && { title: i.title }),
+  ...(i.description !== undefined && { description: i.description }),
+  ...(i.category !== undefined && { category: i.category }),
+  ...(i.priority !== undefined && { priority: i.priority }),
+  ...(i.status !== undefined && { status: i.status }),
+  ...(i.frequency !== undefined && { frequency: i.frequency }),
+  ...(i.cron_expression !== undefined && { cronExpression: i.cron_expression }),
+  ...(i.timezone !== undefined && { timezone: i.timezone }),
+  ...(i.start_date !== undefined && { startDate: new Date(i.start_date) }),
+  ...(i.end_date !== undefined && { endDate: i.end_date === null ? null : new Date(i.end_date) }),
+  ...(i.assignment_strategy !== undefined && { assignmentStrategy: i.assignment_strategy }),
+  ...(i.default_owner_id !== undefined && { defaultOwnerId: i.default_owner_id }),
+  ...(i.default_team_id !== undefined && { defaultTeamId: i.default_team_id }),
+  ...(i.domain !== undefined && { domain: i.domain }),
+  ...(i.control_id !== undefined && { controlId: i.control_id }),
+  ...(i.tags !== undefined && { tags: i.tags }),
+  ...(i.escalation_config !== undefined && { escalationConfig: i.escalation_config }),
+  ...(i.notification_config !== undefined && { notificationConfig: i.notification_config }),
+  ...(i.requires_acknowledgment !== undefined && { requiresAcknowledgment: i.requires_acknowledgment }),
+  ...(i.requires_evidence !== undefined && { requiresEvidence: i.requires_evidence }),
+  ...(i.evidence_freshness_days !== undefined && { evidenceFreshnessDays: i.evidence_freshness_days }),
+  ...(i.source_type !== undefined && { sourceType: i.source_type }),
+  ...(i.source_id !== undefined && { sourceId: i.source_id }),
+  ...(i.source_question_id !== undefined && { sourceQuestionId: i.source_question_id }),
+});
+
+async function assertRefs(db: Executor, workspaceId: string, i: ReminderInput) {
+  await assertInWorkspace(db, workspaceId, {
+    members: i.default_owner_id ? { 'body.default_owner_id': [i.default_owner_id] } : {},
+    teams: i.default_team_id ? { 'body.default_team_id': [i.default_team_id] } : {},
+  });
+}
+
+export async function getReminder(db: Executor, workspaceId: string, id: string): Promise<ReminderRow> {
+  const [row] = await db
+    .select()
+    .from(reminders)
+    .where(and(eq(reminders.workspaceId, workspaceId), eq(reminders.id, id)));
+  if (!row) throw new NotFound('Reminder', id);
+  return row;
+}
+
+export async function createReminder(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  input: ReminderInput & { title: string; frequency: Frequency; start_date: string },
+  tx0?: Executor,
+): Promise<ReminderRow> {
+  const spec = specOf({
+    frequency: input.frequency,
+    cronExpression: input.cron_expression ?? null,
+    timezone: input.timezone ?? 'UTC',
+    startDate: new Date(input.start_date),
+    endDate: input.end_date ? new Date(input.end_date) : null,
+  });
+  scheduleIssues(spec);
+  await assertRefs(tx0 ?? db, ctx.workspaceId, input);
+  const now = new Date();
+  const run = async (tx: Executor) => {
+    const [row] = await tx
+      .insert(reminders)
+      .values({
+        workspaceId: ctx.workspaceId,
+        title: input.title,
+        frequency: input.frequency,
+        startDate: spec.startDate,
+        ...columns(input),
+        nextOccurrence: nextOccurrence(spec, new Date(Math.max(spec.startDate.getTime(), now.getTime()) - 1)),
+        createdById: ctx.via === 'SYSTEM' ? null : ctx.memberId,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned nothing');
+    await audit(tx, ctx, {
+      action: 'REMINDER_CREATED',
+      targetType: 'reminder',
+      targetId: row.id,
+      newValue: input,
+      description: `Reminder "${row.title}" created`,
+    });
+    return row;
+  };
+  const row = tx0 ? await run(tx0) : await db.transaction(run);
+  if (row.status === 'ACTIVE') fx.add(`signal reminder/${row.id}`, () => signalReminder(temporal, row));
+  return row;
+}
+
+export async function updateReminder(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  id: string,
+  input: ReminderInput,
+): Promise<ReminderRow> {
+  const before = await getReminder(db, ctx.workspaceId, id);
+  const spec = specOf({ ...before, ...columns(input) });
+  scheduleIssues(spec);
+  await assertRefs(db, ctx.workspaceId, input);
+  const row = await db.transaction(async (tx) => {
+    const now = new Date();
+    const [r] = await tx
+      .update(reminders)
+      .set({
+        ...columns(input),
+        nextOccurrence: nextOccurrence(spec, new Date(Math.max(spec.startDate.getTime(), now.getTime()) - 1)),
+        updatedAt: now,
+      })
+      .where(eq(reminders.id, id))
+      .returning();
+    const archived = input.status === 'ARCHIVED' && before.status !== 'ARCHIVED';
+    await audit(tx, ctx, {
+      action: archived ? 'REMINDER_ARCHIVED' : 'REMINDER_UPDATED',
+      targetType: 'reminder',
+      targetId: id,
+      oldValue: {
+        status: before.status,
+        frequency: before.frequency,
+        cron_expression: before.cronExpression,
+      },
+      newValue: input,
+    });
+    return r ?? before;
+  });
+  fx.add(`signal reminder/${id}`, () => signalReminder(temporal, row));
+  return row;
+}
+
+/** Archives (default) or hard-deletes a reminder; hard delete only without completed instances (else 409). */
+export async function deleteReminder(
+  db: Db,
+  temporal: TemporalHandle,
+  ctx: AuthContext,
+  fx: Effects,
+  id: string,
+  hard: boolean,
+): Promise<void> {
+  const before = await getReminder(db, ctx.workspaceId, id);
+  if (!hard) {
+    await updateReminder(db, temporal, ctx, fx, id, { status: 'ARCHIVED' });
+    return;
+  }
+  await db.transaction(async (tx) => {
+    const [done] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(reminderInstances)
+      .where(and(eq(reminderInstances.reminderId, id), eq(reminderInstances.status, 'COMPLETED')));
+    if ((done?.n ?? 0) > 0) {
+      throw new Conflict('A reminder with completed instances cannot be deleted; archive it instead', [
+        { field: 'query.hard', message: 'Reminder has completed instances (audit evidence)' },
+      ]);
+    }
+    const open = await tx
+      .select({ id: reminderInstances.id })
+      .from(reminderInstances)
+      .where(eq(reminderInstances.reminderId, id));
+    await tx.delete(reminders).where(eq(reminders.id, id));
+    await audit(tx, ctx, {
+      action: 'REMINDER_DELETED',
+      targetType: 'reminder',
+      targetId: id,
+      oldValue: { title: before.title, instance_ids: open.map((o) => o.id) },
+    });
+  });
+  fx.add(`signal reminder/${id}`, () => signalReminder(temporal, before));
+}
+
+export interface ReminderFilter {
+  status?: ReminderStatus;
+  category?: ReminderCategory;
+  priority?: ReminderPriority;
+  frequency?: Frequency;
+  domain?: string;
+  control_id?: string;
+  owner_id?: string;
+  team_id?: string;
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listReminders(db: Executor, workspaceId: string, f: ReminderFilter) {
+  const where = [eq(reminders.workspaceId, workspaceId)];
+  if (f.status) where.push(eq(reminders.status, f.status));
+  if (f.category) where.push(eq(reminders.category, f.category));
+  if (f.priority) where.push(eq(reminders.priority, f.priority));
+  if (f.frequency) where.push(eq(reminders.frequency, f.frequency));
+  if (f.domain) where.push(eq(reminders.domain, f.domain));
+  if (f.control_id) where.push(eq(reminders.controlId, f.control_id));
+  if (f.owner_id) where.push(eq(reminders.defaultOwnerId, f.owner_id));
+  if (f.team_id) where.push(eq(reminders.defaultTeamId, f.team_id));
+  if (f.search) where.push(ilike(reminders.title, `%${f.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
+  if (f.cursor) where.push(lt(reminders.id, f.cursor));
+  return db
+    .select()
+    .from(reminders)
+    .where(and(...where))
+    .orderBy(desc(reminders.id))
+    .limit(f.limit + 1);
+}
+
+export interface InstanceFilter {
+  status?: InstanceStatus;
+  owner_id?: string;
+  team_id?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listInstances(
+  db: Executor,
+  workspaceId: string,
+  reminderId: string,
+  f: InstanceFilter,
+) {
+  await getReminder(db, workspaceId, reminderId);
+  const where = [
+    eq(reminderInstances.workspaceId, workspaceId),
+    eq(reminderInstances.reminderId, reminderId),
+  ];
+  if (f.status) where.push(eq(reminderInstances.status, f.status));
+  if (f.owner_id) where.push(eq(reminderInstances.assignedOwnerId, f.owner_id));
+  if (f.team_id) where.push(eq(reminderInstances.assignedTeamId, f.team_id));
+  if (f.from) where.push(gte(reminderInstances.dueDate, new Date(f.from)));
+  if (f.to) where.push(lte(reminderInstances.dueDate, new Date(f.to)));
+  if (f.cursor) where.push(lt(reminderInstances.id, f.cursor));
+  return db
+    .select()
+    .from(reminderInstances)
+    .where(and(...where))
+    .orderBy(desc(reminderInstances.id))
+    .limit(f.limit + 1);
+}
+
+export async function recentInstances(db: Executor, reminderId: string, limit = 10) {
+  return db
+    .select()
+    .from(reminderInstances)
+    .where(eq(reminderInstances.reminderId, reminderId))
+    .orderBy(desc(reminderInstances.dueDate))
+    .limit(limit);
+}
+
+export async function activeReminderIds(db: Executor, limit: number, afterId: string | null) {
+  const where = [inArray(reminders.status, ['ACTIVE', 'PAUSED'])];
+  if (afterId) where.push(sql`${reminders.id} > ${afterId}`);
+  return db
+    .select({ id: reminders.id, workspaceId: reminders.workspaceId })
+    .from(reminders)
+    .where(and(...where))
+    .orderBy(asc(reminders.id))
+    .limit(limit);
+}
