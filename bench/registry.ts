@@ -1,8 +1,12 @@
+import { ackCampaign } from './ack-campaign';
+import { bulkAssign } from './bulk-assign';
 import { escalationLag } from './escalation-lag';
 import { overdueSweep } from './overdue-sweep';
 
 /** Benchmarks by name; each issue that asks for one registers it here. */
 export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'escalation-lag': escalationLag,
+  'bulk-assign': bulkAssign,
+  'ack-campaign': ackCampaign,
   'overdue-sweep': overdueSweep,
 };

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyChain } from '@vigil/domains/audit/service';
 import { bootstrapWorkspace, createToken } from '@vigil/domains/people/access';
 import { members } from '@vigil/domains/people/schema';
 import { getMember } from '@vigil/domains/people/service';
+import { publishTemplateVersion } from '@vigil/domains/policies/template-service';
 import { systemContext } from '@vigil/kernel/auth';
 import { SA } from '@vigil/kernel/search-attributes';
 import { ensureDatabase, runMigrations } from '@vigil/stack';
@@ -28,6 +30,9 @@ const HELP = `Vigil admin CLI (npm run admin -- <command>)
       Start every obligation workflow that should be running and is not.
   schedules list | schedules trigger ID
       Temporal Schedules of the sweeps.
+  template publish KEY FILE [--config JSON]
+      Publish a new version of a default policy template; workspaces whose policy
+      derives from an older version get an upgrade prompt.
 
 Connection: DATABASE_URL and TEMPORAL_ADDRESS, or the running \`npm start\` stack.`;
 
@@ -54,6 +59,7 @@ async function run(argv: string[]): Promise<number> {
       member: { type: 'string' },
       name: { type: 'string' },
       json: { type: 'boolean', default: false },
+      config: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -138,6 +144,19 @@ async function run(argv: string[]): Promise<number> {
       });
       const res = await handle.result();
       console.log(`temporal + worker: ok (${JSON.stringify(res)})`);
+      return 0;
+    } finally {
+      await deps.close();
+    }
+  }
+  if (cmd === 'template' && sub === 'publish') {
+    const [key, file] = [positionals[2], positionals[3]];
+    if (!key || !file) throw new UsageError('template publish KEY FILE [--config JSON]');
+    const deps = await connect();
+    try {
+      const config = typeof flags.config === 'string' ? JSON.parse(flags.config) : undefined;
+      const res = await publishTemplateVersion(deps.db, key, readFileSync(file, 'utf8'), config);
+      out(json, res, `published ${key} v${res.version.version}; ${res.prompts.length} upgrade prompt(s) created`);
       return 0;
     } finally {
       await deps.close();

@@ -21,7 +21,7 @@ export const route = routeBuilder<AppDeps>();
 
 /** Runs a service call with an Effects collector, then the post-commit effects (workflow starts/signals). */
 export async function withEffects<T>(deps: AppDeps, fn: (fx: Effects) => Promise<T>): Promise<T> {
-  const fx = new Effects();
+  const fx = new Effects(deps.temporal);
   const result = await fn(fx);
   await fx.run((name, err) =>
     deps.log.warn({ err, effect: name }, 'post-commit effect failed; reconcile will repair'),

@@ -1,9 +1,14 @@
+import type { TemporalHandle } from './temporal';
+
 /**
  * Side effects that must run only after a transaction commits (start or signal a
  * workflow). If one fails, the row is still right and the reconcile sweep repairs
  * the missing workflow; the failure is logged, not thrown at the caller.
  */
 export class Effects {
+  /** The Temporal handle effects use (hooks that run inside another domain's transaction get it here). */
+  constructor(readonly temporal: TemporalHandle | null = null) {}
+
   private readonly list: Array<{ name: string; run: () => Promise<unknown> }> = [];
 
   add(name: string, run: () => Promise<unknown>): void {

@@ -1,3 +1,12 @@
 import type { DomainModule } from '../module';
+import { memberCertificationKind } from './kind';
+import { certificationRoutes } from './routes';
+import { certificationSchedules, certificationSweeps } from './sweeps';
 
-export const certificationsModule: DomainModule = { name: 'certifications' };
+export const certificationsModule: DomainModule = {
+  name: 'certifications',
+  routes: certificationRoutes,
+  kinds: [memberCertificationKind],
+  sweeps: certificationSweeps,
+  schedules: certificationSchedules,
+};

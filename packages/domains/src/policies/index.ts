@@ -1,3 +1,28 @@
 import type { DomainModule } from '../module';
+import { ackKind } from './ack-kind';
+import { onMemberOffboarded, onMemberScopeChanged, periodicSweep } from './ack-service';
+import { approvalReminderSweep } from './escalate';
+import { policyRoutes } from './routes';
 
-export const policiesModule: DomainModule = { name: 'policies' };
+export const policiesModule: DomainModule = {
+  name: 'policies',
+  routes: policyRoutes,
+  kinds: [ackKind],
+  hooks: { memberScopeChanged: [onMemberScopeChanged], memberOffboarded: [onMemberOffboarded] },
+  sweeps: {
+    'periodic-acknowledgements': (deps) => periodicSweep(deps.db, deps.temporal),
+    'policy-approval-reminders': (deps) => approvalReminderSweep(deps.db, deps.config),
+  },
+  schedules: [
+    {
+      id: 'periodic-acknowledgements',
+      description: 'A PERIODIC acknowledgement event for each workspace whose settings.periodic_ack is today',
+      spec: { cronExpressions: ['0 1 * * *'] },
+    },
+    {
+      id: 'policy-approval-reminders',
+      description: 'Remind approvers of policy versions pending approval for more than a day',
+      spec: { cronExpressions: ['0 9 * * *'] },
+    },
+  ],
+};

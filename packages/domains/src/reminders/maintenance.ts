@@ -8,6 +8,7 @@ import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
+import { signalAfterCommit } from '../obligations/service';
 import { teams } from '../people/schema';
 import { materializeInstance, routingData } from './planner';
 import { reassignOnOffboard } from './routing';
@@ -120,10 +121,9 @@ export async function checkEvidenceFreshness(deps: AppDeps) {
 export const reassignOnMemberOffboarded: MemberHook = async (
   tx: Executor,
   ctx: AuthContext,
-  _fx: Effects,
+  fx: Effects,
   memberId: string,
 ) => {
-  // No signal needed: each instance's workflow re-reads the owner under lock before its next step.
   const open = await tx
     .select({ i: reminderInstances, controlId: reminders.controlId, domain: reminders.domain })
     .from(reminderInstances)
@@ -166,6 +166,14 @@ export const reassignOnMemberOffboarded: MemberHook = async (
         updatedAt: now,
       })
       .where(eq(reminderInstances.id, u.instanceId));
+    // Steps re-read the owner under lock anyway; the signal refreshes OwnerId in the Web UI now.
+    if (fx.temporal && u.ownerId)
+      signalAfterCommit(fx, fx.temporal, {
+        kind: 'reminder_instance',
+        id: u.instanceId,
+        workspaceId: ctx.workspaceId,
+        ownerId: u.ownerId,
+      });
     entries.push({
       action: 'INSTANCE_REASSIGNED',
       targetType: 'reminder_instance',

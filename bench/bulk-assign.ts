@@ -1,0 +1,97 @@
+import { members } from '@vigil/domains/people/schema';
+import { bulkAssign as assignInBulk } from '@vigil/domains/training/bulk';
+import { mandatoryTrainings } from '@vigil/domains/training/schema';
+import { systemContext } from '@vigil/kernel/auth';
+import { Effects } from '@vigil/kernel/effects';
+import { newId } from '@vigil/kernel/ids';
+import pLimit from 'p-limit';
+import { benchStack } from './stack';
+
+/**
+ * POST /compliance/assignments/bulk's service call for 10,000 members: pre-validation,
+ * chunked inserts and audit in one transaction, then 10,000 workflow starts with bounded
+ * concurrency. Baseline: a raw loop of client.workflow.start of the no-op probeWorkflow
+ * for the same number of workflows at the same concurrency, in the same run.
+ */
+export async function bulkAssign(args: string[]): Promise<void> {
+  const n = Number(args[0] ?? 10_000);
+  const concurrency = 32;
+  const stack = await benchStack();
+  try {
+    const { deps } = stack;
+    const ws = stack.workspace.workspace.id;
+    const ctx = { ...systemContext(ws), memberId: stack.workspace.admin.id, via: 'TOKEN' as const };
+    const ids = Array.from({ length: n }, () => newId());
+    for (let i = 0; i < n; i += 1000)
+      await deps.db
+        .insert(members)
+        .values(
+          ids
+            .slice(i, i + 1000)
+            .map((id, j) => ({ id, workspaceId: ws, name: `m${i + j}`, email: `m${i + j}@bench.test` })),
+        );
+    const [training] = await deps.db
+      .insert(mandatoryTrainings)
+      .values({
+        workspaceId: ws,
+        name: 'Bench training',
+        appliesToType: 'INDIVIDUAL',
+        dueDaysAfterAssignment: 30,
+      })
+      .returning();
+    if (!training) throw new Error('training insert failed');
+
+    // Baseline: raw starts of a no-op workflow.
+    const limit = pLimit(concurrency);
+    const runId = Date.now();
+    const t0 = performance.now();
+    const handles = await Promise.all(
+      ids.map((_, i) =>
+        limit(() =>
+          deps.temporal.client.workflow.start('probeWorkflow', {
+            taskQueue: stack.taskQueue,
+            workflowId: `bench-probe/${runId}/${i}`,
+            args: [{ workspaceId: ws }],
+          }),
+        ),
+      ),
+    );
+    const baselineMs = performance.now() - t0;
+    // Let the probes finish before measuring, so both runs see an idle worker and server.
+    await Promise.all(handles.map((h) => limit(() => h.result())));
+
+    // Engine: the bulk service call plus its post-commit workflow starts.
+    const t1 = performance.now();
+    const fx = new Effects();
+    const result = await assignInBulk(
+      deps.db,
+      deps.temporal,
+      ctx,
+      fx,
+      { mandatory_training_id: training.id, developer_ids: ids },
+      concurrency,
+    );
+    const insertMs = performance.now() - t1;
+    const failed = await fx.run((name, err) => console.error(name, err));
+    const totalMs = performance.now() - t1;
+    console.log(
+      JSON.stringify(
+        {
+          members: n,
+          concurrency,
+          assigned: result.assigned,
+          rejected: result.rejected.length,
+          failed_effects: failed,
+          validate_insert_audit_ms: Math.round(insertMs),
+          bulk_total_ms: Math.round(totalMs),
+          baseline_raw_starts_ms: Math.round(baselineMs),
+          ratio_vs_baseline: Math.round((totalMs / baselineMs) * 100) / 100,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await stack.close();
+  }
+}

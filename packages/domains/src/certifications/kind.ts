@@ -1,0 +1,170 @@
+import { requireSelfOr } from '@vigil/kernel/auth';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { KindAdapter } from '../obligations/kinds';
+import { doneKeys } from '../obligations/kinds';
+import { resolveLadder } from '../obligations/rules';
+import { getSettings } from '../people/access';
+import { escalationAcked } from '../training/kind';
+import { events } from '../training/schema';
+import { expiringWindowMs } from './rules';
+import { certifications, developerCertifications } from './schema';
+import { changeHeld, getHeld } from './service';
+
+const KIND = 'member_certification' as const;
+const OPEN = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED'] as const;
+
+/**
+ * Held certifications as obligations: EXPIRING_SOON (with a renewal reminder) at expiry
+ * minus the window, EXPIRED at expiry and, for a required certification, the ladder after
+ * expiry. REVOKED ends it; EXPIRED ends it unless the certification is required.
+ */
+export const memberCertificationKind: KindAdapter = {
+  kind: KIND,
+  async load(db, id, { lock }) {
+    const q = db.select().from(developerCertifications).where(eq(developerCertifications.id, id));
+    const [d] = lock ? await q.for('update') : await q;
+    if (!d) return null;
+    const [c] = await db.select().from(certifications).where(eq(certifications.id, d.certificationId));
+    const settings = await getSettings(db, d.workspaceId);
+    const required = c?.isRequired ?? false;
+    return {
+      title: `Certification: ${c?.name ?? d.certificationId}`,
+      details: { certification_id: d.certificationId, status: d.status, is_required: required },
+      state: {
+        kind: KIND,
+        id: d.id,
+        workspaceId: d.workspaceId,
+        ownerId: d.developerId,
+        status: d.status,
+        terminal: d.status === 'REVOKED' || (d.status === 'EXPIRED' && !required),
+        openedAt: d.createdAt,
+        dueAt: d.expiryDate,
+        preDue: [
+          {
+            offsetMs: expiringWindowMs(c?.expiringSoonOffset ?? null, settings.certExpiringDays),
+            action: 'MARK_EXPIRING_SOON' as const,
+          },
+        ],
+        atDue: 'EXPIRE',
+        escalateFrom: 'DUE',
+        ladder: required ? resolveLadder(d.ladder) : [],
+        done: await doneKeys(db, KIND, id),
+        escalationAcknowledged: await escalationAcked(db, KIND, id),
+      },
+    };
+  },
+  async apply(tx, loaded, step, now) {
+    const s = loaded.state;
+    const data = { title: loaded.title, kind: s.kind, id: s.id, due_at: s.dueAt?.toISOString() ?? null };
+    const event = (type: string) =>
+      tx
+        .insert(events)
+        .values({
+          workspaceId: s.workspaceId,
+          type,
+          entityType: KIND,
+          entityId: s.id,
+          payload: { developer_id: s.ownerId, expiry_date: data.due_at },
+        })
+        .onConflictDoNothing();
+    if (step.action === 'MARK_EXPIRING_SOON') {
+      const changed = await tx
+        .update(developerCertifications)
+        .set({ status: 'EXPIRING_SOON', renewalReminderSentAt: now, updatedAt: now })
+        .where(and(eq(developerCertifications.id, s.id), eq(developerCertifications.status, 'ACTIVE')))
+        .returning({ id: developerCertifications.id });
+      await event('certification.expiring');
+      return {
+        audit: changed.length
+          ? [
+              {
+                action: 'CERTIFICATION_EXPIRING',
+                targetType: KIND,
+                targetId: s.id,
+                oldValue: { status: s.status },
+                newValue: { status: 'EXPIRING_SOON' },
+                description: `${loaded.title}: expiring soon; renewal reminder sent`,
+              },
+            ]
+          : [],
+        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.expiring', data }] : [],
+      };
+    }
+    if (step.action === 'EXPIRE') {
+      const changed = await tx
+        .update(developerCertifications)
+        .set({ status: 'EXPIRED', updatedAt: now })
+        .where(
+          and(
+            eq(developerCertifications.id, s.id),
+            inArray(developerCertifications.status, ['ACTIVE', 'EXPIRING_SOON']),
+          ),
+        )
+        .returning({ id: developerCertifications.id });
+      await event('certification.expired');
+      return {
+        audit: changed.length
+          ? [
+              {
+                action: 'CERTIFICATION_EXPIRED',
+                targetType: KIND,
+                targetId: s.id,
+                oldValue: { status: s.status },
+                newValue: { status: 'EXPIRED' },
+                description: `${loaded.title}: expired`,
+              },
+            ]
+          : [],
+        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
+      };
+    }
+    return { audit: [], messages: [] };
+  },
+  async onEscalated(tx, loaded, level, now) {
+    await tx
+      .update(developerCertifications)
+      .set({ currentEscalationLevel: level, updatedAt: now })
+      .where(eq(developerCertifications.id, loaded.state.id));
+  },
+  async act(deps, ctx, fx, id, action) {
+    const d = await getHeld(deps.db, ctx.workspaceId, id);
+    requireSelfOr(ctx, d.developerId, ['ADMIN']);
+    // A Slack "complete" on a certification means "I renewed it".
+    if (action === 'complete')
+      await changeHeld(deps.db, deps.temporal, ctx, fx, id, { type: 'renew', input: {} });
+  },
+  async openItems(db, workspaceId) {
+    const rows = await db
+      .select({ d: developerCertifications, name: certifications.name, required: certifications.isRequired })
+      .from(developerCertifications)
+      .innerJoin(certifications, eq(certifications.id, developerCertifications.certificationId))
+      .where(
+        and(
+          eq(developerCertifications.workspaceId, workspaceId),
+          inArray(developerCertifications.status, ['EXPIRING_SOON', 'EXPIRED']),
+        ),
+      );
+    return rows
+      .filter((r) => r.d.status === 'EXPIRING_SOON' || r.required)
+      .map(({ d, name }) => ({
+        kind: KIND,
+        id: d.id,
+        ownerId: d.developerId,
+        title: `Certification: ${name}`,
+        dueAt: d.expiryDate,
+        status: d.status,
+        overdue: d.status === 'EXPIRED',
+      }));
+  },
+  async openIds(db, workspaceId, limit, afterId) {
+    const where = [inArray(developerCertifications.status, [...OPEN])];
+    if (workspaceId) where.push(eq(developerCertifications.workspaceId, workspaceId));
+    if (afterId) where.push(gt(developerCertifications.id, afterId));
+    return db
+      .select({ id: developerCertifications.id, workspaceId: developerCertifications.workspaceId })
+      .from(developerCertifications)
+      .where(and(...where))
+      .orderBy(asc(developerCertifications.id))
+      .limit(limit);
+  },
+};

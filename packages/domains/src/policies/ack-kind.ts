@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { requireSelfOr } from '@vigil/kernel/auth';
+import type { TemporalHandle } from '@vigil/kernel/temporal';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { AuditEntry } from '../audit/service';
+import type { Executor } from '../db';
+import { escalations } from '../escalation/schema';
+import { doneKeys, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
+import { durationToMs, resolveLadder } from '../obligations/rules';
+import { signalObligation } from '../obligations/service';
+import { getSettings } from '../people/access';
+import { acknowledgeObligation } from './ack-service';
+import type { ObligationRef } from './acks';
+import {
+  acknowledgementLinks,
+  acknowledgementObligations,
+  acknowledgementRequests,
+  policies,
+} from './schema';
+
+export const ACK_KIND = 'acknowledgement_request' as const;
+const TERMINAL = new Set(['COMPLETED', 'CANCELLED']);
+const DAY_MS = 86_400_000;
+
+export const signalAck = (temporal: TemporalHandle, o: ObligationRef) =>
+  signalObligation(temporal, { kind: ACK_KIND, id: o.id, workspaceId: o.workspaceId, ownerId: o.ownerId });
+
+/** Starts workflows with bounded concurrency (large events). Returns how many started. */
+export async function startAckWorkflows(temporal: TemporalHandle, list: ObligationRef[], concurrency = 32) {
+  let next = 0;
+  let started = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const o = list[next++];
+      if (!o) break;
+      await signalAck(temporal, o);
+      started++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+  return started;
+}
+
+export const hashLinkToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export function publicBaseUrl(): string {
+  return (process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+}
+
+/** A one-time link for the obligation's pending policies; only the token's hash is stored. */
+export async function createAckLink(
+  tx: Executor,
+  o: { workspaceId: string; obligationId: string; memberId: string; dueAt: Date },
+  now: Date,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Math.max(o.dueAt.getTime(), now.getTime()) + 14 * DAY_MS);
+  await tx.insert(acknowledgementLinks).values({
+    workspaceId: o.workspaceId,
+    obligationId: o.obligationId,
+    memberId: o.memberId,
+    tokenHash: hashLinkToken(token),
+    expiresAt,
+  });
+  return `${publicBaseUrl()}/ack/${token}`;
+}
+
+async function openRequests(db: Executor, obligationId: string) {
+  return db
+    .select({ r: acknowledgementRequests, name: policies.name })
+    .from(acknowledgementRequests)
+    .innerJoin(policies, eq(policies.id, acknowledgementRequests.policyId))
+    .where(
+      and(
+        eq(acknowledgementRequests.obligationId, obligationId),
+        inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+      ),
+    )
+    .orderBy(asc(policies.name));
+}
+
+/** One obligation per (event, member): reminded once, OVERDUE at the deadline, then the ladder. */
+export const ackKind: KindAdapter = {
+  kind: ACK_KIND,
+  async load(db, id, { lock }) {
+    const q = db.select().from(acknowledgementObligations).where(eq(acknowledgementObligations.id, id));
+    const [o] = lock ? await q.for('update') : await q;
+    if (!o) return null;
+    const settings = await getSettings(db, o.workspaceId);
+    const window = Math.max(0, o.dueAt.getTime() - o.createdAt.getTime());
+    const largest = Math.max(0, ...settings.reminderOffsets.map((x) => durationToMs(x)));
+    const open = await openRequests(db, id);
+    const [acked] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(escalations)
+      .where(
+        and(
+          eq(escalations.kind, ACK_KIND),
+          eq(escalations.obligationId, id),
+          isNotNull(escalations.acknowledgedAt),
+        ),
+      );
+    const names = open.map((x) => x.name);
+    return {
+      title: names.length
+        ? `Acknowledge ${names.length} policies: ${names.join(', ')}`
+        : 'Policy acknowledgement',
+      details: {
+        event_id: o.eventId,
+        member_id: o.memberId,
+        pending_policy_ids: open.map((x) => x.r.policyId),
+        current_escalation_level: o.currentEscalationLevel,
+      },
+      state: {
+        kind: ACK_KIND,
+        id: o.id,
+        workspaceId: o.workspaceId,
+        ownerId: o.memberId,
+        status: o.status,
+        terminal: TERMINAL.has(o.status),
+        openedAt: o.createdAt,
+        dueAt: o.dueAt,
+        // One reminder: planned once, at the largest configured offset that fits the window.
+        preDue: o.reminderSentAt ? [] : [{ offsetMs: Math.min(largest, window), action: 'REMIND' }],
+        atDue: 'MARK_OVERDUE',
+        escalateFrom: 'DUE',
+        ladder: resolveLadder(o.ladder),
+        done: await doneKeys(db, ACK_KIND, id),
+        escalationAcknowledged: (acked?.n ?? 0) > 0,
+      },
+    };
+  },
+  async apply(tx, loaded: LoadedObligation, step, now) {
+    const s = loaded.state;
+    const open = await openRequests(tx, s.id);
+    const data = {
+      title: loaded.title,
+      kind: ACK_KIND,
+      due_at: s.dueAt?.toISOString() ?? null,
+      policies: open.map((x) => x.name),
+    };
+    const auditEntries: AuditEntry[] = [];
+    if (step.action === 'REMIND' && s.ownerId && open.length) {
+      const url = await createAckLink(
+        tx,
+        { workspaceId: s.workspaceId, obligationId: s.id, memberId: s.ownerId, dueAt: s.dueAt ?? now },
+        now,
+      );
+      await tx
+        .update(acknowledgementObligations)
+        .set({ reminderSentAt: now, updatedAt: now })
+        .where(eq(acknowledgementObligations.id, s.id));
+      auditEntries.push({
+        action: 'REMINDER_SENT',
+        targetType: ACK_KIND,
+        targetId: s.id,
+        newValue: { member_id: s.ownerId, policies: data.policies },
+        description: `Reminder: ${loaded.title}`,
+      });
+      return {
+        audit: auditEntries,
+        messages: [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data: { ...data, url } }],
+      };
+    }
+    if (step.action === 'MARK_OVERDUE') {
+      await tx
+        .update(acknowledgementObligations)
+        .set({ status: 'OVERDUE', updatedAt: now })
+        .where(eq(acknowledgementObligations.id, s.id));
+      await tx
+        .update(acknowledgementRequests)
+        .set({ status: 'OVERDUE' })
+        .where(
+          and(eq(acknowledgementRequests.obligationId, s.id), eq(acknowledgementRequests.status, 'PENDING')),
+        );
+      auditEntries.push({
+        action: 'ACKNOWLEDGEMENT_OVERDUE',
+        targetType: ACK_KIND,
+        targetId: s.id,
+        newValue: { member_id: s.ownerId, policy_ids: open.map((x) => x.r.policyId) },
+        description: `Overdue: ${loaded.title}`,
+      });
+      return {
+        audit: auditEntries,
+        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
+      };
+    }
+    return { audit: [], messages: [] };
+  },
+  async onEscalated(tx, loaded, level, now) {
+    await tx
+      .update(acknowledgementObligations)
+      .set({ currentEscalationLevel: level, updatedAt: now })
+      .where(eq(acknowledgementObligations.id, loaded.state.id));
+  },
+  async act(deps, ctx, fx, id) {
+    const [o] = await deps.db
+      .select()
+      .from(acknowledgementObligations)
+      .where(
+        and(
+          eq(acknowledgementObligations.workspaceId, ctx.workspaceId),
+          eq(acknowledgementObligations.id, id),
+        ),
+      );
+    if (!o) return;
+    requireSelfOr(ctx, o.memberId);
+    await acknowledgeObligation(deps.db, deps.temporal, ctx, fx, o.id, o.memberId);
+  },
+  async openItems(db, workspaceId) {
+    const rows = await db
+      .select()
+      .from(acknowledgementObligations)
+      .where(
+        and(
+          eq(acknowledgementObligations.workspaceId, workspaceId),
+          inArray(acknowledgementObligations.status, ['PENDING', 'OVERDUE']),
+        ),
+      );
+    return rows.map((o) => ({
+      kind: ACK_KIND,
+      id: o.id,
+      ownerId: o.memberId,
+      title: 'Policy acknowledgement',
+      dueAt: o.dueAt,
+      status: o.status,
+      overdue: o.status === 'OVERDUE',
+    }));
+  },
+  async openIds(db, workspaceId, limit, afterId) {
+    const where = [inArray(acknowledgementObligations.status, ['PENDING', 'OVERDUE'])];
+    if (workspaceId) where.push(eq(acknowledgementObligations.workspaceId, workspaceId));
+    if (afterId) where.push(gt(acknowledgementObligations.id, afterId));
+    return db
+      .select({ id: acknowledgementObligations.id, workspaceId: acknowledgementObligations.workspaceId })
+      .from(acknowledgementObligations)
+      .where(and(...where))
+      .orderBy(asc(acknowledgementObligations.id))
+      .limit(limit);
+  },
+};

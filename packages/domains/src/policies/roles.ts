@@ -1,0 +1,74 @@
+import type { AuthContext } from '@vigil/kernel/auth';
+import { BadRequest } from '@vigil/kernel/errors';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { audit } from '../audit/service';
+import type { Db, Executor } from '../db';
+import { assertInWorkspace } from '../people/service';
+import { policies, policyVersions, rolePolicies } from './schema';
+
+/** mode REPLACE: the role's policies become exactly policy_ids; ADD: policy_ids are added. */
+export async function assignPoliciesToRole(
+  db: Db,
+  ctx: AuthContext,
+  roleId: string,
+  input: { policy_ids: string[]; mode?: 'REPLACE' | 'ADD' },
+) {
+  await assertInWorkspace(db, ctx.workspaceId, { roles: { 'path.role_id': [roleId] } });
+  const ids = [...new Set(input.policy_ids)];
+  if (ids.length) {
+    const found = await db
+      .select({ id: policies.id })
+      .from(policies)
+      .where(and(eq(policies.workspaceId, ctx.workspaceId), inArray(policies.id, ids)));
+    const have = new Set(found.map((r) => r.id));
+    const missing = ids.filter((x) => !have.has(x));
+    if (missing.length)
+      throw new BadRequest(`body.policy_ids: no such policy in this workspace: ${missing.join(', ')}`, [
+        { field: 'body.policy_ids', message: `No such policy in this workspace: ${missing.join(', ')}` },
+      ]);
+  }
+  const mode = input.mode ?? 'REPLACE';
+  return db.transaction(async (tx) => {
+    const before = await tx.select().from(rolePolicies).where(eq(rolePolicies.roleId, roleId));
+    if (mode === 'REPLACE') await tx.delete(rolePolicies).where(eq(rolePolicies.roleId, roleId));
+    if (ids.length)
+      await tx
+        .insert(rolePolicies)
+        .values(ids.map((policyId) => ({ workspaceId: ctx.workspaceId, roleId, policyId })))
+        .onConflictDoNothing();
+    await audit(tx, ctx, {
+      action: 'POLICIES_ASSIGNED_TO_ROLE',
+      targetType: 'role',
+      targetId: roleId,
+      oldValue: { policy_ids: before.map((r) => r.policyId) },
+      newValue: { policy_ids: ids, mode },
+      description: `${ids.length} policies assigned to role (${mode})`,
+    });
+    return rolePoliciesOf(tx, ctx.workspaceId, roleId);
+  });
+}
+
+export async function rolePoliciesOf(db: Executor, workspaceId: string, roleId: string) {
+  await assertInWorkspace(db, workspaceId, { roles: { 'path.role_id': [roleId] } });
+  return db
+    .select({ policy: policies })
+    .from(rolePolicies)
+    .innerJoin(policies, eq(policies.id, rolePolicies.policyId))
+    .where(and(eq(rolePolicies.workspaceId, workspaceId), eq(rolePolicies.roleId, roleId)))
+    .orderBy(asc(policies.id))
+    .then((rows) => rows.map((r) => r.policy));
+}
+
+/** Versions pending approval for more than a day whose approver was not reminded today. */
+export async function pendingApprovals(db: Executor, olderThan: Date) {
+  return db
+    .select()
+    .from(policyVersions)
+    .where(
+      and(
+        eq(policyVersions.status, 'PENDING_APPROVAL'),
+        sql`${policyVersions.submittedAt} < ${olderThan}`,
+        sql`(${policyVersions.approvalReminderAt} IS NULL OR ${policyVersions.approvalReminderAt} < ${olderThan})`,
+      ),
+    );
+}

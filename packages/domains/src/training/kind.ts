@@ -1,0 +1,187 @@
+import { requireSelfOr } from '@vigil/kernel/auth';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db';
+import { escalations } from '../escalation/schema';
+import { doneKeys, type KindAdapter } from '../obligations/kinds';
+import { durationToMs, resolveLadder } from '../obligations/rules';
+import { getSettings } from '../people/access';
+import { TERMINAL_ASSIGNMENT } from './rules';
+import { events, mandatoryTrainings, trainingAssignments } from './schema';
+import { changeAssignment, getAssignment } from './service';
+
+const OPEN = ['PENDING', 'IN_PROGRESS', 'OVERDUE'] as const;
+
+export async function escalationAcked(db: Executor, kind: string, id: string): Promise<boolean> {
+  const [acked] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(escalations)
+    .where(
+      and(
+        eq(escalations.kind, kind),
+        eq(escalations.obligationId, id),
+        isNotNull(escalations.acknowledgedAt),
+      ),
+    );
+  return (acked?.n ?? 0) > 0;
+}
+
+export const offsetsMs = (offsets: string[]): number[] =>
+  offsets.flatMap((o) => {
+    try {
+      return [durationToMs(o)];
+    } catch {
+      return [];
+    }
+  });
+
+/** Training assignments as obligations: reminders before the due date, OVERDUE at it, then the ladder. */
+export const trainingAssignmentKind: KindAdapter = {
+  kind: 'training_assignment',
+  async load(db, id, { lock }) {
+    const q = db.select().from(trainingAssignments).where(eq(trainingAssignments.id, id));
+    const [a] = lock ? await q.for('update') : await q;
+    if (!a) return null;
+    const [t] = await db
+      .select({ name: mandatoryTrainings.name })
+      .from(mandatoryTrainings)
+      .where(eq(mandatoryTrainings.id, a.mandatoryTrainingId));
+    const settings = await getSettings(db, a.workspaceId);
+    return {
+      title: `Training: ${t?.name ?? a.mandatoryTrainingId}`,
+      details: {
+        mandatory_training_id: a.mandatoryTrainingId,
+        status: a.status,
+        progress_percentage: a.progressPercentage,
+        cycle: a.cycle,
+      },
+      state: {
+        kind: 'training_assignment',
+        id: a.id,
+        workspaceId: a.workspaceId,
+        ownerId: a.developerId,
+        status: a.status,
+        terminal: TERMINAL_ASSIGNMENT.has(a.status),
+        openedAt: a.createdAt,
+        dueAt: a.dueDate,
+        preDue: offsetsMs(settings.reminderOffsets).map((offsetMs) => ({
+          offsetMs,
+          action: 'REMIND' as const,
+        })),
+        atDue: 'MARK_OVERDUE',
+        escalateFrom: 'DUE',
+        ladder: resolveLadder(a.ladder),
+        done: await doneKeys(db, 'training_assignment', id),
+        escalationAcknowledged: await escalationAcked(db, 'training_assignment', id),
+      },
+    };
+  },
+  async apply(tx, loaded, step, now) {
+    const s = loaded.state;
+    const data = { title: loaded.title, kind: s.kind, id: s.id, due_at: s.dueAt?.toISOString() ?? null };
+    if (step.action === 'REMIND') {
+      await tx
+        .update(trainingAssignments)
+        .set({ reminderSentAt: now, updatedAt: now })
+        .where(eq(trainingAssignments.id, s.id));
+      await tx
+        .insert(events)
+        .values({
+          workspaceId: s.workspaceId,
+          type: 'assignment.approaching_due',
+          entityType: 'training_assignment',
+          entityId: s.id,
+          payload: { developer_id: s.ownerId, due_date: data.due_at },
+        })
+        .onConflictDoNothing();
+      return {
+        audit: [],
+        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data }] : [],
+      };
+    }
+    if (step.action === 'MARK_OVERDUE') {
+      const changed = await tx
+        .update(trainingAssignments)
+        .set({ status: 'OVERDUE', updatedAt: now })
+        .where(
+          and(
+            eq(trainingAssignments.id, s.id),
+            inArray(trainingAssignments.status, ['PENDING', 'IN_PROGRESS']),
+          ),
+        )
+        .returning({ id: trainingAssignments.id });
+      await tx
+        .insert(events)
+        .values({
+          workspaceId: s.workspaceId,
+          type: 'assignment.overdue',
+          entityType: 'training_assignment',
+          entityId: s.id,
+          payload: { developer_id: s.ownerId, due_date: data.due_at },
+        })
+        .onConflictDoNothing();
+      return {
+        audit: changed.length
+          ? [
+              {
+                action: 'TRAINING_OVERDUE',
+                targetType: 'training_assignment',
+                targetId: s.id,
+                oldValue: { status: s.status },
+                newValue: { status: 'OVERDUE' },
+                description: `${loaded.title}: overdue`,
+              },
+            ]
+          : [],
+        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
+      };
+    }
+    return { audit: [], messages: [] };
+  },
+  async onEscalated(tx, loaded, level, now) {
+    await tx
+      .update(trainingAssignments)
+      .set({ currentEscalationLevel: level, updatedAt: now })
+      .where(eq(trainingAssignments.id, loaded.state.id));
+  },
+  async act(deps, ctx, fx, id, action) {
+    const a = await getAssignment(deps.db, ctx.workspaceId, id);
+    requireSelfOr(ctx, a.developerId, ['ADMIN']);
+    await changeAssignment(
+      deps.db,
+      deps.temporal,
+      ctx,
+      fx,
+      id,
+      action === 'acknowledge' ? 'acknowledge' : 'complete',
+    );
+  },
+  async openItems(db, workspaceId) {
+    const rows = await db
+      .select({ a: trainingAssignments, name: mandatoryTrainings.name })
+      .from(trainingAssignments)
+      .innerJoin(mandatoryTrainings, eq(mandatoryTrainings.id, trainingAssignments.mandatoryTrainingId))
+      .where(
+        and(eq(trainingAssignments.workspaceId, workspaceId), inArray(trainingAssignments.status, [...OPEN])),
+      );
+    return rows.map(({ a, name }) => ({
+      kind: 'training_assignment' as const,
+      id: a.id,
+      ownerId: a.developerId,
+      title: `Training: ${name}`,
+      dueAt: a.dueDate,
+      status: a.status,
+      overdue: a.status === 'OVERDUE',
+    }));
+  },
+  async openIds(db, workspaceId, limit, afterId) {
+    const where = [inArray(trainingAssignments.status, [...OPEN])];
+    if (workspaceId) where.push(eq(trainingAssignments.workspaceId, workspaceId));
+    if (afterId) where.push(gt(trainingAssignments.id, afterId));
+    return db
+      .select({ id: trainingAssignments.id, workspaceId: trainingAssignments.workspaceId })
+      .from(trainingAssignments)
+      .where(and(...where))
+      .orderBy(asc(trainingAssignments.id))
+      .limit(limit);
+  },
+};

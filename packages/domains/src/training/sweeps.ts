@@ -1,0 +1,167 @@
+import { systemContext } from '@vigil/kernel/auth';
+import { Effects } from '@vigil/kernel/effects';
+import { inArray, sql } from 'drizzle-orm';
+import type { AuditAction } from '../audit/rules';
+import { type AuditEntry, audit } from '../audit/service';
+import type { Db, Executor } from '../db';
+import type { AppDeps } from '../deps';
+import { type AssignmentRow, insertAssignments, startAssignmentWorkflows } from './assign';
+import { DEFAULT_DUE_DAYS } from './rules';
+import { mandatoryTrainings } from './schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface Corrected {
+  id: string;
+  workspace_id: string;
+  [k: string]: unknown;
+}
+
+/** Audits a sweep's corrections, one entry per row, grouped by workspace (system actor). */
+export async function auditCorrections(
+  tx: Executor,
+  rows: Corrected[],
+  action: AuditAction,
+  targetType: string,
+  describe: (r: Corrected) => string,
+) {
+  const byWs = new Map<string, AuditEntry[]>();
+  for (const r of rows) {
+    const list = byWs.get(r.workspace_id) ?? [];
+    list.push({
+      action,
+      targetType,
+      targetId: r.id,
+      newValue: { status: r.status },
+      description: describe(r),
+    });
+    byWs.set(r.workspace_id, list);
+  }
+  for (const [ws, entries] of byWs) await audit(tx, systemContext(ws), entries);
+}
+
+/** Safety net: assignments due within 7 days emit assignment.approaching_due (deduplicated per day). */
+export async function checkApproachingDueAssignments(db: Db) {
+  const res = await db.execute(sql`
+    WITH due AS (
+      SELECT a.id, a.workspace_id, a.developer_id, a.due_date
+      FROM training_assignments a
+      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND a.due_date > now() AND a.due_date <= now() + interval '7 days'
+    )
+    INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
+    SELECT gen_random_uuid(), workspace_id, 'assignment.approaching_due', 'training_assignment', id,
+           jsonb_build_object('developer_id', developer_id, 'due_date', due_date)
+    FROM due
+    ON CONFLICT DO NOTHING
+    RETURNING id`);
+  return { events: res.rows.length };
+}
+
+/** Safety net: one UPDATE marks every open assignment past its due date OVERDUE; emits assignment.overdue. */
+export async function checkOverdueAssignments(db: Db) {
+  return db.transaction(async (tx) => {
+    const res = await tx.execute(sql`
+      WITH upd AS (
+        UPDATE training_assignments SET status = 'OVERDUE', updated_at = now()
+        WHERE status IN ('PENDING', 'IN_PROGRESS') AND due_date <= now()
+        RETURNING id, workspace_id, developer_id, due_date, status
+      ), ev AS (
+        INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
+        SELECT gen_random_uuid(), workspace_id, 'assignment.overdue', 'training_assignment', id,
+               jsonb_build_object('developer_id', developer_id, 'due_date', due_date)
+        FROM upd
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT upd.*, (SELECT count(*)::int FROM ev) AS events FROM upd`);
+    const rows = res.rows as unknown as Array<Corrected & { events: number }>;
+    await auditCorrections(
+      tx,
+      rows,
+      'TRAINING_OVERDUE',
+      'training_assignment',
+      () => 'Overdue (daily check)',
+    );
+    return { corrected: rows.length, events: rows[0]?.events ?? 0 };
+  });
+}
+
+/**
+ * Recurring trainings: when a member's latest cycle is recurring_months old, the next
+ * cycle's assignment is created (idempotent on (training, member, cycle)); earlier
+ * cycles stay as history.
+ */
+export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
+  const due = await deps.db.execute(sql`
+    SELECT t.id AS training_id, last.developer_id, last.cycle
+    FROM mandatory_trainings t
+    JOIN LATERAL (
+      SELECT DISTINCT ON (a.developer_id) a.developer_id, a.cycle, a.created_at
+      FROM training_assignments a WHERE a.mandatory_training_id = t.id
+      ORDER BY a.developer_id, a.cycle DESC
+    ) last ON true
+    JOIN members m ON m.id = last.developer_id AND m.status = 'ACTIVE'
+    WHERE t.is_active AND t.recurring_months IS NOT NULL
+      AND last.created_at + make_interval(months => t.recurring_months) <= ${now.toISOString()}::timestamptz`);
+  const groups = new Map<string, string[]>();
+  for (const r of due.rows as Array<{ training_id: string; developer_id: string; cycle: number }>) {
+    const key = `${r.training_id}:${r.cycle + 1}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.developer_id]);
+  }
+  const ids = [...new Set([...groups.keys()].map((k) => k.split(':')[0] ?? ''))];
+  const trainings = ids.length
+    ? await deps.db.select().from(mandatoryTrainings).where(inArray(mandatoryTrainings.id, ids))
+    : [];
+  const fx = new Effects();
+  const created: AssignmentRow[] = [];
+  for (const [key, memberIds] of groups) {
+    const [trainingId, cycle] = key.split(':');
+    const t = trainings.find((x) => x.id === trainingId);
+    if (!t) continue;
+    const dueDate =
+      t.fixedDueDate && t.fixedDueDate > now
+        ? t.fixedDueDate
+        : new Date(now.getTime() + (t.dueDaysAfterAssignment ?? DEFAULT_DUE_DAYS) * DAY_MS);
+    created.push(
+      ...(await deps.db.transaction((tx) =>
+        insertAssignments(tx, systemContext(t.workspaceId), t, memberIds, {
+          cycle: Number(cycle),
+          dueDate,
+          now,
+          description: `"${t.name}" cycle ${cycle} assigned (every ${t.recurringMonths} months)`,
+        }),
+      )),
+    );
+  }
+  startAssignmentWorkflows(fx, deps.temporal, created);
+  await fx.run((name, err) =>
+    deps.log.warn({ err, effect: name }, 'workflow start failed; reconcile will repair'),
+  );
+  return { created: created.length };
+}
+
+export const trainingSweeps: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>> = {
+  'check-approaching-due-assignments': async (deps) => {
+    return checkApproachingDueAssignments(deps.db);
+  },
+  'check-overdue-assignments': async (deps) => checkOverdueAssignments(deps.db),
+  'regenerate-recurring-trainings': async (deps) => regenerateRecurring(deps),
+};
+
+export const trainingSchedules = [
+  {
+    id: 'check-approaching-due-assignments',
+    description: 'Training assignments due within 7 days emit assignment.approaching_due',
+    spec: { cronExpressions: ['0 6 * * *'] },
+  },
+  {
+    id: 'check-overdue-assignments',
+    description: 'Safety net: open assignments past due become OVERDUE; emits assignment.overdue',
+    spec: { cronExpressions: ['5 6 * * *'] },
+  },
+  {
+    id: 'regenerate-recurring-trainings',
+    description: 'Creates the next cycle of recurring trainings whose cycle has elapsed',
+    spec: { cronExpressions: ['10 6 * * *'] },
+  },
+];
