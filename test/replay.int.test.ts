@@ -12,7 +12,7 @@ import { eventually, type Harness, startHarness, testEnv } from './harness';
  * missing, or on purpose with RECORD_HISTORIES=1 (review them before committing).
  */
 const DIR = join(__dirname, 'fixtures', 'histories');
-const WORKFLOW_TYPES = ['obligationWorkflow', 'sweepWorkflow', 'probeWorkflow'];
+const WORKFLOW_TYPES = ['obligationWorkflow', 'sweepWorkflow', 'probeWorkflow', 'reminderWorkflow'];
 
 async function record(h: Harness): Promise<void> {
   mkdirSync(DIR, { recursive: true });
@@ -48,6 +48,32 @@ async function record(h: Harness): Promise<void> {
   await h.request('PATCH', `/workspaces/${ws.id}/tickets/${id}`, ws.adminToken, { status: 'RESOLVED' });
   await client.workflow.getHandle(`ticket/${id}`).result();
   await save('obligationWorkflow-ticket', `ticket/${id}`);
+
+  // A recurring reminder that materializes instances, then is archived.
+  const reminder = await h.request('POST', `/workspaces/${ws.id}/reminders`, ws.adminToken, {
+    title: 'Replay fixture reminder',
+    category: 'SECURITY',
+    priority: 'HIGH',
+    frequency: 'CUSTOM',
+    cron_expression: '*/2 * * * * *',
+    timezone: 'Europe/Paris',
+    start_date: new Date().toISOString(),
+    assignment_strategy: 'FIXED',
+    default_owner_id: org.owner.id,
+    notification_config: { channels: ['email'], lead_time: 'PT1S' },
+  });
+  const reminderId = reminder.body.id as string;
+  await eventually(async () => {
+    const list = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/reminders/${reminderId}/instances`,
+      ws.adminToken,
+    );
+    return list.body.data?.length >= 2;
+  });
+  await h.request('DELETE', `/workspaces/${ws.id}/reminders/${reminderId}`, ws.adminToken);
+  await client.workflow.getHandle(`reminder/${reminderId}`).result();
+  await save('reminderWorkflow', `reminder/${reminderId}`);
 
   const sweep = await client.workflow.start('sweepWorkflow', {
     taskQueue: h.taskQueue,

@@ -98,6 +98,16 @@ export function toProblem(err: unknown, req: Request, log: Logger): Problem {
       instance,
     };
   }
+  if (code === '40P01' || code === '40001') {
+    log.warn({ err }, 'transaction aborted by a concurrent one');
+    return {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'A concurrent change conflicted; retry the request',
+      instance,
+    };
+  }
   if (code === '57014') {
     return {
       type: 'about:blank',
