@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { notificationActivities } from '@vigil/domains/notifications/activities';
-import { renderMessage } from '@vigil/domains/notifications/rules';
+import { renderMessage } from '@vigil/domains/notifications/messages';
 import { type NotificationChannel, notifications } from '@vigil/domains/notifications/schema';
 import { members } from '@vigil/domains/people/schema';
 import { newId } from '@vigil/kernel/ids';

@@ -156,7 +156,11 @@ async function run(argv: string[]): Promise<number> {
     try {
       const config = typeof flags.config === 'string' ? JSON.parse(flags.config) : undefined;
       const res = await publishTemplateVersion(deps.db, key, readFileSync(file, 'utf8'), config);
-      out(json, res, `published ${key} v${res.version.version}; ${res.prompts.length} upgrade prompt(s) created`);
+      out(
+        json,
+        res,
+        `published ${key} v${res.version.version}; ${res.prompts.length} upgrade prompt(s) created`,
+      );
       return 0;
     } finally {
       await deps.close();

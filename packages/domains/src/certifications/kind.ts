@@ -6,9 +6,10 @@ import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { escalationAcked } from '../training/kind';
 import { events } from '../training/schema';
+import { changeHeld } from './lifecycle';
 import { expiringWindowMs } from './rules';
 import { certifications, developerCertifications } from './schema';
-import { changeHeld, getHeld } from './service';
+import { getHeld } from './service';
 
 const KIND = 'member_certification' as const;
 const OPEN = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED'] as const;

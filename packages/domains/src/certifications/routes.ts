@@ -8,18 +8,10 @@ import type { AppDeps } from '../deps';
 import { route, withEffects } from '../deps';
 import { durationToMs } from '../obligations/rules';
 import { getSettings } from '../people/access';
+import { changeHeld, issueHeld } from './lifecycle';
 import { certComputed, expiringWindowMs } from './rules';
 import { CERT_STATUSES, certifications } from './schema';
-import {
-  changeHeld,
-  createCert,
-  type HeldRow,
-  issueHeld,
-  listCerts,
-  listHeld,
-  missingRequired,
-  updateCert,
-} from './service';
+import { createCert, type HeldRow, listCerts, listHeld, missingRequired, updateCert } from './service';
 
 const isoDuration = z.string().refine(
   (v) => {

@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import type { Db, Executor } from '../db';
 import { members } from '../people/schema';
 import { type Channels, createChannels, PermanentDeliveryError, RateLimitedError } from './channels';
-import { textToHtml } from './rules';
+import { textToHtml } from './messages';
 import { type NotificationChannel, notifications } from './schema';
 
 type Row = typeof notifications.$inferSelect;

@@ -3,7 +3,8 @@ import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { getSettings } from '../people/access';
 import { members } from '../people/schema';
-import { dedupeKey, deliverAfter, renderMessage, resolveChannels } from './rules';
+import { renderMessage } from './messages';
+import { dedupeKey, deliverAfter, resolveChannels } from './rules';
 import { type NotificationChannel, notifications } from './schema';
 
 export interface OutgoingMessage {

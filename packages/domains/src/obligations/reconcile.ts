@@ -1,9 +1,7 @@
-import { SA } from '@vigil/kernel/search-attributes';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import type { Db } from '../db';
 import { registeredKinds } from './kinds';
-import type { ObligationKind } from './rules';
-import { workflowIdFor } from './service';
+import { startObligation, workflowIdFor } from './service';
 
 export interface ReconcileResult {
   checked: number;
@@ -46,15 +44,10 @@ export async function reconcileObligations(
         stats.checked++;
         const workflowId = workflowIdFor(adapter.kind, row.id);
         if (running.has(workflowId)) continue;
-        await deps.temporal.client.workflow.start('obligationWorkflow', {
-          workflowId,
-          taskQueue: deps.temporal.taskQueue,
-          args: [{ kind: adapter.kind, id: row.id, workspaceId: row.workspaceId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: SA.WorkspaceId, value: row.workspaceId },
-            { key: SA.ObligationKind, value: adapter.kind as ObligationKind },
-          ],
+        await startObligation(deps.temporal, {
+          kind: adapter.kind,
+          id: row.id,
+          workspaceId: row.workspaceId,
         });
         stats.started++;
       }

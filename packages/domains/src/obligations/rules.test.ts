@@ -123,6 +123,19 @@ describe('planSteps', () => {
     expect(keysOf(planSteps(state))).toEqual(['REMIND:P1D', 'MARK_OVERDUE', 'ESCALATE:L1', 'ESCALATE:L2']);
   });
 
+  it('keeps one first notice when every reminder falls before the obligation opened', () => {
+    const state = makeState({
+      openedAt: at(29.5 * DAY),
+      preDue: [
+        { offsetMs: 7 * DAY, action: 'REMIND' },
+        { offsetMs: DAY, action: 'REMIND' },
+      ],
+    });
+    const plan = planSteps(state);
+    expect(keysOf(plan)).toEqual(['REMIND:P1D', 'MARK_OVERDUE', 'ESCALATE:L1', 'ESCALATE:L2']);
+    expect(nextCheckpoint(state, at(29.5 * DAY))).toMatchObject({ type: 'STEP', step: { key: 'REMIND:P1D' } });
+  });
+
   it('orders same-instant actions: expiring-soon, remind, overdue/expire, escalations by level', () => {
     const state = makeState({
       kind: 'member_certification',

@@ -240,7 +240,9 @@ function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
  * The full ordered plan: sorted by `at`, then MARK_EXPIRING_SOON, REMIND,
  * MARK_OVERDUE, EXPIRE, ESCALATE, then level.
  * - preDue steps at dueAt - offsetMs; dropped when that is before openedAt (the
- *   obligation was created too late for them); duplicates (same key) kept once.
+ *   obligation was created too late for them), except that an obligation whose every
+ *   REMIND falls before it opened keeps the latest one, so its owner still gets a
+ *   first notice (performed at once); duplicates (same key) kept once.
  * - atDue at dueAt.
  * - ESCALATE per ladder level at (escalateFrom 'DUE' ? dueAt : openedAt) + afterMs;
  *   none when that clock start is null. Levels are taken in L1..L4 order (a repeated
@@ -259,10 +261,14 @@ export function planSteps(state: ObligationState): Checkpoint[] {
   const opened = state.openedAt.getTime();
   if (state.dueAt !== null) {
     const due = state.dueAt.getTime();
+    const reminds = state.preDue.filter((p) => p.action === 'REMIND');
+    const firstNotice = reminds.every((p) => due - p.offsetMs < opened)
+      ? reminds.reduce<number | null>((min, p) => (min === null || p.offsetMs < min ? p.offsetMs : min), null)
+      : null;
     for (const pre of state.preDue) {
       assertMs(pre.offsetMs, `preDue ${pre.action} offsetMs`);
       const at = due - pre.offsetMs;
-      if (at < opened) continue;
+      if (at < opened && !(pre.action === 'REMIND' && pre.offsetMs === firstNotice)) continue;
       add({ key: stepKey(pre.action, formatDurationMs(pre.offsetMs)), at: new Date(at), action: pre.action });
     }
     if (state.atDue !== null) add({ key: stepKey(state.atDue), at: new Date(due), action: state.atDue });

@@ -239,3 +239,26 @@ export async function signalObligation(
     }),
   );
 }
+
+/**
+ * Starts a new obligation's workflow, or leaves the running one alone (conflict
+ * policy USE_EXISTING): the id is the business key, so a repeat is harmless.
+ */
+export async function startObligation(
+  temporal: TemporalHandle,
+  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
+): Promise<void> {
+  await withTemporal(temporal, () =>
+    temporal.client.workflow.start('obligationWorkflow', {
+      workflowId: workflowIdFor(o.kind, o.id),
+      taskQueue: temporal.taskQueue,
+      args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: SA.WorkspaceId, value: o.workspaceId },
+        { key: SA.ObligationKind, value: o.kind },
+        ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
+      ],
+    }),
+  );
+}

@@ -7,7 +7,7 @@ import type { Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { doneKeys, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
-import { signalObligation } from '../obligations/service';
+import { signalObligation, startObligation } from '../obligations/service';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
 import type { ObligationRef } from './acks';
@@ -33,7 +33,12 @@ export async function startAckWorkflows(temporal: TemporalHandle, list: Obligati
     while (next < list.length) {
       const o = list[next++];
       if (!o) break;
-      await signalAck(temporal, o);
+      await startObligation(temporal, {
+        kind: ACK_KIND,
+        id: o.id,
+        workspaceId: o.workspaceId,
+        ownerId: o.ownerId,
+      });
       started++;
     }
   };

@@ -10,8 +10,8 @@ import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
 import { signalAfterCommit } from '../obligations/service';
 import { teams } from '../people/schema';
+import { reassignOnOffboard } from './offboarding';
 import { materializeInstance, routingData } from './planner';
-import { reassignOnOffboard } from './routing';
 import { controlOwners, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { activeReminderIds, reminderWorkflowId } from './service';
 

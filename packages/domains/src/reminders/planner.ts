@@ -8,7 +8,7 @@ import { ladderFor } from '../escalation/service';
 import { notificationActivities } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { durationToMs } from '../obligations/rules';
-import { signalObligation } from '../obligations/service';
+import { startObligation } from '../obligations/service';
 import { members, teamMembers, teams } from '../people/schema';
 import {
   type RoutingInput,
@@ -255,7 +255,7 @@ export async function materializeInstance(
         : `"${r.title}" due ${dueAt.toISOString()} assigned via ${route.via}`,
     });
     fx.add('start instance workflow', () =>
-      signalObligation(deps.temporal, {
+      startObligation(deps.temporal, {
         kind: 'reminder_instance',
         id: row.id,
         workspaceId: r.workspaceId,

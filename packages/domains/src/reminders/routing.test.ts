@@ -1,63 +1,17 @@
 import fc from 'fast-check';
 import {
   type AssignmentRuleRow,
-  type ControlOwnerRow,
   onCallAt,
   type RoutingInput,
-  type RoutingMember,
   type RoutingTeam,
   type RuleConfig,
-  reassignOnOffboard,
   roundRobinPick,
   routeInstance,
   ruleConfigSchema,
   ruleMatches,
   STRATEGIES,
 } from './routing';
-
-const DAY = 86_400_000;
-const members = (active: string[], inactive: string[] = []) =>
-  new Map<string, RoutingMember>([
-    ...active.map((id): [string, RoutingMember] => [id, { id, active: true }]),
-    ...inactive.map((id): [string, RoutingMember] => [id, { id, active: false }]),
-  ]);
-const teams = (...list: RoutingTeam[]) => new Map(list.map((t) => [t.id, t]));
-const ops: RoutingTeam = { id: 'ops', memberIds: ['a', 'b', 'c'] };
-const sec: RoutingTeam = { id: 'sec', memberIds: ['s1', 's2'] };
-
-const input = (over: Partial<RoutingInput> = {}): RoutingInput => ({
-  strategy: 'FIXED',
-  defaultOwnerId: null,
-  defaultTeamId: null,
-  category: 'SECURITY',
-  priority: 'HIGH',
-  domain: 'security',
-  tags: ['soc2'],
-  controlId: 'CC6.1',
-  dueAt: new Date('2024-05-01T09:00:00Z'),
-  members: members(['a', 'b', 'c', 's1', 's2', 'alice', 'bob']),
-  teams: teams(ops, sec),
-  controlOwners: [],
-  domainTeamMappings: [],
-  assignmentRules: [],
-  roundRobinCursors: {},
-  ...over,
-});
-const owner = (row: Partial<ControlOwnerRow>): ControlOwnerRow => ({
-  id: 'co1',
-  controlId: 'CC6.1',
-  domain: null,
-  primaryOwnerId: 'alice',
-  backupOwnerId: 'bob',
-  teamId: 'sec',
-  ...row,
-});
-const rule = (id: string, priority: number, ruleConfig: RuleConfig, isActive = true): AssignmentRuleRow => ({
-  id,
-  priority,
-  isActive,
-  ruleConfig,
-});
+import { DAY, input, members, ops, owner, rule, teams } from './routing.fixtures';
 
 describe('roundRobinPick', () => {
   it('starts at the first member and advances past the cursor, wrapping around', () => {
@@ -294,66 +248,6 @@ describe('ruleMatches and ruleConfigSchema', () => {
       { conditions: {}, assign: { team_id: 't', strategy: 'ON_CALL' } },
     ];
     for (const b of bad) expect(ruleConfigSchema.safeParse(b).success).toBe(false);
-  });
-});
-
-describe('reassignOnOffboard', () => {
-  it('hands instances to the backup, else round robin in the team, else unassigned', () => {
-    const plan = reassignOnOffboard({
-      leaverId: 'alice',
-      openInstances: [
-        { id: 'i1', ownerId: 'alice', teamId: 'sec', controlId: 'CC6.1', domain: 'security' },
-        { id: 'i2', ownerId: 'alice', teamId: 'ops' },
-        { id: 'i3', ownerId: 'alice', teamId: 'ops' },
-        { id: 'i4', ownerId: 'alice', teamId: null },
-        { id: 'i5', ownerId: 'bob', teamId: 'ops' },
-      ],
-      controlOwners: [
-        owner({}),
-        owner({ id: 'co2', controlId: 'CC7.2', primaryOwnerId: 'c', backupOwnerId: 'alice' }),
-      ],
-      members: members(['alice', 'bob', 'a', 'b', 'c']),
-      teams: teams(ops, sec),
-      roundRobinCursors: { ops: 0 },
-    });
-    expect(plan.instanceUpdates).toEqual([
-      { instanceId: 'i1', ownerId: 'bob', teamId: 'sec', via: 'CONTROL_OWNER_BACKUP' },
-      { instanceId: 'i2', ownerId: 'b', teamId: 'ops', via: 'ROUND_ROBIN' },
-      { instanceId: 'i3', ownerId: 'c', teamId: 'ops', via: 'ROUND_ROBIN' },
-      { instanceId: 'i4', ownerId: null, teamId: null, via: 'UNASSIGNED' },
-    ]);
-    expect(plan.cursorUpdates).toEqual({ ops: 2 });
-    expect(plan.controlOwnerUpdates).toEqual([
-      { id: 'co1', primaryOwnerId: 'bob', backupOwnerId: null },
-      { id: 'co2', primaryOwnerId: 'c', backupOwnerId: null },
-    ]);
-  });
-
-  it('never picks the leaver or an inactive backup, and matches rows by owner and team without a control', () => {
-    const plan = reassignOnOffboard({
-      leaverId: 'a',
-      openInstances: [
-        { id: 'i1', ownerId: 'a', teamId: 'ops' },
-        { id: 'i2', ownerId: 'a', teamId: 'sec' },
-      ],
-      controlOwners: [
-        owner({ id: 'co1', primaryOwnerId: 'a', backupOwnerId: 'zed', teamId: 'ops' }),
-        owner({ id: 'co2', primaryOwnerId: 'a', backupOwnerId: 's2', teamId: 'sec' }),
-        owner({ id: 'co3', primaryOwnerId: 'a', backupOwnerId: 'a', teamId: null }),
-      ],
-      members: members(['a', 'b', 's2'], ['c', 'zed']),
-      teams: teams(ops, sec),
-      roundRobinCursors: {},
-    });
-    expect(plan.instanceUpdates).toEqual([
-      { instanceId: 'i1', ownerId: 'b', teamId: 'ops', via: 'ROUND_ROBIN' },
-      { instanceId: 'i2', ownerId: 's2', teamId: 'sec', via: 'CONTROL_OWNER_BACKUP' },
-    ]);
-    expect(plan.controlOwnerUpdates).toEqual([
-      { id: 'co1', primaryOwnerId: null, backupOwnerId: 'zed' },
-      { id: 'co2', primaryOwnerId: 's2', backupOwnerId: null },
-      { id: 'co3', primaryOwnerId: null, backupOwnerId: null },
-    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import { ladderFor } from '../escalation/service';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { signalObligation } from '../obligations/service';
+import { startObligation } from '../obligations/service';
 import { memberRoles, members, teamMembers } from '../people/schema';
 import { dueDateFor } from './rules';
 import { mandatoryTrainings, trainingAssignments } from './schema';
@@ -95,7 +95,7 @@ export function startAssignmentWorkflows(
     const results = await Promise.allSettled(
       rows.map((r) =>
         limit(() =>
-          signalObligation(temporal, {
+          startObligation(temporal, {
             kind: 'training_assignment',
             id: r.id,
             workspaceId: r.workspaceId,
