@@ -2,6 +2,7 @@ import { certificationsModule } from './certifications/index';
 import type { DomainModule } from './module';
 import { policiesModule } from './policies/index';
 import { remindersModule } from './reminders/index';
+import { reportsModule } from './reports/index';
 import { trainingModule } from './training/index';
 
 /** Every domain module, in a fixed order. */
@@ -10,4 +11,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   certificationsModule,
   policiesModule,
   remindersModule,
+  reportsModule,
 ];

@@ -1,0 +1,4 @@
+import type { DomainModule } from '../module';
+import { reportRoutes } from './routes';
+
+export const reportsModule: DomainModule = { name: 'reports', routes: reportRoutes };

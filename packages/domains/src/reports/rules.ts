@@ -1,0 +1,190 @@
+/**
+ * Pure rules of the compliance reports: rates, rounding, days overdue, and the classification of
+ * a member's compliance status. No I/O.
+ *
+ * Reports key off completion (completed_at / COMPLETED), never off acknowledgement: an acknowledged
+ * training or reminder instance that is past due is still overdue.
+ */
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Window of the "due or expiring soon" checks that make a member AT_RISK. */
+export const AT_RISK_DAYS = 7;
+/** Window of the overview's "expiring in 30 days" count. */
+export const OVERVIEW_EXPIRING_DAYS = 30;
+export const OVERDUE_LIMIT_MAX = 1000;
+export const OVERDUE_LIMIT_DEFAULT = 200;
+
+export const COMPLIANCE_STATUSES = ['COMPLIANT', 'AT_RISK', 'NON_COMPLIANT'] as const;
+export type ComplianceStatus = (typeof COMPLIANCE_STATUSES)[number];
+
+export const OVERDUE_KINDS = [
+  'training_assignment',
+  'member_certification',
+  'reminder_instance',
+  'acknowledgement_request',
+] as const;
+export type OverdueKind = (typeof OVERDUE_KINDS)[number];
+
+/** Rounds to two decimals (percentages are reported as 0..100 with two decimals). */
+export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** `part` as a percentage of `whole` (0..100, two decimals); null when there is nothing to measure. */
+export function rate(part: number, whole: number): number | null {
+  if (whole <= 0) return null;
+  return round2((Math.min(Math.max(part, 0), whole) / whole) * 100);
+}
+
+/**
+ * The overall compliance score, 0..100: the unweighted mean of the completion rates that are
+ * available (non-null), rounded to two decimals. The rates used by the overview are
+ * - training: completed / non-waived assignments,
+ * - certifications: valid holdings / (required certifications x active members),
+ * - reminders: completed / non-skipped instances that are due or completed,
+ * - policies: acknowledged / non-cancelled acknowledgement requests.
+ * With no measurable rate at all (an empty workspace) the score is 100: nothing is outstanding.
+ */
+export function complianceScore(rates: ReadonlyArray<number | null>): number {
+  const present = rates.filter((r): r is number => r !== null && Number.isFinite(r));
+  if (!present.length) return 100;
+  return round2(present.reduce((s, r) => s + r, 0) / present.length);
+}
+
+/** Whole days until a deadline (negative once past; ceil, so "later today" is 0 or 1). */
+export const daysUntil = (due: Date | null, now: Date): number | null =>
+  due ? Math.ceil((due.getTime() - now.getTime()) / DAY_MS) + 0 : null;
+
+/** Whole days a deadline has passed (0 on the due day, never negative). */
+export const daysOverdue = (due: Date, now: Date): number =>
+  Math.max(0, Math.floor((now.getTime() - due.getTime()) / DAY_MS));
+
+const TERMINAL_ASSIGNMENT = new Set(['COMPLETED', 'WAIVED']);
+const OPEN_INSTANCE = new Set(['PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE']);
+
+/** An assignment is overdue when marked so, or open with its due date passed (acknowledged or not). */
+export const isAssignmentOverdue = (status: string, due: Date, now: Date): boolean =>
+  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || due.getTime() <= now.getTime());
+
+/** A reminder instance is overdue while open and past due; ACKNOWLEDGED does not clear it. */
+export const isInstanceOverdue = (status: string, due: Date, now: Date): boolean =>
+  OPEN_INSTANCE.has(status) &&
+  (status === 'OVERDUE' || status === 'ESCALATED' || due.getTime() <= now.getTime());
+
+/** An acknowledgement request is overdue when marked so, or still PENDING past its deadline. */
+export const isAckOverdue = (status: string, due: Date, now: Date): boolean =>
+  status === 'OVERDUE' || (status === 'PENDING' && due.getTime() <= now.getTime());
+
+/** Expiry fields of a held certification; `windowDays` is the expiring-soon window. */
+export function certExpiry(
+  c: { expiryDate: Date | null; status: string },
+  windowDays: number,
+  now: Date,
+): { days_until_expiry: number | null; is_expired: boolean; is_expiring_soon: boolean } {
+  const t = c.expiryDate?.getTime() ?? null;
+  const live = c.status !== 'REVOKED';
+  const expired = c.status === 'EXPIRED' || (live && t !== null && t <= now.getTime());
+  return {
+    days_until_expiry: daysUntil(c.expiryDate, now),
+    is_expired: expired,
+    is_expiring_soon:
+      !expired &&
+      live &&
+      (c.status === 'EXPIRING_SOON' || (t !== null && t - windowDays * DAY_MS <= now.getTime())),
+  };
+}
+
+/** Counts per status, with every known status present (0 when absent). */
+export function byStatus<S extends string>(
+  statuses: readonly S[],
+  rows: ReadonlyArray<{ status: string; n: number }>,
+): Record<S, number> {
+  const out = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<S, number>;
+  for (const r of rows) if ((statuses as readonly string[]).includes(r.status)) out[r.status as S] += r.n;
+  return out;
+}
+
+export interface DeveloperFacts {
+  /** Open training assignments, reminder instances and acknowledgement requests past due. */
+  overdueItems: number;
+  /** Required certifications held only in an expired form, or not held at all. */
+  expiredRequired: number;
+  missingRequired: number;
+  /** Open items due within AT_RISK_DAYS (not yet overdue). */
+  dueSoonItems: number;
+  /** Certifications (valid, not expired) expiring within AT_RISK_DAYS. */
+  expiringSoonCerts: number;
+}
+
+/**
+ * A member's compliance status:
+ * NON_COMPLIANT if anything is overdue, or a required certification is expired or missing;
+ * AT_RISK otherwise if anything is due, or any certification expires, within AT_RISK_DAYS (7) days;
+ * COMPLIANT otherwise.
+ */
+export function classify(f: DeveloperFacts): ComplianceStatus {
+  if (f.overdueItems > 0 || f.expiredRequired > 0 || f.missingRequired > 0) return 'NON_COMPLIANT';
+  if (f.dueSoonItems > 0 || f.expiringSoonCerts > 0) return 'AT_RISK';
+  return 'COMPLIANT';
+}
+
+/** True when an open item's deadline is still ahead but within `days` days. */
+export const isDueWithin = (due: Date, now: Date, days: number): boolean =>
+  due.getTime() > now.getTime() && due.getTime() - now.getTime() <= days * DAY_MS;
+
+export interface DeveloperInput {
+  assignments: ReadonlyArray<{ status: string; due: Date }>;
+  certifications: ReadonlyArray<{ certificationId: string; status: string; expiry: Date | null }>;
+  required: ReadonlyArray<{ id: string; name: string }>;
+  /** Open reminder instances only. */
+  reminders: ReadonlyArray<{ status: string; due: Date }>;
+  /** Non-cancelled acknowledgement requests. */
+  acks: ReadonlyArray<{ status: string; due: Date }>;
+}
+
+export interface MissingRequired {
+  certification_id: string;
+  name: string;
+  /** EXPIRED: held, but no copy is still valid; NOT_HELD: never held (or only revoked). */
+  reason: 'EXPIRED' | 'NOT_HELD';
+}
+
+/** A member's missing required certifications, acknowledgement counts and compliance status. */
+export function developerSummary(d: DeveloperInput, now: Date) {
+  const t = now.getTime();
+  const live = (c: DeveloperInput['certifications'][number]) =>
+    c.status !== 'REVOKED' && c.status !== 'EXPIRED' && (c.expiry === null || c.expiry.getTime() > t);
+  const valid = new Set(d.certifications.filter(live).map((c) => c.certificationId));
+  const held = new Set(d.certifications.filter((c) => c.status !== 'REVOKED').map((c) => c.certificationId));
+  const missingRequired: MissingRequired[] = d.required
+    .filter((r) => !valid.has(r.id))
+    .map((r) => ({ certification_id: r.id, name: r.name, reason: held.has(r.id) ? 'EXPIRED' : 'NOT_HELD' }));
+
+  const openAcks = d.acks.filter((a) => a.status === 'PENDING' || a.status === 'OVERDUE');
+  const open = [
+    ...d.assignments
+      .filter((a) => !TERMINAL_ASSIGNMENT.has(a.status))
+      .map((a) => ({ due: a.due, overdue: isAssignmentOverdue(a.status, a.due, now) })),
+    ...d.reminders
+      .filter((r) => OPEN_INSTANCE.has(r.status))
+      .map((r) => ({ due: r.due, overdue: isInstanceOverdue(r.status, r.due, now) })),
+    ...openAcks.map((a) => ({ due: a.due, overdue: isAckOverdue(a.status, a.due, now) })),
+  ];
+  const status = classify({
+    overdueItems: open.filter((o) => o.overdue).length,
+    expiredRequired: missingRequired.filter((m) => m.reason === 'EXPIRED').length,
+    missingRequired: missingRequired.filter((m) => m.reason === 'NOT_HELD').length,
+    dueSoonItems: open.filter((o) => !o.overdue && isDueWithin(o.due, now, AT_RISK_DAYS)).length,
+    expiringSoonCerts: d.certifications.filter(
+      (c) => live(c) && c.expiry !== null && isDueWithin(c.expiry, now, AT_RISK_DAYS),
+    ).length,
+  });
+  return {
+    status,
+    missingRequired,
+    acknowledgements: {
+      pending: openAcks.length,
+      acknowledged: d.acks.filter((a) => a.status === 'ACKNOWLEDGED').length,
+      overdue: d.acks.filter((a) => isAckOverdue(a.status, a.due, now)).length,
+      fully_acknowledged: openAcks.length === 0,
+    },
+  };
+}

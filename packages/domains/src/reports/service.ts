@@ -1,0 +1,409 @@
+/** Read-only compliance reports over the training, certification, reminder, policy and ticket tables. */
+import type { AuthContext } from '@vigil/kernel/auth';
+import { Forbidden, NotFound } from '@vigil/kernel/errors';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../db';
+import {
+  byStatus,
+  certExpiry,
+  complianceScore,
+  DAY_MS,
+  daysOverdue,
+  daysUntil,
+  developerSummary,
+  isAckOverdue,
+  isAssignmentOverdue,
+  isInstanceOverdue,
+  OVERVIEW_EXPIRING_DAYS,
+  type OverdueKind,
+  rate,
+} from './rules';
+
+type Row = Record<string, unknown>;
+const rows = async (db: Executor, q: SQL): Promise<Row[]> => (await db.execute(q)).rows as Row[];
+const num = (v: unknown): number => Number(v ?? 0);
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** A raw row with timestamps as ISO strings (column aliases are the JSON names). */
+const jsonRow = (r: Row): Row =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+const counts = (rs: Row[]) => rs.map((r) => ({ status: String(r.status), n: num(r.n) }));
+
+const ASSIGNMENT = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'OVERDUE', 'WAIVED'] as const;
+const CERT = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'REVOKED'] as const;
+const INSTANCE = [
+  'PENDING',
+  'NOTIFIED',
+  'ACKNOWLEDGED',
+  'COMPLETED',
+  'SKIPPED',
+  'ESCALATED',
+  'OVERDUE',
+] as const;
+const ACK = ['PENDING', 'ACKNOWLEDGED', 'OVERDUE', 'CANCELLED'] as const;
+const TICKET = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'] as const;
+const OPEN_INSTANCES = sql`('PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE')`;
+
+async function certExpiringDays(db: Executor, workspaceId: string): Promise<number> {
+  const [r] = await rows(
+    db,
+    sql`SELECT cert_expiring_days FROM workspace_settings WHERE workspace_id = ${workspaceId}`,
+  );
+  return r ? num(r.cert_expiring_days) : OVERVIEW_EXPIRING_DAYS;
+}
+
+/** Workspace-wide statistics and the overall compliance score. */
+export async function overview(db: Executor, workspaceId: string, now = new Date()) {
+  const ws = workspaceId;
+  const in30 = new Date(now.getTime() + OVERVIEW_EXPIRING_DAYS * DAY_MS);
+  const [memberRow] = await rows(
+    db,
+    sql`SELECT count(*)::int AS n FROM members WHERE workspace_id = ${ws} AND status = 'ACTIVE'`,
+  );
+  const activeMembers = num(memberRow?.n);
+
+  const training = counts(
+    await rows(
+      db,
+      sql`SELECT status, count(*)::int AS n FROM training_assignments
+      WHERE workspace_id = ${ws} GROUP BY status`,
+    ),
+  );
+  const [tx] = await rows(
+    db,
+    sql`SELECT
+      count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'WAIVED') AND (status = 'OVERDUE' OR due_date <= ${now}))::int AS overdue,
+      count(*) FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)::int AS completed,
+      count(*) FILTER (WHERE status <> 'WAIVED')::int AS counted
+      FROM training_assignments WHERE workspace_id = ${ws}`,
+  );
+
+  const certs = counts(
+    await rows(
+      db,
+      sql`SELECT status, count(*)::int AS n FROM developer_certifications
+      WHERE workspace_id = ${ws} GROUP BY status`,
+    ),
+  );
+  const [cx] = await rows(
+    db,
+    sql`SELECT
+      (SELECT count(*)::int FROM developer_certifications WHERE workspace_id = ${ws}
+        AND status IN ('ACTIVE', 'EXPIRING_SOON') AND expiry_date > ${now} AND expiry_date <= ${in30}) AS expiring,
+      (SELECT count(*)::int FROM certifications WHERE workspace_id = ${ws} AND is_required) AS required,
+      (SELECT count(*)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
+        WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
+          SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
+            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR d.expiry_date > ${now}))) AS missing_pairs,
+      (SELECT count(DISTINCT m.id)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
+        WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
+          SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
+            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR d.expiry_date > ${now}))) AS missing_members`,
+  );
+
+  const instances = counts(
+    await rows(
+      db,
+      sql`SELECT status, count(*)::int AS n FROM reminder_instances
+      WHERE workspace_id = ${ws} GROUP BY status`,
+    ),
+  );
+  const [rx] = await rows(
+    db,
+    sql`SELECT
+      count(*) FILTER (WHERE status IN ${OPEN_INSTANCES} AND (status IN ('OVERDUE', 'ESCALATED') OR due_date <= ${now}))::int AS overdue,
+      count(*) FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)::int AS completed,
+      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR due_date <= ${now}))::int AS counted
+      FROM reminder_instances WHERE workspace_id = ${ws}`,
+  );
+
+  const acks = counts(
+    await rows(
+      db,
+      sql`SELECT status, count(*)::int AS n FROM acknowledgement_requests
+      WHERE workspace_id = ${ws} GROUP BY status`,
+    ),
+  );
+  const [px] = await rows(
+    db,
+    sql`SELECT
+      (SELECT count(*)::int FROM policy_versions WHERE workspace_id = ${ws} AND status = 'PENDING_APPROVAL') AS pending_approval,
+      (SELECT count(DISTINCT r.member_id)::int FROM acknowledgement_requests r JOIN members m ON m.id = r.member_id AND m.status = 'ACTIVE'
+        WHERE r.workspace_id = ${ws} AND r.status <> 'CANCELLED') AS requested_members,
+      (SELECT count(DISTINCT r.member_id)::int FROM acknowledgement_requests r JOIN members m ON m.id = r.member_id AND m.status = 'ACTIVE'
+        WHERE r.workspace_id = ${ws} AND r.status <> 'CANCELLED' AND NOT EXISTS (
+          SELECT 1 FROM acknowledgement_requests o WHERE o.workspace_id = r.workspace_id AND o.member_id = r.member_id
+            AND o.status IN ('PENDING', 'OVERDUE'))) AS full_members,
+      (SELECT count(*)::int FROM acknowledgement_requests WHERE workspace_id = ${ws}
+        AND (status = 'OVERDUE' OR (status = 'PENDING' AND due_at <= ${now}))) AS overdue`,
+  );
+
+  const tickets = counts(
+    await rows(
+      db,
+      sql`SELECT status, count(*)::int AS n FROM tickets WHERE workspace_id = ${ws} GROUP BY status`,
+    ),
+  );
+  const [kx] = await rows(
+    db,
+    sql`SELECT count(*)::int AS open,
+      count(*) FILTER (WHERE current_escalation_level IS NOT NULL)::int AS escalated
+      FROM tickets WHERE workspace_id = ${ws} AND status IN ('OPEN', 'ACKNOWLEDGED')`,
+  );
+
+  const ackByStatus = byStatus(ACK, acks);
+  const trainingRate = rate(num(tx?.completed), num(tx?.counted));
+  const requiredPairs = num(cx?.required) * activeMembers;
+  const certRate = rate(requiredPairs - num(cx?.missing_pairs), requiredPairs);
+  const reminderRate = rate(num(rx?.completed), num(rx?.counted));
+  const ackRate = rate(
+    ackByStatus.ACKNOWLEDGED,
+    ackByStatus.PENDING + ackByStatus.ACKNOWLEDGED + ackByStatus.OVERDUE,
+  );
+  return {
+    generated_at: now.toISOString(),
+    members: { active: activeMembers },
+    training: {
+      by_status: byStatus(ASSIGNMENT, training),
+      total: training.reduce((s, r) => s + r.n, 0),
+      overdue: num(tx?.overdue),
+      completion_rate: trainingRate,
+    },
+    certifications: {
+      by_status: byStatus(CERT, certs),
+      total: certs.reduce((s, r) => s + r.n, 0),
+      expiring_in_30_days: num(cx?.expiring),
+      required_certifications: num(cx?.required),
+      members_missing_required: num(cx?.missing_members),
+      required_coverage_rate: certRate,
+    },
+    reminders: {
+      by_status: byStatus(INSTANCE, instances),
+      total: instances.reduce((s, r) => s + r.n, 0),
+      overdue: num(rx?.overdue),
+      completion_rate: reminderRate,
+    },
+    policies: {
+      requests_by_status: ackByStatus,
+      overdue_requests: num(px?.overdue),
+      members_requested: num(px?.requested_members),
+      members_fully_acknowledged: num(px?.full_members),
+      members_fully_acknowledged_rate: rate(num(px?.full_members), num(px?.requested_members)),
+      acknowledgement_rate: ackRate,
+      policies_pending_approval: num(px?.pending_approval),
+    },
+    tickets: { by_status: byStatus(TICKET, tickets), open: num(kx?.open), escalated: num(kx?.escalated) },
+    compliance_score: complianceScore([trainingRate, certRate, reminderRate, ackRate]),
+  };
+}
+
+const SEE_ANYONE = new Set(['ADMIN', 'AUDITOR', 'MANAGER']);
+
+/** One member's compliance picture; admins, auditors and managers see anyone, a member only themselves. */
+export async function developerStatus(db: Executor, ctx: AuthContext, id: string, now = new Date()) {
+  if (!SEE_ANYONE.has(ctx.role) && ctx.memberId !== id)
+    throw new Forbidden('You may read only your own compliance status');
+  const ws = ctx.workspaceId;
+  const [member] = await rows(
+    db,
+    sql`SELECT id, name, email, status FROM members WHERE workspace_id = ${ws} AND id = ${id}`,
+  );
+  if (!member) throw new NotFound('Member', id);
+  const windowDays = await certExpiringDays(db, ws);
+
+  const assignmentsRaw = await rows(
+    db,
+    sql`SELECT a.id, a.mandatory_training_id, t.name AS training_name, a.status, a.due_date, a.completed_at,
+        a.acknowledged_at, a.progress_percentage, a.current_escalation_level
+        FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
+        WHERE a.workspace_id = ${ws} AND a.developer_id = ${id} ORDER BY a.due_date, a.id`,
+  );
+  const assignments = assignmentsRaw.map((r) => {
+    const due = date(r.due_date);
+    return {
+      ...jsonRow(r),
+      days_until_due: daysUntil(due, now),
+      is_overdue: isAssignmentOverdue(String(r.status), due, now),
+    };
+  });
+  const certificationsRaw = await rows(
+    db,
+    sql`SELECT d.id, d.certification_id, c.name AS certification_name, c.is_required, d.status, d.issued_date,
+        d.expiry_date FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
+        WHERE d.workspace_id = ${ws} AND d.developer_id = ${id} ORDER BY d.expiry_date NULLS LAST, d.id`,
+  );
+  const certifications = certificationsRaw.map((r) => ({
+    ...jsonRow(r),
+    ...certExpiry({ expiryDate: dateOrNull(r.expiry_date), status: String(r.status) }, windowDays, now),
+  }));
+  const required = await rows(
+    db,
+    sql`SELECT id, name FROM certifications WHERE workspace_id = ${ws} AND is_required ORDER BY name, id`,
+  );
+  const remindersRaw = await rows(
+    db,
+    sql`SELECT i.id, i.reminder_id, r.title, i.status, i.due_date, i.acknowledged_at, i.current_escalation_level
+        FROM reminder_instances i JOIN reminders r ON r.id = i.reminder_id
+        WHERE i.workspace_id = ${ws} AND i.assigned_owner_id = ${id} AND i.status IN ${OPEN_INSTANCES}
+        ORDER BY i.due_date, i.id`,
+  );
+  const reminders = remindersRaw.map((r) => {
+    const due = date(r.due_date);
+    return {
+      ...jsonRow(r),
+      days_until_due: daysUntil(due, now),
+      is_overdue: isInstanceOverdue(String(r.status), due, now),
+    };
+  });
+  const acksRaw = await rows(
+    db,
+    sql`SELECT a.id, a.policy_id, p.name AS policy_name, a.policy_version_id, a.status, a.due_at, a.acknowledged_at
+        FROM acknowledgement_requests a JOIN policies p ON p.id = a.policy_id
+        WHERE a.workspace_id = ${ws} AND a.member_id = ${id} AND a.status <> 'CANCELLED'
+        ORDER BY a.due_at, a.id`,
+  );
+  const acks = acksRaw.map((r) => {
+    const due = date(r.due_at);
+    return {
+      ...jsonRow(r),
+      days_until_due: daysUntil(due, now),
+      is_overdue: isAckOverdue(String(r.status), due, now),
+    };
+  });
+
+  const summary = developerSummary(
+    {
+      assignments: assignmentsRaw.map((a) => ({ status: String(a.status), due: date(a.due_date) })),
+      certifications: certificationsRaw.map((c) => ({
+        certificationId: String(c.certification_id),
+        status: String(c.status),
+        expiry: dateOrNull(c.expiry_date),
+      })),
+      required: required.map((r) => ({ id: String(r.id), name: String(r.name) })),
+      reminders: remindersRaw.map((r) => ({ status: String(r.status), due: date(r.due_date) })),
+      acks: acksRaw.map((a) => ({ status: String(a.status), due: date(a.due_at) })),
+    },
+    now,
+  );
+  return {
+    developer: jsonRow(member),
+    status: summary.status,
+    generated_at: now.toISOString(),
+    assignments,
+    certifications,
+    missing_required_certifications: summary.missingRequired,
+    open_reminder_instances: reminders,
+    policy_acknowledgements: { requests: acks, ...summary.acknowledgements },
+  };
+}
+
+export interface OverdueFilter {
+  kind?: OverdueKind;
+  owner_id?: string;
+  team_id?: string;
+  limit: number;
+}
+
+/** Every overdue item across kinds, most overdue first, bounded by `limit` (no cursor). */
+export async function overdueReport(db: Executor, workspaceId: string, f: OverdueFilter, now = new Date()) {
+  const ws = workspaceId;
+  const parts: SQL[] = [];
+  const want = (k: OverdueKind) => !f.kind || f.kind === k;
+  if (want('training_assignment'))
+    parts.push(sql`SELECT 'training_assignment' AS kind, a.id, t.name AS title, a.developer_id AS owner_id,
+      a.due_date AS due_at, a.current_escalation_level AS level
+      FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
+      WHERE a.workspace_id = ${ws} AND a.status NOT IN ('COMPLETED', 'WAIVED')
+        AND (a.status = 'OVERDUE' OR a.due_date <= ${now})`);
+  if (want('member_certification'))
+    parts.push(sql`SELECT 'member_certification' AS kind, d.id, c.name AS title, d.developer_id AS owner_id,
+      d.expiry_date AS due_at, d.current_escalation_level AS level
+      FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
+      WHERE d.workspace_id = ${ws} AND c.is_required AND d.status <> 'REVOKED'
+        AND (d.status = 'EXPIRED' OR d.expiry_date <= ${now}) AND d.expiry_date IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM developer_certifications v WHERE v.developer_id = d.developer_id
+          AND v.certification_id = d.certification_id AND v.status IN ('ACTIVE', 'EXPIRING_SOON')
+          AND (v.expiry_date IS NULL OR v.expiry_date > ${now}))`);
+  if (want('reminder_instance'))
+    parts.push(sql`SELECT 'reminder_instance' AS kind, i.id, r.title, i.assigned_owner_id AS owner_id,
+      i.due_date AS due_at, i.current_escalation_level AS level
+      FROM reminder_instances i JOIN reminders r ON r.id = i.reminder_id
+      WHERE i.workspace_id = ${ws} AND i.status IN ${OPEN_INSTANCES}
+        AND (i.status IN ('OVERDUE', 'ESCALATED') OR i.due_date <= ${now})`);
+  if (want('acknowledgement_request'))
+    parts.push(sql`SELECT 'acknowledgement_request' AS kind, q.id, p.name AS title, q.member_id AS owner_id,
+      q.due_at, o.current_escalation_level AS level
+      FROM acknowledgement_requests q JOIN policies p ON p.id = q.policy_id
+      LEFT JOIN acknowledgement_obligations o ON o.id = q.obligation_id
+      WHERE q.workspace_id = ${ws} AND (q.status = 'OVERDUE' OR (q.status = 'PENDING' AND q.due_at <= ${now}))`);
+  const where: SQL[] = [sql`TRUE`];
+  if (f.owner_id) where.push(sql`x.owner_id = ${f.owner_id}`);
+  if (f.team_id)
+    where.push(
+      sql`x.owner_id IN (SELECT member_id FROM team_members WHERE workspace_id = ${ws} AND team_id = ${f.team_id})`,
+    );
+  const union = sql.join(parts, sql` UNION ALL `);
+  const found = await rows(
+    db,
+    sql`SELECT x.*, m.name AS owner_name FROM (${union}) x LEFT JOIN members m ON m.id = x.owner_id
+      WHERE ${sql.join(where, sql` AND `)} ORDER BY x.due_at ASC, x.kind, x.id LIMIT ${f.limit + 1}`,
+  );
+  const truncated = found.length > f.limit;
+  const data = found.slice(0, f.limit).map((r) => {
+    const due = date(r.due_at);
+    return {
+      kind: String(r.kind) as OverdueKind,
+      id: String(r.id),
+      title: String(r.title),
+      owner_id: str(r.owner_id),
+      owner_name: str(r.owner_name),
+      due_at: due.toISOString(),
+      days_overdue: daysOverdue(due, now),
+      escalation_level: str(r.level),
+    };
+  });
+  return { generated_at: now.toISOString(), count: data.length, truncated, data };
+}
+
+/** Valid certifications whose expiry falls within the next `daysAhead` days, soonest first. */
+export async function expiringCertifications(
+  db: Executor,
+  workspaceId: string,
+  daysAhead: number,
+  limit: number,
+  now = new Date(),
+) {
+  const until = new Date(now.getTime() + daysAhead * DAY_MS);
+  const found = await rows(
+    db,
+    sql`SELECT d.id, d.certification_id, c.name, c.is_required, d.developer_id, m.name AS developer_name,
+      d.status, d.expiry_date
+      FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
+      LEFT JOIN members m ON m.id = d.developer_id
+      WHERE d.workspace_id = ${workspaceId} AND d.status IN ('ACTIVE', 'EXPIRING_SOON')
+        AND d.expiry_date > ${now} AND d.expiry_date <= ${until}
+      ORDER BY d.expiry_date, d.id LIMIT ${limit + 1}`,
+  );
+  const data = found.slice(0, limit).map((r) => {
+    const expiry = date(r.expiry_date);
+    return {
+      id: String(r.id),
+      certification_id: String(r.certification_id),
+      certification_name: String(r.name),
+      is_required: Boolean(r.is_required),
+      developer_id: String(r.developer_id),
+      developer_name: str(r.developer_name),
+      status: String(r.status),
+      expiry_date: expiry.toISOString(),
+      days_until_expiry: daysUntil(expiry, now) ?? 0,
+    };
+  });
+  return {
+    generated_at: now.toISOString(),
+    days_ahead: daysAhead,
+    count: data.length,
+    truncated: found.length > limit,
+    data,
+  };
+}
