@@ -133,7 +133,10 @@ describe('planSteps', () => {
     });
     const plan = planSteps(state);
     expect(keysOf(plan)).toEqual(['REMIND:P1D', 'MARK_OVERDUE', 'ESCALATE:L1', 'ESCALATE:L2']);
-    expect(nextCheckpoint(state, at(29.5 * DAY))).toMatchObject({ type: 'STEP', step: { key: 'REMIND:P1D' } });
+    expect(nextCheckpoint(state, at(29.5 * DAY))).toMatchObject({
+      type: 'STEP',
+      step: { key: 'REMIND:P1D' },
+    });
   });
 
   it('orders same-instant actions: expiring-soon, remind, overdue/expire, escalations by level', () => {
