@@ -5,6 +5,7 @@ import {
   formatDurationMs,
   isOverdue,
   nextCheckpoint,
+  overdueCadence,
   planSteps,
   resolveLadder,
   stepKey,
@@ -121,6 +122,26 @@ describe('planSteps', () => {
       ],
     });
     expect(keysOf(planSteps(state))).toEqual(['REMIND:P1D', 'MARK_OVERDUE', 'ESCALATE:L1', 'ESCALATE:L2']);
+  });
+
+  it('plans the capped overdue cadence: at most three reminders at 1, 3 and 6 intervals after the deadline', () => {
+    expect(overdueCadence(HOUR)).toEqual([HOUR, 3 * HOUR, 6 * HOUR]);
+    expect(overdueCadence(0)).toEqual([]);
+    const state = makeState({ ladder: [], overdueReminderMs: overdueCadence(DAY) });
+    const plan = planSteps(state).filter((p) => p.action === 'REMIND_OVERDUE');
+    expect(plan.map((p) => [p.key, p.at.getTime() - (state.dueAt as Date).getTime()])).toEqual([
+      ['REMIND_OVERDUE:P1D', DAY],
+      ['REMIND_OVERDUE:P3D', 3 * DAY],
+      ['REMIND_OVERDUE:P6D', 6 * DAY],
+    ]);
+    // Only obligations that go overdue get them (an expiring certification does not).
+    expect(planSteps({ ...state, atDue: 'EXPIRE' }).some((p) => p.action === 'REMIND_OVERDUE')).toBe(false);
+    // Never more than three, whatever is configured.
+    expect(
+      planSteps({ ...state, overdueReminderMs: [DAY, 2 * DAY, 3 * DAY, 4 * DAY] }).filter(
+        (p) => p.action === 'REMIND_OVERDUE',
+      ),
+    ).toHaveLength(3);
   });
 
   it('keeps one first notice when every reminder falls before the obligation opened', () => {

@@ -55,7 +55,13 @@ export interface LadderLevel {
   channels: Channel[];
 }
 
-export type Action = 'REMIND' | 'MARK_EXPIRING_SOON' | 'MARK_OVERDUE' | 'EXPIRE' | 'ESCALATE';
+export type Action =
+  | 'REMIND'
+  | 'MARK_EXPIRING_SOON'
+  | 'MARK_OVERDUE'
+  | 'REMIND_OVERDUE'
+  | 'EXPIRE'
+  | 'ESCALATE';
 
 export interface ObligationState {
   kind: ObligationKind;
@@ -81,6 +87,11 @@ export interface ObligationState {
   done: string[];
   /** Someone acknowledged (the item or the current escalation): stops the climb. */
   escalationAcknowledged: boolean;
+  /**
+   * Reminders to the owner after MARK_OVERDUE, as offsets after dueAt (the capped
+   * cadence: the overdue notice, then at most three more; see `overdueCadence`).
+   */
+  overdueReminderMs?: number[];
 }
 
 export interface Checkpoint {
@@ -219,9 +230,19 @@ const ACTION_ORDER: Readonly<Record<Action, number>> = {
   MARK_EXPIRING_SOON: 0,
   REMIND: 1,
   MARK_OVERDUE: 2,
-  EXPIRE: 3,
-  ESCALATE: 4,
+  REMIND_OVERDUE: 3,
+  EXPIRE: 4,
+  ESCALATE: 5,
 };
+
+/**
+ * The capped reminder cadence after a deadline: the overdue notice itself, then at
+ * most three reminders spaced one, two and three intervals apart (due + 1i, + 3i, + 6i).
+ */
+export function overdueCadence(intervalMs: number): number[] {
+  if (!(intervalMs > 0)) return [];
+  return [1, 3, 6].map((n) => n * intervalMs);
+}
 
 function levelIndex(level: Level | undefined): number {
   return level === undefined ? -1 : LEVELS.indexOf(level);
@@ -272,6 +293,17 @@ export function planSteps(state: ObligationState): Checkpoint[] {
       add({ key: stepKey(pre.action, formatDurationMs(pre.offsetMs)), at: new Date(at), action: pre.action });
     }
     if (state.atDue !== null) add({ key: stepKey(state.atDue), at: new Date(due), action: state.atDue });
+    if (state.atDue === 'MARK_OVERDUE') {
+      for (const offset of (state.overdueReminderMs ?? []).slice(0, 3)) {
+        assertMs(offset, 'overdueReminderMs');
+        if (offset <= 0) continue;
+        add({
+          key: stepKey('REMIND_OVERDUE', formatDurationMs(offset)),
+          at: new Date(due + offset),
+          action: 'REMIND_OVERDUE',
+        });
+      }
+    }
   }
   const clock = state.escalateFrom === 'DUE' ? state.dueAt : state.openedAt;
   if (clock !== null) {

@@ -6,13 +6,21 @@ import { SA } from '@vigil/kernel/search-attributes';
 import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { loadOrg } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
 import { enqueueMessages } from '../notifications/service';
+import { getSettings } from '../people/access';
 import { kindAdapter, type LoadedObligation } from './kinds';
-import { type Checkpoint, LEVELS, type Level, nextCheckpoint, type ObligationKind } from './rules';
+import {
+  type Checkpoint,
+  LEVELS,
+  type Level,
+  nextCheckpoint,
+  type ObligationKind,
+  overdueCadence,
+} from './rules';
 import { obligationSteps } from './schema';
 
 export const workflowIdFor = (kind: string, id: string) => `${kind}/${id}`;
@@ -78,8 +86,26 @@ export function viewOf(kind: string, id: string, loaded: LoadedObligation | null
   };
 }
 
+/**
+ * Loads an obligation through its kind's adapter and adds the workspace's capped
+ * overdue-reminder cadence (settings.reminder_interval_hours) unless the kind set one.
+ */
+export async function loadObligation(
+  db: Executor,
+  kind: string,
+  id: string,
+  lock: boolean,
+): Promise<LoadedObligation | null> {
+  const loaded = await kindAdapter(kind).load(db, id, { lock });
+  if (loaded && loaded.state.atDue === 'MARK_OVERDUE' && loaded.state.overdueReminderMs === undefined) {
+    const settings = await getSettings(db, loaded.state.workspaceId);
+    loaded.state.overdueReminderMs = overdueCadence(settings.reminderIntervalHours * 3_600_000);
+  }
+  return loaded;
+}
+
 export async function loadView(db: Db, kind: string, id: string, now = new Date()): Promise<ObligationView> {
-  return viewOf(kind, id, await kindAdapter(kind).load(db, id, { lock: false }), now);
+  return viewOf(kind, id, await loadObligation(db, kind, id, false), now);
 }
 
 export type StepOutcome = 'PERFORMED' | 'DUPLICATE' | 'STALE' | 'EARLY' | 'GONE';
@@ -99,7 +125,7 @@ export async function performStep(
 ): Promise<{ outcome: StepOutcome; notificationIds: string[] }> {
   const adapter = kindAdapter(kind);
   return deps.db.transaction(async (tx) => {
-    const loaded = await adapter.load(tx, id, { lock: true });
+    const loaded = await loadObligation(tx, kind, id, true);
     if (!loaded) return { outcome: 'GONE', notificationIds: [] };
     const now = new Date();
     const next = nextCheckpoint(loaded.state, now);
@@ -123,7 +149,30 @@ export async function performStep(
       .returning({ key: obligationSteps.stepKey });
     if (!recorded.length) return { outcome: 'DUPLICATE', notificationIds: [] };
     const ctx = systemContext(s.workspaceId);
-    const applied = await adapter.apply(tx, loaded, step, now);
+    // A reminder after the deadline is the engine's own (the capped cadence); the kind's state does not change.
+    const applied =
+      step.action === 'REMIND_OVERDUE'
+        ? {
+            audit: [
+              {
+                action: 'REMINDER_SENT' as const,
+                targetType: kind,
+                targetId: id,
+                newValue: { step: stepKey, owner_id: s.ownerId },
+                description: `${loaded.title}: overdue reminder`,
+              },
+            ],
+            messages: s.ownerId
+              ? [
+                  {
+                    recipientIds: [s.ownerId],
+                    template: 'obligation.overdue' as const,
+                    data: { title: loaded.title, kind, id, due_at: s.dueAt?.toISOString() ?? null },
+                  },
+                ]
+              : [],
+          }
+        : await adapter.apply(tx, loaded, step, now);
     const messages = applied.messages.map((m) => ({
       ...m,
       channels: ['email', 'slack'] as Array<'email' | 'slack'>,
