@@ -2,8 +2,9 @@ import { MANAGERS, READ_ALL } from '@vigil/kernel/auth';
 import { z } from 'zod';
 import { idParam, nullableTs, ts } from '../api-schemas';
 import { route } from '../deps';
+import { developerStatus } from './developer';
 import { COMPLIANCE_STATUSES, OVERDUE_KINDS, OVERDUE_LIMIT_DEFAULT, OVERDUE_LIMIT_MAX } from './rules';
-import { developerStatus, expiringCertifications, overdueReport, overview } from './service';
+import { expiringCertifications, overdueReport, overview } from './service';
 
 /** Admins, auditors and managers. */
 const REPORT_READERS = [...new Set([...READ_ALL, ...MANAGERS])];

@@ -1,57 +1,17 @@
-/** Read-only compliance reports over the training, certification, reminder, policy and ticket tables. */
-import type { AuthContext } from '@vigil/kernel/auth';
-import { Forbidden, NotFound } from '@vigil/kernel/errors';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import {
   byStatus,
-  certExpiry,
   complianceScore,
   DAY_MS,
   daysOverdue,
   daysUntil,
-  developerSummary,
-  isAckOverdue,
-  isAssignmentOverdue,
-  isInstanceOverdue,
   OVERVIEW_EXPIRING_DAYS,
   type OverdueKind,
   rate,
 } from './rules';
 
-type Row = Record<string, unknown>;
-const rows = async (db: Executor, q: SQL): Promise<Row[]> => (await db.execute(q)).rows as Row[];
-const num = (v: unknown): number => Number(v ?? 0);
-const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
-const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-/** A raw row with timestamps as ISO strings (column aliases are the JSON names). */
-const jsonRow = (r: Row): Row =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
-const counts = (rs: Row[]) => rs.map((r) => ({ status: String(r.status), n: num(r.n) }));
-
-const ASSIGNMENT = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'OVERDUE', 'WAIVED'] as const;
-const CERT = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'REVOKED'] as const;
-const INSTANCE = [
-  'PENDING',
-  'NOTIFIED',
-  'ACKNOWLEDGED',
-  'COMPLETED',
-  'SKIPPED',
-  'ESCALATED',
-  'OVERDUE',
-] as const;
-const ACK = ['PENDING', 'ACKNOWLEDGED', 'OVERDUE', 'CANCELLED'] as const;
-const TICKET = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'] as const;
-const OPEN_INSTANCES = sql`('PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE')`;
-
-async function certExpiringDays(db: Executor, workspaceId: string): Promise<number> {
-  const [r] = await rows(
-    db,
-    sql`SELECT cert_expiring_days FROM workspace_settings WHERE workspace_id = ${workspaceId}`,
-  );
-  return r ? num(r.cert_expiring_days) : OVERVIEW_EXPIRING_DAYS;
-}
+import { ACK, ASSIGNMENT, CERT, counts, date, INSTANCE, num, OPEN_INSTANCES, rows, str, TICKET } from './sql';
 
 /** Workspace-wide statistics and the overall compliance score. */
 export async function overview(db: Executor, workspaceId: string, now = new Date()) {
@@ -195,106 +155,6 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
     },
     tickets: { by_status: byStatus(TICKET, tickets), open: num(kx?.open), escalated: num(kx?.escalated) },
     compliance_score: complianceScore([trainingRate, certRate, reminderRate, ackRate]),
-  };
-}
-
-const SEE_ANYONE = new Set(['ADMIN', 'AUDITOR', 'MANAGER']);
-
-/** One member's compliance picture; admins, auditors and managers see anyone, a member only themselves. */
-export async function developerStatus(db: Executor, ctx: AuthContext, id: string, now = new Date()) {
-  if (!SEE_ANYONE.has(ctx.role) && ctx.memberId !== id)
-    throw new Forbidden('You may read only your own compliance status');
-  const ws = ctx.workspaceId;
-  const [member] = await rows(
-    db,
-    sql`SELECT id, name, email, status FROM members WHERE workspace_id = ${ws} AND id = ${id}`,
-  );
-  if (!member) throw new NotFound('Member', id);
-  const windowDays = await certExpiringDays(db, ws);
-
-  const assignmentsRaw = await rows(
-    db,
-    sql`SELECT a.id, a.mandatory_training_id, t.name AS training_name, a.status, a.due_date, a.completed_at,
-        a.acknowledged_at, a.progress_percentage, a.current_escalation_level
-        FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
-        WHERE a.workspace_id = ${ws} AND a.developer_id = ${id} ORDER BY a.due_date, a.id`,
-  );
-  const assignments = assignmentsRaw.map((r) => {
-    const due = date(r.due_date);
-    return {
-      ...jsonRow(r),
-      days_until_due: daysUntil(due, now),
-      is_overdue: isAssignmentOverdue(String(r.status), due, now),
-    };
-  });
-  const certificationsRaw = await rows(
-    db,
-    sql`SELECT d.id, d.certification_id, c.name AS certification_name, c.is_required, d.status, d.issued_date,
-        d.expiry_date FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
-        WHERE d.workspace_id = ${ws} AND d.developer_id = ${id} ORDER BY d.expiry_date NULLS LAST, d.id`,
-  );
-  const certifications = certificationsRaw.map((r) => ({
-    ...jsonRow(r),
-    ...certExpiry({ expiryDate: dateOrNull(r.expiry_date), status: String(r.status) }, windowDays, now),
-  }));
-  const required = await rows(
-    db,
-    sql`SELECT id, name FROM certifications WHERE workspace_id = ${ws} AND is_required ORDER BY name, id`,
-  );
-  const remindersRaw = await rows(
-    db,
-    sql`SELECT i.id, i.reminder_id, r.title, i.status, i.due_date, i.acknowledged_at, i.current_escalation_level
-        FROM reminder_instances i JOIN reminders r ON r.id = i.reminder_id
-        WHERE i.workspace_id = ${ws} AND i.assigned_owner_id = ${id} AND i.status IN ${OPEN_INSTANCES}
-        ORDER BY i.due_date, i.id`,
-  );
-  const reminders = remindersRaw.map((r) => {
-    const due = date(r.due_date);
-    return {
-      ...jsonRow(r),
-      days_until_due: daysUntil(due, now),
-      is_overdue: isInstanceOverdue(String(r.status), due, now),
-    };
-  });
-  const acksRaw = await rows(
-    db,
-    sql`SELECT a.id, a.policy_id, p.name AS policy_name, a.policy_version_id, a.status, a.due_at, a.acknowledged_at
-        FROM acknowledgement_requests a JOIN policies p ON p.id = a.policy_id
-        WHERE a.workspace_id = ${ws} AND a.member_id = ${id} AND a.status <> 'CANCELLED'
-        ORDER BY a.due_at, a.id`,
-  );
-  const acks = acksRaw.map((r) => {
-    const due = date(r.due_at);
-    return {
-      ...jsonRow(r),
-      days_until_due: daysUntil(due, now),
-      is_overdue: isAckOverdue(String(r.status), due, now),
-    };
-  });
-
-  const summary = developerSummary(
-    {
-      assignments: assignmentsRaw.map((a) => ({ status: String(a.status), due: date(a.due_date) })),
-      certifications: certificationsRaw.map((c) => ({
-        certificationId: String(c.certification_id),
-        status: String(c.status),
-        expiry: dateOrNull(c.expiry_date),
-      })),
-      required: required.map((r) => ({ id: String(r.id), name: String(r.name) })),
-      reminders: remindersRaw.map((r) => ({ status: String(r.status), due: date(r.due_date) })),
-      acks: acksRaw.map((a) => ({ status: String(a.status), due: date(a.due_at) })),
-    },
-    now,
-  );
-  return {
-    developer: jsonRow(member),
-    status: summary.status,
-    generated_at: now.toISOString(),
-    assignments,
-    certifications,
-    missing_required_certifications: summary.missingRequired,
-    open_reminder_instances: reminders,
-    policy_acknowledgements: { requests: acks, ...summary.acknowledgements },
   };
 }
 
