@@ -54,48 +54,35 @@ export async function ensurePostgres(opts: {
   return { url, embedded: true, stop: () => pg.stop() };
 }
 
-/** Creates the URL's database if it does not exist, connecting to the `postgres` maintenance database. */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+/** Runs `fn` on the `postgres` maintenance database of the URL's server, with the URL's database name. */
+async function onServer(url: string, fn: (client: Client, dbName: string) => Promise<void>): Promise<void> {
+  const dbName = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10000 });
   await client.connect();
   try {
+    await fn(client, dbName);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the URL's database if it does not exist. */
+export const ensureDatabase = (url: string) =>
+  onServer(url, async (client, dbName) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(dbName)}`);
-  } finally {
-    await client.end();
-  }
-}
+  });
 
 /** Drops and recreates a database (tests start from an empty schema). */
-export async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const dbName = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10000 });
-  await client.connect();
-  try {
+export const recreateDatabase = (url: string) =>
+  onServer(url, async (client, dbName) => {
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(dbName)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(dbName)}`);
-  } finally {
-    await client.end();
-  }
-}
+  });
 
-export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const dbName = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10000 });
-  await client.connect();
-  try {
+export const dropDatabase = (url: string) =>
+  onServer(url, async (client, dbName) => {
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(dbName)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
+  });
