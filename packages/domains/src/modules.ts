@@ -1,6 +1,7 @@
 import { certificationsModule } from './certifications/index';
 import type { DomainModule } from './module';
 import { policiesModule } from './policies/index';
+import { questionnairesModule } from './questionnaires/index';
 import { remindersModule } from './reminders/index';
 import { reportsModule } from './reports/index';
 import { trainingModule } from './training/index';
@@ -12,4 +13,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   policiesModule,
   remindersModule,
   reportsModule,
+  questionnairesModule,
 ];

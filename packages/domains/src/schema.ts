@@ -6,5 +6,6 @@ export * from './notifications/schema';
 export * from './obligations/schema';
 export * from './people/schema';
 export * from './policies/schema';
+export * from './questionnaires/schema';
 export * from './reminders/schema';
 export * from './training/schema';

@@ -1,0 +1,7 @@
+import type { DomainModule } from '../module';
+import { questionnaireRoutes } from './routes';
+
+export const questionnairesModule: DomainModule = {
+  name: 'questionnaires',
+  routes: questionnaireRoutes,
+};

@@ -1,0 +1,226 @@
+import { MANAGERS } from '@vigil/kernel/auth';
+import { AppError, BadRequest } from '@vigil/kernel/errors';
+import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { toJson } from '@vigil/kernel/serialize';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { route } from '../deps';
+import { extractMultipartFile, multipartBoundary, sniffSpreadsheet } from './rules';
+import { QUESTION_KINDS, QUESTIONNAIRE_STATUSES } from './schema';
+import {
+  analyzeQuestionnaire,
+  deleteQuestionnaire,
+  getQuestionnaire,
+  listQuestionnaires,
+  listQuestions,
+  uploadQuestionnaire,
+  XLS_MIME,
+  XLSX_MIME,
+} from './service';
+
+const T = 'Questionnaires';
+const base = '/workspaces/:ws/questionnaires';
+
+export const questionnaireSchema = z.object({
+  id: z.uuid(),
+  workspace_id: z.uuid(),
+  name: z.string(),
+  file_name: z.string(),
+  mime_type: z.string(),
+  size_bytes: z.number().int(),
+  sha256: z.string(),
+  status: z.enum(QUESTIONNAIRE_STATUSES),
+  uploaded_by_id: z.uuid().nullable(),
+  question_count: z.number().int(),
+  analyzed_at: nullableTs,
+  created_at: ts,
+});
+
+export const questionSchema = z.object({
+  id: z.uuid(),
+  questionnaire_id: z.uuid(),
+  sheet: z.string(),
+  row_number: z.number().int(),
+  question_id: z.string().nullable(),
+  text: z.string(),
+  answer: z.string().nullable(),
+  domain: z.string().nullable(),
+  is_header: z.boolean(),
+  kind: z.enum(QUESTION_KINDS),
+});
+
+export const analyzeSchema = z.object({
+  suggestions_count: z.number().int(),
+  skipped_count: z.number().int(),
+  domains: z.record(z.string(), z.number().int()).describe('Suggestions per domain'),
+  skip_summary: z.object({
+    duplicates: z.number().int(),
+    negatives: z.number().int(),
+    blanks: z.number().int(),
+    headers: z.number().int(),
+  }),
+});
+
+const uploadQuery = z.object({
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/\.(xlsx|xls)$/i, 'must end in .xlsx or .xls')
+    .optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+const fileError = (status: number, title: string, message: string) =>
+  new AppError(status, title, message, [{ field: 'file', message }]);
+
+/** Reads the request stream into memory, refusing (413) past `limit` bytes whether or not Content-Length says so. */
+async function readBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  const tooLarge = () => {
+    // the rest of the body is discarded unread; the connection is not reused
+    res.setHeader('Connection', 'close');
+    return new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
+  };
+  const declared = Number(req.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+export const questionnaireRoutes = [
+  route({
+    method: 'post',
+    path: `${base}/upload`,
+    tag: T,
+    summary: 'Upload an Excel questionnaire (.xlsx/.xls, max 10 MB); its rows are parsed and stored',
+    description:
+      'Send the file either as the raw body with Content-Type ' +
+      `${XLSX_MIME} or ${XLS_MIME} and the file name in ?filename=, or as multipart/form-data with ` +
+      'the file in the `file` part (a minimal reader: the part named `file` is taken, others ignored). ' +
+      'Only the parsed rows and a sha256 of the bytes are kept, not the file. Bodies over ' +
+      'UPLOAD_LIMIT_BYTES are refused with 413; other media types with 415; bytes that are not a ' +
+      'spreadsheet with 400 naming `file`.',
+    roles: MANAGERS,
+    params: wsParam,
+    query: uploadQuery,
+    bodyType: 'raw',
+    response: questionnaireSchema,
+    handler: async ({ query, ctx, deps, req, res }) => {
+      const contentType = (req.get('content-type') ?? '').toLowerCase();
+      const mime = contentType.split(';')[0]?.trim() ?? '';
+      const limit = deps.config.UPLOAD_LIMIT_BYTES;
+      let data: Buffer;
+      let fileName: string | null = query.filename ?? null;
+      if (mime === XLSX_MIME || mime === XLS_MIME) {
+        data = await readBody(req, res, limit);
+      } else if (mime === 'multipart/form-data') {
+        const boundary = multipartBoundary(req.get('content-type') ?? '');
+        if (!boundary) throw new BadRequest('multipart/form-data without a boundary');
+        // the envelope adds a few hundred bytes around the file
+        const body = await readBody(req, res, limit + 16 * 1024);
+        const part = extractMultipartFile(body, boundary, 'file');
+        if (!part) throw fileError(400, 'Bad Request', 'The multipart body has no `file` part');
+        if (part.data.length > limit) {
+          throw new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
+        }
+        data = part.data;
+        fileName = fileName ?? part.filename;
+      } else {
+        throw fileError(
+          415,
+          'Unsupported Media Type',
+          `Send the file as ${XLSX_MIME}, ${XLS_MIME} or multipart/form-data`,
+        );
+      }
+      if (data.length === 0) throw fileError(400, 'Bad Request', 'The file is empty');
+      const format = sniffSpreadsheet(data);
+      if (!format) throw fileError(400, 'Bad Request', 'The file is not an .xlsx or .xls spreadsheet');
+      if (fileName && !/\.(xlsx|xls)$/i.test(fileName)) {
+        throw fileError(400, 'Bad Request', 'The file name must end in .xlsx or .xls');
+      }
+      const row = await uploadQuestionnaire(deps.db, ctx, {
+        fileName: fileName ?? `questionnaire.${format}`,
+        mimeType: format === 'xlsx' ? XLSX_MIME : XLS_MIME,
+        data,
+        name: query.name,
+      });
+      const { deletedAt: _deleted, ...shown } = row;
+      return toJson(shown);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${base}/:id/analyze`,
+    tag: T,
+    summary: 'Analyze: drop noise, cluster by domain and create PENDING reminder suggestions (idempotent)',
+    roles: MANAGERS,
+    status: 200,
+    params: wsIdParam,
+    response: analyzeSchema,
+    handler: async ({ params, ctx, deps }) => analyzeQuestionnaire(deps.db, ctx, params.id),
+  }),
+  route({
+    method: 'get',
+    path: `${base}`,
+    tag: T,
+    summary: 'List questionnaires (newest first)',
+    params: wsParam,
+    query: pageQuery(),
+    response: pageSchema(questionnaireSchema),
+    handler: async ({ query, ctx, deps }) => {
+      const page = toPage(await listQuestionnaires(deps.db, ctx.workspaceId, query), query.limit);
+      return {
+        data: page.data.map(({ deletedAt: _d, ...r }) => toJson(r)),
+        next_cursor: page.next_cursor,
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${base}/:id`,
+    tag: T,
+    summary: 'Questionnaire metadata',
+    params: wsIdParam,
+    response: questionnaireSchema,
+    handler: async ({ params, ctx, deps }) => {
+      const { deletedAt: _d, ...r } = await getQuestionnaire(deps.db, ctx.workspaceId, params.id);
+      return toJson(r);
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${base}/:id/questions`,
+    tag: T,
+    summary: 'Parsed rows (questions, headers and blanks) in sheet and row order',
+    params: wsIdParam,
+    response: z.object({ data: z.array(questionSchema) }),
+    handler: async ({ params, ctx, deps }) => {
+      const rows = await listQuestions(deps.db, ctx.workspaceId, params.id);
+      return {
+        data: rows.map(({ workspaceId: _w, createdAt: _c, ...r }) => toJson(r)),
+      };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${base}/:id`,
+    tag: T,
+    summary: 'Delete a questionnaire: its questions and pending suggestions go; accepted reminders stay',
+    roles: MANAGERS,
+    status: 200,
+    params: wsIdParam,
+    response: okSchema,
+    handler: async ({ params, ctx, deps }) => {
+      await deleteQuestionnaire(deps.db, ctx, params.id);
+      return { ok: true };
+    },
+  }),
+];

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import type { AuthContext } from '@vigil/kernel/auth';
+import { BadRequest, NotFound } from '@vigil/kernel/errors';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
+import * as XLSX from 'xlsx';
+import { audit } from '../audit/service';
+import type { Db, Executor } from '../db';
+import { reminderSuggestions } from '../reminders/schema';
+import { analyzeRows, type ParsedRow, parseSheet, sniffSpreadsheet } from './rules';
+import { questionnaireQuestions, questionnaires } from './schema';
+
+export type QuestionnaireRow = typeof questionnaires.$inferSelect;
+export type QuestionRow = typeof questionnaireQuestions.$inferSelect;
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const XLS_MIME = 'application/vnd.ms-excel';
+
+export interface UploadInput {
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+  name?: string;
+}
+
+/** Reads every sheet of a workbook into classified rows; bytes that are not a spreadsheet are a 400 naming `file`. */
+export function parseWorkbook(data: Buffer): ParsedRow[] {
+  if (!sniffSpreadsheet(data)) {
+    throw new BadRequest('The file is not an .xlsx or .xls spreadsheet', [
+      { field: 'file', message: 'Not an Excel spreadsheet' },
+    ]);
+  }
+  let wb: XLSX.WorkBook;
+  try {
+    wb = XLSX.read(data, { type: 'buffer', cellDates: true, dense: true });
+  } catch {
+    throw new BadRequest('The spreadsheet could not be read', [
+      { field: 'file', message: 'Unreadable spreadsheet' },
+    ]);
+  }
+  const rows: ParsedRow[] = [];
+  for (const sheet of wb.SheetNames) {
+    const ws = wb.Sheets[sheet];
+    if (!ws) continue;
+    const grid = XLSX.utils.sheet_to_json<unknown[]>(ws, {
+      header: 1,
+      blankrows: true,
+      defval: '',
+      raw: false,
+    });
+    rows.push(...parseSheet(sheet, grid));
+  }
+  return rows;
+}
+
+/** Parses the upload and stores its rows (not its bytes), audited, in one transaction. */
+export async function uploadQuestionnaire(db: Db, ctx: AuthContext, input: UploadInput) {
+  const rows = parseWorkbook(input.data);
+  const questionCount = rows.filter((r) => r.kind === 'QUESTION').length;
+  const sha256 = createHash('sha256').update(input.data).digest('hex');
+  return db.transaction(async (tx) => {
+    const [q] = await tx
+      .insert(questionnaires)
+      .values({
+        workspaceId: ctx.workspaceId,
+        name: input.name ?? input.fileName.replace(/\.(xlsx|xls)$/i, ''),
+        fileName: input.fileName,
+        mimeType: input.mimeType,
+        sizeBytes: input.data.length,
+        sha256,
+        uploadedById: ctx.via === 'SYSTEM' ? null : ctx.memberId,
+        questionCount,
+      })
+      .returning();
+    if (!q) throw new Error('questionnaire insert returned nothing');
+    const values = rows.map((r) => ({ ...r, workspaceId: ctx.workspaceId, questionnaireId: q.id }));
+    for (let i = 0; i < values.length; i += 1000) {
+      await tx.insert(questionnaireQuestions).values(values.slice(i, i + 1000));
+    }
+    await audit(tx, ctx, {
+      action: 'QUESTIONNAIRE_UPLOADED',
+      targetType: 'questionnaire',
+      targetId: q.id,
+      newValue: { file_name: q.fileName, size_bytes: q.sizeBytes, sha256, question_count: questionCount },
+    });
+    return q;
+  });
+}
+
+export async function getQuestionnaire(db: Executor, ws: string, id: string): Promise<QuestionnaireRow> {
+  const [row] = await db
+    .select()
+    .from(questionnaires)
+    .where(
+      and(eq(questionnaires.workspaceId, ws), eq(questionnaires.id, id), isNull(questionnaires.deletedAt)),
+    );
+  if (!row) throw new NotFound('Questionnaire', id);
+  return row;
+}
+
+export async function listQuestionnaires(db: Executor, ws: string, f: { limit: number; cursor?: string }) {
+  const where = [eq(questionnaires.workspaceId, ws), isNull(questionnaires.deletedAt)];
+  if (f.cursor) where.push(lt(questionnaires.id, f.cursor));
+  return db
+    .select()
+    .from(questionnaires)
+    .where(and(...where))
+    .orderBy(desc(questionnaires.id))
+    .limit(f.limit + 1);
+}
+
+export async function listQuestions(db: Executor, ws: string, id: string): Promise<QuestionRow[]> {
+  await getQuestionnaire(db, ws, id);
+  return db
+    .select()
+    .from(questionnaireQuestions)
+    .where(and(eq(questionnaireQuestions.workspaceId, ws), eq(questionnaireQuestions.questionnaireId, id)))
+    .orderBy(asc(questionnaireQuestions.sheet), asc(questionnaireQuestions.rowNumber));
+}
+
+const toParsed = (r: QuestionRow): ParsedRow => ({
+  sheet: r.sheet,
+  rowNumber: r.rowNumber,
+  questionId: r.questionId,
+  text: r.text,
+  answer: r.answer,
+  domain: r.domain,
+  isHeader: r.isHeader,
+  kind: r.kind,
+});
+
+export interface AnalyzeResult {
+  suggestions_count: number;
+  skipped_count: number;
+  domains: Record<string, number>;
+  skip_summary: { duplicates: number; negatives: number; blanks: number; headers: number };
+}
+
+/**
+ * Turns the questions into PENDING reminder suggestions. Idempotent: the
+ * questionnaire's still-PENDING suggestions are replaced in the same transaction,
+ * and questions whose suggestion was already accepted or rejected are not suggested again.
+ */
+export async function analyzeQuestionnaire(db: Db, ctx: AuthContext, id: string): Promise<AnalyzeResult> {
+  return db.transaction(async (tx) => {
+    const [q] = await tx
+      .select()
+      .from(questionnaires)
+      .where(
+        and(
+          eq(questionnaires.workspaceId, ctx.workspaceId),
+          eq(questionnaires.id, id),
+          isNull(questionnaires.deletedAt),
+        ),
+      )
+      .for('update');
+    if (!q) throw new NotFound('Questionnaire', id);
+    const rows = await tx
+      .select()
+      .from(questionnaireQuestions)
+      .where(eq(questionnaireQuestions.questionnaireId, id))
+      .orderBy(asc(questionnaireQuestions.sheet), asc(questionnaireQuestions.rowNumber));
+    const analysis = analyzeRows(rows.map(toParsed));
+    const mine = and(
+      eq(reminderSuggestions.workspaceId, ctx.workspaceId),
+      eq(reminderSuggestions.questionnaireResponseId, id),
+    );
+    await tx.delete(reminderSuggestions).where(and(mine, eq(reminderSuggestions.status, 'PENDING')));
+    const decided = await tx
+      .select({ questionId: reminderSuggestions.questionId })
+      .from(reminderSuggestions)
+      .where(mine);
+    const done = new Set(decided.map((d) => d.questionId));
+    const fresh = analysis.suggestions.filter((s) => !done.has(s.questionId));
+    for (let i = 0; i < fresh.length; i += 1000) {
+      await tx.insert(reminderSuggestions).values(
+        fresh.slice(i, i + 1000).map((s) => ({
+          workspaceId: ctx.workspaceId,
+          questionnaireResponseId: id,
+          questionId: s.questionId,
+          suggestedTitle: s.title,
+          suggestedDescription: s.description,
+          suggestedCategory: s.category,
+          suggestedFrequency: s.frequency,
+          suggestedDomain: s.domain,
+          confidenceScore: s.confidence,
+          status: 'PENDING',
+        })),
+      );
+    }
+    const analyzedAt = new Date();
+    await tx.update(questionnaires).set({ status: 'ANALYZED', analyzedAt }).where(eq(questionnaires.id, id));
+    const result: AnalyzeResult = {
+      suggestions_count: analysis.suggestions.length,
+      skipped_count: analysis.skippedCount,
+      domains: analysis.domains,
+      skip_summary: analysis.skipSummary,
+    };
+    await audit(tx, ctx, {
+      action: 'QUESTIONNAIRE_ANALYZED',
+      targetType: 'questionnaire',
+      targetId: id,
+      oldValue: { status: q.status },
+      newValue: { ...result, already_decided: analysis.suggestions.length - fresh.length },
+    });
+    return result;
+  });
+}
+
+/**
+ * Soft-deletes the questionnaire (deleted_at) and hard-deletes its parsed
+ * questions and still-PENDING suggestions. Accepted and rejected suggestions,
+ * and the reminders created from them, stay, still pointing at the questionnaire id.
+ */
+export async function deleteQuestionnaire(db: Db, ctx: AuthContext, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const q = await getQuestionnaire(tx, ctx.workspaceId, id);
+    await tx.delete(questionnaireQuestions).where(eq(questionnaireQuestions.questionnaireId, id));
+    const dropped = await tx
+      .delete(reminderSuggestions)
+      .where(
+        and(
+          eq(reminderSuggestions.workspaceId, ctx.workspaceId),
+          eq(reminderSuggestions.questionnaireResponseId, id),
+          eq(reminderSuggestions.status, 'PENDING'),
+        ),
+      )
+      .returning({ id: reminderSuggestions.id });
+    await tx.update(questionnaires).set({ deletedAt: new Date() }).where(eq(questionnaires.id, id));
+    await audit(tx, ctx, {
+      action: 'QUESTIONNAIRE_DELETED',
+      targetType: 'questionnaire',
+      targetId: id,
+      oldValue: { name: q.name, file_name: q.fileName, status: q.status, question_count: q.questionCount },
+      newValue: { pending_suggestions_removed: dropped.length },
+    });
+  });
+}
