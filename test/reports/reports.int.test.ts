@@ -137,12 +137,12 @@ describe('compliance reports', () => {
   it('overview: workspace statistics and the compliance score', async () => {
     const o = await api('GET', '/compliance/reports/overview');
     expect(o.members.active).toBe(5);
-    expect(o.training).toEqual({
-      by_status: { PENDING: 2, IN_PROGRESS: 0, COMPLETED: 1, OVERDUE: 0, WAIVED: 0 },
-      total: 3,
-      overdue: 1,
-      completion_rate: 33.33,
-    });
+    // The past-due assignment is PENDING until a sweep (which may run from another
+    // test file, across workspaces) marks it OVERDUE; the report counts it overdue either way.
+    const { PENDING, OVERDUE, ...others } = o.training.by_status;
+    expect(PENDING + OVERDUE).toBe(2);
+    expect(others).toEqual({ IN_PROGRESS: 0, COMPLETED: 1, WAIVED: 0 });
+    expect(o.training).toMatchObject({ total: 3, overdue: 1, completion_rate: 33.33 });
     expect(o.certifications).toMatchObject({
       total: 3,
       expiring_in_30_days: 2,
@@ -150,8 +150,11 @@ describe('compliance reports', () => {
       members_missing_required: 4,
       required_coverage_rate: 20,
     });
+    // flag-overdue-reminders (possibly run by another test file) may turn the
+    // acknowledged past-due instance OVERDUE; either way it is counted overdue.
+    const rs = o.reminders.by_status;
+    expect([rs.ACKNOWLEDGED + rs.OVERDUE, rs.COMPLETED, rs.PENDING]).toEqual([1, 1, 1]);
     expect(o.reminders).toMatchObject({
-      by_status: expect.objectContaining({ ACKNOWLEDGED: 1, COMPLETED: 1, PENDING: 1 }),
       total: 3,
       overdue: 1,
       completion_rate: 50,
@@ -181,7 +184,12 @@ describe('compliance reports', () => {
     expect(a.status).toBe('NON_COMPLIANT');
     expect(a.developer).toMatchObject({ id: devA.id, name: 'Alice' });
     expect(a.assignments).toEqual([
-      expect.objectContaining({ id: ids.aOverdue, is_overdue: true, days_until_due: -3, status: 'PENDING' }),
+      expect.objectContaining({
+        id: ids.aOverdue,
+        is_overdue: true,
+        days_until_due: -3,
+        status: expect.stringMatching(/^(PENDING|OVERDUE)$/),
+      }),
     ]);
     expect(a.assignments[0].acknowledged_at).toBeTruthy();
     expect(a.missing_required_certifications).toEqual([
@@ -202,7 +210,12 @@ describe('compliance reports', () => {
       days_until_expiry: 21,
     });
     expect(a.open_reminder_instances).toEqual([
-      expect.objectContaining({ id: ids.iA, status: 'ACKNOWLEDGED', is_overdue: true, days_until_due: -2 }),
+      expect.objectContaining({
+        id: ids.iA,
+        status: expect.stringMatching(/^(ACKNOWLEDGED|OVERDUE)$/),
+        is_overdue: true,
+        days_until_due: -2,
+      }),
     ]);
     expect(a.policy_acknowledgements).toMatchObject({
       pending: 1,
