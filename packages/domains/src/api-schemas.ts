@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationToMs } from './obligations/rules';
 
 /** Shared request/response building blocks for every domain's routes. */
 export const idParam = z.object({ id: z.uuid() });
@@ -10,3 +11,16 @@ export const nullableTs = ts.nullable();
 export const okSchema = z.object({ ok: z.boolean() });
 /** Query booleans: "true"/"false"/"1"/"0". */
 export const qbool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** An ISO-8601 duration the engine can use (validated by the same parser the engine plans with). */
+export const isoDuration = z.string().refine(
+  (v) => {
+    try {
+      durationToMs(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'ISO-8601 duration, e.g. PT24H, P3D or PT2S' },
+);

@@ -6,11 +6,8 @@ import { BadRequest, type FieldError } from './errors';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodType<Record<string, unknown>>;
 
-/**
- * One HTTP operation: its contract (zod schemas, used both to validate and to
- * generate OpenAPI) and its handler. Domains export arrays of these from routes.ts.
- */
-export interface RouteDef<D = unknown> {
+/** What every HTTP operation declares besides its input schemas and handler. */
+interface RouteMeta {
   method: Method;
   /** Express path, e.g. /workspaces/:ws/reminders/:id */
   path: string;
@@ -21,15 +18,22 @@ export interface RouteDef<D = unknown> {
   auth?: 'token' | 'none' | 'custom';
   /** Roles allowed. Reads default to every role; writes must say. */
   roles?: readonly AccessRole[];
-  params?: AnyObject;
-  query?: AnyObject;
-  body?: z.ZodType;
   /** 'json' (default) or 'multipart' (the handler reads the upload) or 'raw' (the handler parses). */
   bodyType?: 'json' | 'multipart' | 'raw';
   response?: z.ZodType;
   status?: number;
   /** 'json' (default), 'html', or 'none' (the handler writes the response itself). */
   produces?: 'json' | 'html' | 'none';
+}
+
+/**
+ * One HTTP operation: its contract (zod schemas, used both to validate and to
+ * generate OpenAPI) and its handler. Domains export arrays of these from routes.ts.
+ */
+export interface RouteDef<D = unknown> extends RouteMeta {
+  params?: AnyObject;
+  query?: AnyObject;
+  body?: z.ZodType;
   handler: (input: HandlerInput<D>) => unknown;
 }
 
@@ -47,31 +51,22 @@ export interface HandlerInput<D> {
 }
 
 /** Typed helper: infers handler input types from the schemas while producing a plain RouteDef. */
-export function route<D, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(def: {
-  method: Method;
-  path: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  auth?: 'token' | 'none' | 'custom';
-  roles?: readonly AccessRole[];
-  params?: P;
-  query?: Q;
-  body?: B;
-  bodyType?: 'json' | 'multipart' | 'raw';
-  response?: z.ZodType;
-  status?: number;
-  produces?: 'json' | 'html' | 'none';
-  handler: (input: {
-    params: z.infer<P>;
-    query: z.infer<Q>;
-    body: z.infer<B>;
-    ctx: AuthContext;
-    deps: D;
-    req: Request;
-    res: Response;
-  }) => unknown;
-}): RouteDef<D> {
+export function route<D, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
+  def: RouteMeta & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    handler: (input: {
+      params: z.infer<P>;
+      query: z.infer<Q>;
+      body: z.infer<B>;
+      ctx: AuthContext;
+      deps: D;
+      req: Request;
+      res: Response;
+    }) => unknown;
+  },
+): RouteDef<D> {
   return def as RouteDef<D>;
 }
 

@@ -3,27 +3,15 @@ import { pageQuery } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { idParam, isoDate, nullableTs, qbool, ts } from '../api-schemas';
+import { idParam, isoDate, isoDuration, nullableTs, qbool, ts } from '../api-schemas';
 import type { AppDeps } from '../deps';
 import { route, withEffects } from '../deps';
-import { durationToMs } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { changeHeld, issueHeld } from './lifecycle';
 import { certComputed, expiringWindowMs } from './rules';
 import { CERT_STATUSES, certifications } from './schema';
 import { createCert, type HeldRow, listCerts, listHeld, missingRequired, updateCert } from './service';
 
-const isoDuration = z.string().refine(
-  (v) => {
-    try {
-      durationToMs(v);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'ISO-8601 duration, e.g. P30D or PT2S' },
-);
 const url = z.url().max(2000);
 const certBody = z.strictObject({
   name: z.string().trim().min(1).max(300),

@@ -2,7 +2,7 @@ import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { isoDuration, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import { LEVELS } from '../obligations/rules';
 import { TICKET_STATUSES } from './schema';
@@ -20,12 +20,6 @@ import {
   updateTicket,
 } from './service';
 
-const duration = z
-  .string()
-  .regex(
-    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
-    'ISO-8601 duration, e.g. PT24H',
-  );
 export const targetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('TEAM_LEAD') }),
   z.strictObject({ type: z.literal('MANAGER') }),
@@ -41,7 +35,7 @@ const channels = z
   .max(3);
 export const ladderLevelSchema = z.strictObject({
   level: z.enum(LEVELS),
-  after: duration,
+  after: isoDuration,
   target: targetSchema,
   channels,
 });

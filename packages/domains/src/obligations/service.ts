@@ -269,22 +269,30 @@ export function signalAfterCommit(
   fx.add(`signal ${workflowIdFor(o.kind, o.id)}`, () => signalObligation(temporal, o));
 }
 
-export async function signalObligation(
-  temporal: TemporalHandle,
-  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
-): Promise<void> {
+type ObligationRef = { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null };
+
+/** Workflow id, task queue, input and initial search attributes of an obligation's workflow. */
+function workflowOptions(temporal: TemporalHandle, o: ObligationRef) {
+  return {
+    workflowId: workflowIdFor(o.kind, o.id),
+    taskQueue: temporal.taskQueue,
+    args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }] as [ObligationInputArg],
+    typedSearchAttributes: [
+      { key: SA.WorkspaceId, value: o.workspaceId },
+      { key: SA.ObligationKind, value: o.kind },
+      ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
+    ],
+  };
+}
+type ObligationInputArg = { kind: string; id: string; workspaceId: string };
+
+/** Wakes the obligation's workflow after a change (starting it if it is not running). */
+export async function signalObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
   await withTemporal(temporal, () =>
     temporal.client.workflow.signalWithStart('obligationWorkflow', {
-      workflowId: workflowIdFor(o.kind, o.id),
-      taskQueue: temporal.taskQueue,
-      args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }],
+      ...workflowOptions(temporal, o),
       signal: 'changed',
       signalArgs: [],
-      typedSearchAttributes: [
-        { key: SA.WorkspaceId, value: o.workspaceId },
-        { key: SA.ObligationKind, value: o.kind },
-        ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
-      ],
     }),
   );
 }
@@ -293,21 +301,11 @@ export async function signalObligation(
  * Starts a new obligation's workflow, or leaves the running one alone (conflict
  * policy USE_EXISTING): the id is the business key, so a repeat is harmless.
  */
-export async function startObligation(
-  temporal: TemporalHandle,
-  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
-): Promise<void> {
+export async function startObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
   await withTemporal(temporal, () =>
     temporal.client.workflow.start('obligationWorkflow', {
-      workflowId: workflowIdFor(o.kind, o.id),
-      taskQueue: temporal.taskQueue,
-      args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }],
+      ...workflowOptions(temporal, o),
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SA.WorkspaceId, value: o.workspaceId },
-        { key: SA.ObligationKind, value: o.kind },
-        ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
-      ],
     }),
   );
 }

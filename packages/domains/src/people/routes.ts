@@ -2,7 +2,7 @@ import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { isoDuration, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { type AppDeps, route, withEffects } from '../deps';
 import { createToken, getSettings, revokeToken, type SettingsRow, updateSettings } from './access';
 import {
@@ -105,16 +105,13 @@ const roleSchema = z.object({
   created_at: ts,
 });
 
-const duration = z
-  .string()
-  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'ISO-8601 duration');
 const settingsBody = z.strictObject({
   director_contact_id: z.uuid().nullable().optional(),
   vp_exec_contact_id: z.uuid().nullable().optional(),
   cxo_contact_id: z.uuid().nullable().optional(),
   policy_approver_id: z.uuid().nullable().optional(),
   ack_deadline_days: z.number().int().min(1).max(365).optional(),
-  reminder_offsets: z.array(duration).max(10).optional(),
+  reminder_offsets: z.array(isoDuration).max(10).optional(),
   reminder_interval_hours: z
     .number()
     .int()

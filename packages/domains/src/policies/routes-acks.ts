@@ -3,6 +3,7 @@ import { NotFound } from '@vigil/kernel/errors';
 import { toJson } from '@vigil/kernel/serialize';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { isoDuration } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
@@ -11,12 +12,6 @@ import { LinkError, page, renderLinkPage, submitLink } from './links';
 import { ACK_EVENT_TYPES } from './rules';
 
 const T = 'Policies';
-const duration = z
-  .string()
-  .regex(
-    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
-    'ISO-8601 duration, e.g. PT3S',
-  );
 const policyParam = z.object({ policy_id: z.uuid() });
 const looseRow = z.record(z.string(), z.unknown());
 
@@ -136,7 +131,7 @@ export const ackRoutes = [
         member_ids: z.array(z.uuid()).max(10000).optional(),
         policy_ids: z.array(z.uuid()).max(500).optional(),
       }),
-      due_in: duration.optional(),
+      due_in: isoDuration.optional(),
     }),
     response: z.object({
       event: looseRow.nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, nullableTs, ts } from '../api-schemas';
+import { isoDate, isoDuration, nullableTs, ts } from '../api-schemas';
 import { ladderLevelSchema } from '../escalation/routes';
 import { LEVELS } from '../obligations/rules';
 import { ruleConfigSchema, STRATEGIES } from './routing';
@@ -12,20 +12,13 @@ import {
   SUGGESTION_STATUSES,
 } from './schema';
 
-const duration = z
-  .string()
-  .regex(
-    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
-    'ISO-8601 duration, e.g. P1D',
-  );
-
 export const notificationConfigSchema = z.strictObject({
   channels: z
     .array(z.enum(['email', 'slack', 'web_push', 'log']))
     .max(4)
     .optional(),
-  lead_time: duration.optional(),
-  intervals: z.array(duration).max(10).optional(),
+  lead_time: isoDuration.optional(),
+  intervals: z.array(isoDuration).max(10).optional(),
 });
 
 const ladder = z
