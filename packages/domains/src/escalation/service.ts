@@ -146,6 +146,13 @@ export interface TicketInput {
   obligation_id?: string | null;
 }
 
+/** The team and assignee a ticket names must be in the caller's workspace (400 naming the field). */
+const assertTicketRefs = (db: Executor, workspaceId: string, input: TicketInput) =>
+  assertInWorkspace(db, workspaceId, {
+    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
+    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
+  });
+
 export async function getTicket(db: Executor, workspaceId: string, id: string): Promise<TicketRow> {
   const [row] = await db
     .select()
@@ -162,10 +169,7 @@ export async function createTicket(
   fx: Effects,
   input: TicketInput & { title: string },
 ) {
-  await assertInWorkspace(db, ctx.workspaceId, {
-    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
-    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
-  });
+  await assertTicketRefs(db, ctx.workspaceId, input);
   const ladder = await ladderFor(db, ctx.workspaceId, {
     severity: input.severity,
     formId: input.form_id,
@@ -218,10 +222,7 @@ export async function updateTicket(
   input: TicketInput,
 ) {
   const before = await getTicket(db, ctx.workspaceId, id);
-  await assertInWorkspace(db, ctx.workspaceId, {
-    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
-    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
-  });
+  await assertTicketRefs(db, ctx.workspaceId, input);
   const row = await db.transaction(async (tx) => {
     const now = new Date();
     const status = input.status;
