@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { members } from '@vigil/domains/people/schema';
 import { bulkAssign as assignInBulk } from '@vigil/domains/training/bulk';
 import { mandatoryTrainings } from '@vigil/domains/training/schema';
@@ -10,13 +11,13 @@ import { benchStack } from './stack';
 /**
  * POST /compliance/assignments/bulk's service call for 10,000 members: pre-validation,
  * chunked inserts and audit in one transaction, then 10,000 workflow starts with bounded
- * concurrency. Baseline: a raw loop of client.workflow.start of the no-op probeWorkflow
+ * concurrency. Baseline: a raw loop of client.workflow.start of a no-op workflow
  * for the same number of workflows at the same concurrency, in the same run.
  */
 export async function bulkAssign(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 10_000);
   const concurrency = 32;
-  const stack = await benchStack();
+  const stack = await benchStack({ workflowsPath: resolve(__dirname, 'workflows.ts') });
   try {
     const { deps } = stack;
     const ws = stack.workspace.workspace.id;
@@ -48,16 +49,15 @@ export async function bulkAssign(args: string[]): Promise<void> {
     const handles = await Promise.all(
       ids.map((_, i) =>
         limit(() =>
-          deps.temporal.client.workflow.start('probeWorkflow', {
+          deps.temporal.client.workflow.start('benchNoopWorkflow', {
             taskQueue: stack.taskQueue,
-            workflowId: `bench-probe/${runId}/${i}`,
-            args: [{ workspaceId: ws }],
+            workflowId: `bench-noop/${runId}/${i}`,
           }),
         ),
       ),
     );
     const baselineMs = performance.now() - t0;
-    // Let the probes finish before measuring, so both runs see an idle worker and server.
+    // Let the no-op workflows finish before measuring, so both runs see an idle worker and server.
     await Promise.all(handles.map((h) => limit(() => h.result())));
 
     // Engine: the bulk service call plus its post-commit workflow starts.

@@ -5,6 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@te
 import { notificationActivities } from '@vigil/domains/notifications/activities';
 import { renderMessage } from '@vigil/domains/notifications/messages';
 import { type NotificationChannel, notifications } from '@vigil/domains/notifications/schema';
+import { enqueueMessages } from '@vigil/domains/notifications/service';
 import { members } from '@vigil/domains/people/schema';
 import { newId } from '@vigil/kernel/ids';
 import { eq } from 'drizzle-orm';
@@ -325,5 +326,52 @@ describe('notification delivery under a real Temporal worker', () => {
     expect(after.status).toBe('SENT');
     expect(after.attempts).toBe(2);
     expect(after.providerMessageId).toMatch(new RegExp(`^${channel}:`));
+  });
+});
+
+describe('enqueueing without provider credentials', () => {
+  const noProviders = { SENDGRID_API_KEY: undefined, SLACK_BOT_TOKEN: undefined };
+  const message = (stepKey: string) => ({
+    recipientIds: [member.id],
+    template: 'obligation.reminder' as const,
+    data,
+    channels: ['email', 'slack'] as Array<'email' | 'slack'>,
+    kind: 'training_assignment',
+    obligationId: newId(),
+    stepKey,
+  });
+
+  it('records a due message on the log channel as sent, with nothing left to deliver', async () => {
+    const queued = await enqueueMessages(h.deps.db, ws.id, noProviders, [message('REMIND:P1D')], new Date());
+    expect(queued.ids).toHaveLength(1);
+    expect(queued.pending).toEqual([]);
+    expect(await load(queued.ids[0] as string)).toMatchObject({
+      channel: 'log',
+      status: 'SENT',
+      providerMessageId: 'log',
+      attempts: 1,
+    });
+  });
+
+  it('keeps a log message deferred past quiet hours pending until then', async () => {
+    await h.deps.db
+      .update(members)
+      .set({ timezone: 'UTC', notificationPreferences: { quiet_hours: { start: '00:00', end: '23:59' } } })
+      .where(eq(members.id, member.id));
+    try {
+      const queued = await enqueueMessages(
+        h.deps.db,
+        ws.id,
+        noProviders,
+        [message('REMIND:P7D')],
+        new Date(),
+      );
+      expect(queued.pending).toEqual(queued.ids);
+      const row = await load(queued.ids[0] as string);
+      expect(row).toMatchObject({ channel: 'log', status: 'PENDING', attempts: 0 });
+      expect(row.deliverAfter.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await h.deps.db.update(members).set({ notificationPreferences: {} }).where(eq(members.id, member.id));
+    }
   });
 });

@@ -12,8 +12,8 @@ export const SWEEPS: Record<string, (deps: AppDeps) => Promise<Record<string, un
   ...Object.assign({}, ...DOMAIN_MODULES.map((m) => m.sweeps ?? {})),
   'process-reminder-escalations': async (deps) => ({ ...(await reconcileObligations(deps)) }),
   'send-daily-reminder-digest': async (deps) => {
-    const ids = await queueDailyDigests(deps);
-    const delivered = await notificationActivities(deps).deliverNotifications(ids);
-    return { queued: ids.length, sent: delivered.sent, deferred: delivered.deferred.length };
+    const queued = await queueDailyDigests(deps);
+    const delivered = await notificationActivities(deps).deliverNotifications(queued.pending);
+    return { queued: queued.ids.length, sent: delivered.sent, deferred: delivered.deferred.length };
   },
 };

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { AppDeps } from '../deps';
 import { type OpenItem, registeredKinds } from '../obligations/kinds';
 import { members, workspaces } from '../people/schema';
-import { enqueueMessages, type OutgoingMessage } from './service';
+import { enqueueMessages, type OutgoingMessage, type QueuedNotifications } from './service';
 
 function groupBy<T>(list: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -24,11 +24,11 @@ const itemData = (i: OpenItem, ownerName?: string) => ({
 /**
  * The daily digest: one message per member listing their open items, and one per
  * manager listing direct reports' overdue items. Keyed by day, so a re-run the
- * same day sends nothing twice. Returns the outbox ids it queued.
+ * same day sends nothing twice. Returns the outbox rows it queued.
  */
 export async function queueDailyDigests(deps: Pick<AppDeps, 'db' | 'config'>, now = new Date()) {
   const day = now.toISOString().slice(0, 10);
-  const queued: string[] = [];
+  const queued: QueuedNotifications = { ids: [], pending: [] };
   const wsRows = await deps.db.select({ id: workspaces.id }).from(workspaces);
   for (const { id: workspaceId } of wsRows) {
     const items: OpenItem[] = [];
@@ -69,7 +69,9 @@ export async function queueDailyDigests(deps: Pick<AppDeps, 'db' | 'config'>, no
         stepKey: `digest-manager:${day}`,
       });
     }
-    queued.push(...(await enqueueMessages(deps.db, workspaceId, deps.config, messages, now)));
+    const q = await enqueueMessages(deps.db, workspaceId, deps.config, messages, now);
+    queued.ids.push(...q.ids);
+    queued.pending.push(...q.pending);
   }
   return queued;
 }

@@ -24,10 +24,17 @@ export const channelsAvailable = (config: Pick<Config, 'SENDGRID_API_KEY' | 'SLA
   slack: Boolean(config.SLACK_BOT_TOKEN),
 });
 
+/** Outbox rows a call inserted, and those of them that still need a delivery. */
+export interface QueuedNotifications {
+  ids: string[];
+  pending: string[];
+}
+
 /**
  * Writes outbox rows in the caller's transaction: one per recipient and channel,
- * deferred past the recipient's quiet hours, deduplicated by key. Returns the ids
- * of rows actually inserted (a repeat of the same step inserts nothing).
+ * deferred past the recipient's quiet hours, deduplicated by key (a repeat of the
+ * same step inserts nothing). A due row on the log channel is recorded as sent: the
+ * outbox is that channel, so it needs no delivery.
  */
 export async function enqueueMessages(
   tx: Executor,
@@ -35,9 +42,9 @@ export async function enqueueMessages(
   config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
   messages: OutgoingMessage[],
   now: Date,
-): Promise<string[]> {
+): Promise<QueuedNotifications> {
   const ids = [...new Set(messages.flatMap((m) => m.recipientIds))];
-  if (!ids.length) return [];
+  if (!ids.length) return { ids: [], pending: [] };
   // Sequential: `tx` may be a single transaction client.
   const people = await tx
     .select()
@@ -68,6 +75,8 @@ export async function enqueueMessages(
         available,
       );
       for (const channel of channels) {
+        // The log channel is the outbox itself: a due row is recorded as sent here, with no delivery.
+        const recorded = channel === 'log' && at <= now;
         rows.push({
           workspaceId,
           dedupeKey: dedupeKey({
@@ -90,17 +99,23 @@ export async function enqueueMessages(
           stepKey: m.stepKey,
           level: m.level ?? null,
           deliverAfter: at,
+          ...(recorded
+            ? { status: 'SENT' as const, providerMessageId: 'log', sentAt: now, attempts: 1 }
+            : {}),
         });
       }
     }
   }
-  if (!rows.length) return [];
+  if (!rows.length) return { ids: [], pending: [] };
   const inserted = await tx
     .insert(notifications)
     .values(rows)
     .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
-  return inserted.map((r) => r.id);
+    .returning({ id: notifications.id, status: notifications.status });
+  return {
+    ids: inserted.map((r) => r.id),
+    pending: inserted.filter((r) => r.status === 'PENDING').map((r) => r.id),
+  };
 }
 
 export async function listNotifications(

@@ -18,8 +18,10 @@ export function obligationActivities(deps: AppDeps) {
       kind: string,
       id: string,
       stepKey: string,
-    ): Promise<{ outcome: StepOutcome; notificationIds: string[] }> {
-      return performStep(deps, kind, id, stepKey);
+    ): Promise<{ outcome: StepOutcome; notificationIds: string[]; view: ObligationView }> {
+      const res = await performStep(deps, kind, id, stepKey);
+      // The state the step left behind, so the loop plans its next wake-up without another round trip.
+      return { ...res, view: await loadView(deps.db, kind, id) };
     },
     /** Runs a named sweep (see sweeps.ts). */
     async runSweep(name: string): Promise<Record<string, unknown>> {

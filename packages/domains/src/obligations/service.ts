@@ -7,7 +7,7 @@ import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
-import { loadOrg } from '../escalation/org';
+import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
 import { enqueueMessages } from '../notifications/service';
@@ -183,8 +183,13 @@ export async function performStep(
     if (step.action === 'ESCALATE' && step.level) {
       const level = s.ladder.find((l) => l.level === step.level);
       if (level) {
-        const org = await loadOrg(tx, s.workspaceId);
-        const targets = resolveTargets(level.target, s.ownerId, org, loaded.ownerTeamId ?? null);
+        const ownerTeamId = loaded.ownerTeamId ?? null;
+        const org = await loadOrgFor(tx, s.workspaceId, {
+          ownerId: s.ownerId,
+          ownerTeamId,
+          target: level.target,
+        });
+        const targets = resolveTargets(level.target, s.ownerId, org, ownerTeamId);
         await tx.insert(escalations).values({
           workspaceId: s.workspaceId,
           kind,
@@ -220,7 +225,7 @@ export async function performStep(
         } as (typeof messages)[number]);
       }
     }
-    const notificationIds = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
+    const { pending: notificationIds } = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
     // Last: the audit insert takes the workspace's chain-head row lock until commit.
     await audit(tx, ctx, applied.audit);
     return { outcome: 'PERFORMED', notificationIds };

@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -15,11 +16,21 @@ import type { NotificationActivities } from '../notifications/activities';
 import type { ObligationActivities } from './activities';
 import type { ObligationView } from './service';
 
-const { probeDatabase, loadObligation, performObligationStep, runSweep } =
-  proxyActivities<ObligationActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
-  });
+const { probeDatabase, runSweep } = proxyActivities<ObligationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
+
+/**
+ * Loading and performing run as local activities: they execute inside the workflow
+ * task that woke the loop, so a deadline costs one workflow task, not three round
+ * trips through the server. Retries longer than the threshold become durable timers.
+ */
+const { loadObligation, performObligationStep } = proxyLocalActivities<ObligationActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
 
 /** Delivery retries on its own schedule (a 429 waits its Retry-After) and never blocks the ladder. */
 const { deliverNotifications } = proxyActivities<NotificationActivities>({
@@ -73,13 +84,15 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
     inFlight.add(p);
   };
 
+  let published = '';
+  let current: ObligationView = await loadObligation(input.kind, input.id);
   for (let i = 0; ; i++) {
     changed = false;
     replan = false;
-    view = await loadObligation(input.kind, input.id);
-    if (!view.found) break;
-    publish(view);
-    if (view.next.type === 'DONE' && !deferred.length) break;
+    view = current;
+    if (!current.found) break;
+    published = publish(current, published);
+    if (current.next.type === 'DONE' && !deferred.length) break;
 
     const now = Date.now();
     const dueDeferred = deferred.filter((d) => d.at <= now);
@@ -87,18 +100,22 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
       for (const d of dueDeferred) deferred.splice(deferred.indexOf(d), 1);
       deliver(dueDeferred.flatMap((d) => d.ids));
     }
-    const stepAt = view.next.type === 'STEP' ? (view.next.at ?? now) : Number.POSITIVE_INFINITY;
+    const stepAt = current.next.type === 'STEP' ? (current.next.at ?? now) : Number.POSITIVE_INFINITY;
     const wakeAt = Math.min(stepAt, ...deferred.map((d) => d.at));
+    let woke = false;
     if (wakeAt > now) {
       const wake = () => changed || replan;
-      const woke = Number.isFinite(wakeAt)
+      woke = Number.isFinite(wakeAt)
         ? await condition(wake, wakeAt - now)
         : await condition(wake).then(() => true);
-      if (woke) continue;
     }
-    if (view.next.type === 'STEP' && view.next.key && (view.next.at ?? 0) <= Date.now()) {
-      const res = await performObligationStep(input.kind, input.id, view.next.key);
+    if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Date.now()) {
+      // The step re-reads the row under lock and returns the state it left behind.
+      const res = await performObligationStep(input.kind, input.id, current.next.key);
       deliver(res.notificationIds);
+      current = res.view;
+    } else {
+      current = await loadObligation(input.kind, input.id);
     }
     if (workflowInfo().continueAsNewSuggested || i >= MAX_ITERATIONS) {
       await Promise.all([...inFlight]);
@@ -109,16 +126,20 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
   return view?.found ? 'DONE' : 'GONE';
 }
 
-function publish(view: ObligationView): void {
-  upsertSearchAttributes([
-    { key: SA.WorkspaceId, value: view.workspaceId ?? '' },
-    { key: SA.ObligationKind, value: view.kind },
-    { key: SA.ObligationStatus, value: view.status ?? '' },
-    { key: SA.EscalationLevel, value: view.escalationLevel ?? 'NONE' },
-    ...(view.dueAt ? [{ key: SA.DueAt, value: new Date(view.dueAt) }] : []),
-    ...(view.ownerId ? [{ key: SA.OwnerId, value: view.ownerId }] : []),
-  ]);
-  upsertMemo({
+/**
+ * Publishes search attributes and the readable memo when they differ from what was
+ * last published (returned as a key), so a wake-up that changed nothing adds no commands.
+ */
+function publish(view: ObligationView, last: string): string {
+  const attributes = {
+    workspaceId: view.workspaceId ?? '',
+    kind: view.kind,
+    status: view.status ?? '',
+    level: view.escalationLevel ?? 'NONE',
+    dueAt: view.dueAt ?? null,
+    ownerId: view.ownerId ?? null,
+  };
+  const memo = {
     title: view.title,
     status: view.status,
     escalation_level: view.escalationLevel,
@@ -127,7 +148,19 @@ function publish(view: ObligationView): void {
         ? `${view.next.key} at ${new Date(view.next.at ?? 0).toISOString()}`
         : view.next.type,
     details: view.details,
-  });
+  };
+  const key = JSON.stringify([attributes, memo]);
+  if (key === last) return last;
+  upsertSearchAttributes([
+    { key: SA.WorkspaceId, value: attributes.workspaceId },
+    { key: SA.ObligationKind, value: attributes.kind },
+    { key: SA.ObligationStatus, value: attributes.status },
+    { key: SA.EscalationLevel, value: attributes.level },
+    ...(attributes.dueAt != null ? [{ key: SA.DueAt, value: new Date(attributes.dueAt) }] : []),
+    ...(attributes.ownerId ? [{ key: SA.OwnerId, value: attributes.ownerId }] : []),
+  ]);
+  upsertMemo(memo);
+  return key;
 }
 
 /** A schedule's action: runs one named set-based sweep in an activity and returns its counts. */

@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '@vigil/kernel/errors';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db } from '../db';
-import { loadOrg } from '../escalation/org';
+import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
 import { enqueueMessages } from '../notifications/service';
@@ -76,7 +76,7 @@ export async function escalateAcknowledgement(
   const target = own?.target ?? DEFAULT_TARGETS[input.escalation_level];
   const now = new Date();
   return db.transaction(async (tx) => {
-    const org = await loadOrg(tx, ctx.workspaceId);
+    const org = await loadOrgFor(tx, ctx.workspaceId, { ownerId: input.employee_id, target });
     const targets = resolveTargets(target, input.employee_id, org, null);
     const [row] = await tx
       .insert(escalations)
@@ -94,7 +94,7 @@ export async function escalateAcknowledgement(
       .returning();
     if (!row) throw new Conflict(`Already escalated to ${input.escalation_level}`);
     const title = `Overdue acknowledgement of "${policy.name}"`;
-    const notificationIds = await enqueueMessages(
+    const queued = await enqueueMessages(
       tx,
       ctx.workspaceId,
       config,
@@ -134,7 +134,7 @@ export async function escalateAcknowledgement(
       },
       description: `${title}: escalated to ${input.escalation_level} (${target.type})`,
     });
-    return { escalation: row, notification_ids: notificationIds };
+    return { escalation: row, notification_ids: queued.ids, pending: queued.pending };
   });
 }
 

@@ -178,7 +178,7 @@ export async function reassignInstance(
     });
     if (ownerId && ownerId !== i.assignedOwnerId) {
       const [r] = await tx.select().from(reminders).where(eq(reminders.id, i.reminderId));
-      queued = await enqueueMessages(
+      ({ pending: queued } = await enqueueMessages(
         tx,
         i.workspaceId,
         deps.config,
@@ -194,7 +194,7 @@ export async function reassignInstance(
           },
         ],
         now,
-      );
+      ));
     }
     return { assignedOwnerId: ownerId, assignedTeamId: teamId, routedVia: 'MANUAL' };
   });

@@ -215,7 +215,7 @@ export async function materializeInstance(
     const ctx = systemContext(r.workspaceId);
     let alertIds: string[] = [];
     if (route.unassigned) {
-      alertIds = await enqueueMessages(
+      ({ pending: alertIds } = await enqueueMessages(
         tx,
         r.workspaceId,
         deps.config,
@@ -236,7 +236,7 @@ export async function materializeInstance(
           },
         ],
         new Date(),
-      );
+      ));
     }
     await audit(tx, ctx, {
       action: 'INSTANCE_CREATED',
