@@ -6,6 +6,7 @@ import {
   checkOverdueAssignments,
   regenerateRecurring,
 } from '@vigil/domains/training/sweeps';
+import { SA } from '@vigil/kernel/search-attributes';
 import { eq, sql } from 'drizzle-orm';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
@@ -121,7 +122,23 @@ describe('training scope, bulk assignment, sweeps, tenancy and roles', () => {
     expect(partial.status).toBe(201);
     expect(partial.body.assigned).toBe(3);
     expect(partial.body.rejected).toEqual([{ developer_id: stranger, reason: 'NOT_FOUND' }]);
-    expect(await assignmentsOf(t.body.id)).toHaveLength(3);
+    const assigned = await assignmentsOf(t.body.id);
+    expect(assigned).toHaveLength(3);
+
+    // Each workflow starts with the committed state: searchable and readable in the Web UI at once.
+    const first = assigned[0] as { id: string; developer_id: string; due_date: string };
+    const handle = h.deps.temporal.client.workflow.getHandle(`training_assignment/${first.id}`);
+    const d = await eventually(async () => {
+      const x = await handle.describe().catch(() => null);
+      return x?.status.name === 'RUNNING' ? x : null;
+    });
+    expect(d.typedSearchAttributes.get(SA.ObligationStatus)).toBe('PENDING');
+    expect(d.typedSearchAttributes.get(SA.OwnerId)).toBe(first.developer_id);
+    expect(d.typedSearchAttributes.get(SA.DueAt)?.toISOString()).toBe(new Date(first.due_date).toISOString());
+    expect(d.typedSearchAttributes.get(SA.EscalationLevel)).toBe('NONE');
+    expect(await d.memo).toMatchObject({ title: 'Training: Bulk training', status: 'PENDING' });
+    const state = await handle.query<{ status: string; next: { type: string; key: string } } | null>('state');
+    expect(state).toMatchObject({ status: 'PENDING', next: { type: 'STEP', key: 'REMIND:P7D' } });
 
     const again = await h.request('POST', '/compliance/assignments/bulk', ws.adminToken, {
       mandatory_training_id: t.body.id,

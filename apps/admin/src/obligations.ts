@@ -1,6 +1,7 @@
 import { reconcileObligations } from '@vigil/domains/obligations/reconcile';
 import { OBLIGATION_KINDS, type ObligationKind } from '@vigil/domains/obligations/rules';
-import { loadView, performStep, signalObligation, workflowIdFor } from '@vigil/domains/obligations/service';
+import { loadView, performStep, workflowIdFor } from '@vigil/domains/obligations/service';
+import { signalObligation } from '@vigil/domains/obligations/start';
 import { registerDomains } from '@vigil/domains/registry';
 import { SWEEP_SCHEDULES } from '@vigil/domains/schedules';
 import { connect } from './connect';

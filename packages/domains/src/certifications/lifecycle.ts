@@ -12,7 +12,7 @@ import type { Db, Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { ladderFor } from '../escalation/service';
 import { obligationSteps } from '../obligations/schema';
-import { signalAfterCommit } from '../obligations/service';
+import { signalAfterCommit } from '../obligations/start';
 import { members, teamMembers } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { expiryFor } from './rules';

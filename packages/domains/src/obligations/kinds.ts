@@ -1,9 +1,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
+import { escalations } from '../escalation/schema';
 import type { Checkpoint, Level, ObligationKind, ObligationState } from './rules';
 import { obligationSteps } from './schema';
 
@@ -38,6 +39,8 @@ export interface AppliedStep {
 export interface KindAdapter {
   kind: ObligationKind;
   load(db: Executor, id: string, opts: { lock: boolean }): Promise<LoadedObligation | null>;
+  /** The same snapshots for many ids in a few set-based reads (used when starting workflows in bulk). */
+  loadMany?(db: Executor, ids: string[]): Promise<Map<string, LoadedObligation>>;
   /** Applies the step's status change in the caller's transaction. */
   apply(tx: Executor, loaded: LoadedObligation, step: Checkpoint, now: Date): Promise<AppliedStep>;
   /** Records the level reached on the entity (e.g. current_escalation_level). */
@@ -89,4 +92,32 @@ export async function doneKeys(db: Executor, kind: ObligationKind, id: string): 
     .from(obligationSteps)
     .where(and(eq(obligationSteps.kind, kind), eq(obligationSteps.obligationId, id)));
   return rows.map((r) => r.key);
+}
+
+/** Performed step keys, and whether an escalation was acknowledged, for many obligations of a kind. */
+export async function stepsMany(
+  db: Executor,
+  kind: ObligationKind,
+  ids: string[],
+): Promise<{ done: Map<string, string[]>; acked: Set<string> }> {
+  const done = new Map<string, string[]>();
+  const acked = new Set<string>();
+  if (!ids.length) return { done, acked };
+  const steps = await db
+    .select({ id: obligationSteps.obligationId, key: obligationSteps.stepKey })
+    .from(obligationSteps)
+    .where(and(eq(obligationSteps.kind, kind), inArray(obligationSteps.obligationId, ids)));
+  for (const s of steps) done.set(s.id, [...(done.get(s.id) ?? []), s.key]);
+  const acks = await db
+    .selectDistinct({ id: escalations.obligationId })
+    .from(escalations)
+    .where(
+      and(
+        eq(escalations.kind, kind),
+        inArray(escalations.obligationId, ids),
+        isNotNull(escalations.acknowledgedAt),
+      ),
+    );
+  for (const a of acks) acked.add(a.id);
+  return { done, acked };
 }

@@ -1,7 +1,8 @@
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import type { Db } from '../db';
 import { registeredKinds } from './kinds';
-import { startObligation, workflowIdFor } from './service';
+import { workflowIdFor } from './service';
+import { startObligation } from './start';
 
 export interface ReconcileResult {
   checked: number;

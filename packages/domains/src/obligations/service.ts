@@ -1,9 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { systemContext } from '@vigil/kernel/auth';
 import type { Config } from '@vigil/kernel/config';
-import type { Effects } from '@vigil/kernel/effects';
-import { SA } from '@vigil/kernel/search-attributes';
-import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
@@ -97,11 +94,43 @@ export async function loadObligation(
   lock: boolean,
 ): Promise<LoadedObligation | null> {
   const loaded = await kindAdapter(kind).load(db, id, { lock });
-  if (loaded && loaded.state.atDue === 'MARK_OVERDUE' && loaded.state.overdueReminderMs === undefined) {
-    const settings = await getSettings(db, loaded.state.workspaceId);
-    loaded.state.overdueReminderMs = overdueCadence(settings.reminderIntervalHours * 3_600_000);
-  }
+  if (loaded) await withCadence(db, loaded, new Map());
   return loaded;
+}
+
+async function withCadence(db: Executor, loaded: LoadedObligation, hours: Map<string, number>) {
+  const s = loaded.state;
+  if (s.atDue !== 'MARK_OVERDUE' || s.overdueReminderMs !== undefined) return;
+  let h = hours.get(s.workspaceId);
+  if (h === undefined) {
+    h = (await getSettings(db, s.workspaceId)).reminderIntervalHours;
+    hours.set(s.workspaceId, h);
+  }
+  s.overdueReminderMs = overdueCadence(h * 3_600_000);
+}
+
+/** Views of many obligations of one kind, in a few set-based reads where the kind supports it. */
+export async function loadViews(
+  db: Db,
+  kind: string,
+  ids: string[],
+  now = new Date(),
+): Promise<Map<string, ObligationView>> {
+  const adapter = kindAdapter(kind);
+  const loaded = new Map<string, LoadedObligation>();
+  if (adapter.loadMany) for (const [id, l] of await adapter.loadMany(db, ids)) loaded.set(id, l);
+  else
+    for (const id of ids) {
+      const l = await adapter.load(db, id, { lock: false });
+      if (l) loaded.set(id, l);
+    }
+  const hours = new Map<string, number>();
+  const views = new Map<string, ObligationView>();
+  for (const [id, l] of loaded) {
+    await withCadence(db, l, hours);
+    views.set(id, viewOf(kind, id, l, now));
+  }
+  return views;
 }
 
 export async function loadView(db: Db, kind: string, id: string, now = new Date()): Promise<ObligationView> {
@@ -263,54 +292,4 @@ export async function acknowledgeEscalation(
     });
     return row;
   });
-}
-
-/** Starts (or wakes) the obligation's workflow after the transaction that changed it has committed. */
-export function signalAfterCommit(
-  fx: Effects,
-  temporal: TemporalHandle,
-  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
-): void {
-  fx.add(`signal ${workflowIdFor(o.kind, o.id)}`, () => signalObligation(temporal, o));
-}
-
-type ObligationRef = { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null };
-
-/** Workflow id, task queue, input and initial search attributes of an obligation's workflow. */
-function workflowOptions(temporal: TemporalHandle, o: ObligationRef) {
-  return {
-    workflowId: workflowIdFor(o.kind, o.id),
-    taskQueue: temporal.taskQueue,
-    args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }] as [ObligationInputArg],
-    typedSearchAttributes: [
-      { key: SA.WorkspaceId, value: o.workspaceId },
-      { key: SA.ObligationKind, value: o.kind },
-      ...(o.ownerId ? [{ key: SA.OwnerId, value: o.ownerId }] : []),
-    ],
-  };
-}
-type ObligationInputArg = { kind: string; id: string; workspaceId: string };
-
-/** Wakes the obligation's workflow after a change (starting it if it is not running). */
-export async function signalObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
-  await withTemporal(temporal, () =>
-    temporal.client.workflow.signalWithStart('obligationWorkflow', {
-      ...workflowOptions(temporal, o),
-      signal: 'changed',
-      signalArgs: [],
-    }),
-  );
-}
-
-/**
- * Starts a new obligation's workflow, or leaves the running one alone (conflict
- * policy USE_EXISTING): the id is the business key, so a repeat is harmless.
- */
-export async function startObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
-  await withTemporal(temporal, () =>
-    temporal.client.workflow.start('obligationWorkflow', {
-      ...workflowOptions(temporal, o),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
-  );
 }

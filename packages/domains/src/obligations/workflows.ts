@@ -14,6 +14,7 @@ import {
 import { SA } from '@vigil/kernel/search-attributes';
 import type { NotificationActivities } from '../notifications/activities';
 import type { ObligationActivities } from './activities';
+import { publicationOf } from './publication';
 import type { ObligationView } from './service';
 
 const { probeDatabase, runSweep } = proxyActivities<ObligationActivities>({
@@ -47,6 +48,12 @@ export interface ObligationInput {
   workspaceId: string;
   /** Deliveries deferred past quiet hours, carried across continue-as-new. */
   deferred?: Array<{ ids: string[]; at: number }>;
+  /**
+   * The state the API had just committed when it started the workflow, published as the
+   * start's search attributes and memo: the first task only arms the timer. Any later
+   * change arrives as a `changed` signal, and every step re-reads the row under lock.
+   */
+  initial?: ObligationView;
 }
 
 const MAX_ITERATIONS = 500;
@@ -84,8 +91,8 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
     inFlight.add(p);
   };
 
-  let published = '';
-  let current: ObligationView = await loadObligation(input.kind, input.id);
+  let published = input.initial ? publicationOf(input.initial).key : '';
+  let current: ObligationView = input.initial ?? (await loadObligation(input.kind, input.id));
   for (let i = 0; ; i++) {
     changed = false;
     replan = false;
@@ -119,7 +126,12 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
     }
     if (workflowInfo().continueAsNewSuggested || i >= MAX_ITERATIONS) {
       await Promise.all([...inFlight]);
-      await continueAsNew<typeof obligationWorkflow>({ ...input, deferred });
+      await continueAsNew<typeof obligationWorkflow>({
+        kind: input.kind,
+        id: input.id,
+        workspaceId: input.workspaceId,
+        deferred,
+      });
     }
   }
   await Promise.all([...inFlight]);
@@ -131,36 +143,11 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
  * last published (returned as a key), so a wake-up that changed nothing adds no commands.
  */
 function publish(view: ObligationView, last: string): string {
-  const attributes = {
-    workspaceId: view.workspaceId ?? '',
-    kind: view.kind,
-    status: view.status ?? '',
-    level: view.escalationLevel ?? 'NONE',
-    dueAt: view.dueAt ?? null,
-    ownerId: view.ownerId ?? null,
-  };
-  const memo = {
-    title: view.title,
-    status: view.status,
-    escalation_level: view.escalationLevel,
-    next_step:
-      view.next.type === 'STEP'
-        ? `${view.next.key} at ${new Date(view.next.at ?? 0).toISOString()}`
-        : view.next.type,
-    details: view.details,
-  };
-  const key = JSON.stringify([attributes, memo]);
-  if (key === last) return last;
-  upsertSearchAttributes([
-    { key: SA.WorkspaceId, value: attributes.workspaceId },
-    { key: SA.ObligationKind, value: attributes.kind },
-    { key: SA.ObligationStatus, value: attributes.status },
-    { key: SA.EscalationLevel, value: attributes.level },
-    ...(attributes.dueAt != null ? [{ key: SA.DueAt, value: new Date(attributes.dueAt) }] : []),
-    ...(attributes.ownerId ? [{ key: SA.OwnerId, value: attributes.ownerId }] : []),
-  ]);
-  upsertMemo(memo);
-  return key;
+  const p = publicationOf(view);
+  if (p.key === last) return last;
+  upsertSearchAttributes(p.searchAttributes);
+  upsertMemo(p.memo);
+  return p.key;
 }
 
 /** A schedule's action: runs one named set-based sweep in an activity and returns its counts. */

@@ -7,7 +7,7 @@ import type { Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { doneKeys, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
-import { signalObligation, startObligation } from '../obligations/service';
+import { signalObligation, startObligation } from '../obligations/start';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
 import type { ObligationRef } from './acks';

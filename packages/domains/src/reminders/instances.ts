@@ -7,7 +7,7 @@ import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { notificationActivities } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
-import { signalAfterCommit } from '../obligations/service';
+import { signalAfterCommit } from '../obligations/start';
 import { assertInWorkspace } from '../people/service';
 import { type EvidenceLink, reminderInstances, reminders } from './schema';
 import type { InstanceRow } from './service';

@@ -8,7 +8,7 @@ import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
-import { signalAfterCommit } from '../obligations/service';
+import { signalAfterCommit } from '../obligations/start';
 import { teams } from '../people/schema';
 import { reassignOnOffboard } from './offboarding';
 import { materializeInstance, routingData } from './planner';

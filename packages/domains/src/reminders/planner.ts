@@ -8,7 +8,7 @@ import { ladderFor } from '../escalation/service';
 import { notificationActivities } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { durationToMs } from '../obligations/rules';
-import { startObligation } from '../obligations/service';
+import { startObligation } from '../obligations/start';
 import { members, teamMembers, teams } from '../people/schema';
 import {
   type RoutingInput,

@@ -3,12 +3,11 @@ import type { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import pLimit from 'p-limit';
 import { audit } from '../audit/service';
-import type { Executor } from '../db';
+import type { Db, Executor } from '../db';
 import { ladderFor } from '../escalation/service';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { startObligation } from '../obligations/service';
+import { startObligations } from '../obligations/start';
 import { memberRoles, members, teamMembers } from '../people/schema';
 import { dueDateFor } from './rules';
 import { mandatoryTrainings, trainingAssignments } from './schema';
@@ -85,26 +84,15 @@ async function laddersFor(db: Executor, workspaceId: string, memberIds: string[]
 /** Starts each new assignment's workflow after commit, with bounded concurrency and idempotent ids. */
 export function startAssignmentWorkflows(
   fx: Effects,
-  temporal: TemporalHandle | null,
+  deps: { db?: Db; temporal: TemporalHandle | null },
   rows: Array<{ id: string; workspaceId: string; developerId: string }>,
   concurrency = 32,
 ): void {
+  const { db, temporal } = deps;
   if (!temporal || !rows.length) return;
   fx.add(`start ${rows.length} training_assignment workflows`, async () => {
-    const limit = pLimit(concurrency);
-    const results = await Promise.allSettled(
-      rows.map((r) =>
-        limit(() =>
-          startObligation(temporal, {
-            kind: 'training_assignment',
-            id: r.id,
-            workspaceId: r.workspaceId,
-            ownerId: r.developerId,
-          }),
-        ),
-      ),
-    );
-    const failed = results.filter((r) => r.status === 'rejected').length;
+    const refs = rows.map((r) => ({ id: r.id, workspaceId: r.workspaceId, ownerId: r.developerId }));
+    const failed = await startObligations({ db, temporal }, 'training_assignment', refs, concurrency);
     if (failed) throw new Error(`${failed} of ${rows.length} workflow starts failed; reconcile will repair`);
   });
 }
@@ -211,7 +199,7 @@ export async function onMemberScopeChanged(tx: Executor, ctx: AuthContext, fx: E
     .where(and(eq(mandatoryTrainings.workspaceId, m.ws), eq(mandatoryTrainings.isActive, true)));
   const created: AssignmentRow[] = [];
   for (const t of active) created.push(...(await assignToScope(tx, ctx, t, memberId)));
-  startAssignmentWorkflows(fx, fx.temporal, created);
+  startAssignmentWorkflows(fx, { temporal: fx.temporal }, created);
 }
 
 export const countByStatus = (db: Executor, workspaceId: string) =>

@@ -88,7 +88,7 @@ export async function bulkAssign(
       description: `"${training.name}" assigned in bulk`,
     }),
   );
-  startAssignmentWorkflows(fx, temporal, created, concurrency);
+  startAssignmentWorkflows(fx, { db, temporal }, created, concurrency);
   return {
     assigned: created.length,
     assignment_ids: created.map((a) => a.id),

@@ -2,7 +2,7 @@ import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { escalations } from '../escalation/schema';
-import { doneKeys, type KindAdapter } from '../obligations/kinds';
+import { doneKeys, type KindAdapter, type LoadedObligation, stepsMany } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { TERMINAL_ASSIGNMENT } from './rules';
@@ -34,6 +34,39 @@ export const offsetsMs = (offsets: string[]): number[] =>
     }
   });
 
+function loadedAssignment(
+  a: typeof trainingAssignments.$inferSelect,
+  trainingName: string | undefined,
+  reminderOffsets: string[],
+  progress: { done: string[]; acked: boolean },
+): LoadedObligation {
+  return {
+    title: `Training: ${trainingName ?? a.mandatoryTrainingId}`,
+    details: {
+      mandatory_training_id: a.mandatoryTrainingId,
+      status: a.status,
+      progress_percentage: a.progressPercentage,
+      cycle: a.cycle,
+    },
+    state: {
+      kind: 'training_assignment',
+      id: a.id,
+      workspaceId: a.workspaceId,
+      ownerId: a.developerId,
+      status: a.status,
+      terminal: TERMINAL_ASSIGNMENT.has(a.status),
+      openedAt: a.createdAt,
+      dueAt: a.dueDate,
+      preDue: offsetsMs(reminderOffsets).map((offsetMs) => ({ offsetMs, action: 'REMIND' as const })),
+      atDue: 'MARK_OVERDUE',
+      escalateFrom: 'DUE',
+      ladder: resolveLadder(a.ladder),
+      done: progress.done,
+      escalationAcknowledged: progress.acked,
+    },
+  };
+}
+
 /** Training assignments as obligations: reminders before the due date, OVERDUE at it, then the ladder. */
 export const trainingAssignmentKind: KindAdapter = {
   kind: 'training_assignment',
@@ -46,34 +79,37 @@ export const trainingAssignmentKind: KindAdapter = {
       .from(mandatoryTrainings)
       .where(eq(mandatoryTrainings.id, a.mandatoryTrainingId));
     const settings = await getSettings(db, a.workspaceId);
-    return {
-      title: `Training: ${t?.name ?? a.mandatoryTrainingId}`,
-      details: {
-        mandatory_training_id: a.mandatoryTrainingId,
-        status: a.status,
-        progress_percentage: a.progressPercentage,
-        cycle: a.cycle,
-      },
-      state: {
-        kind: 'training_assignment',
-        id: a.id,
-        workspaceId: a.workspaceId,
-        ownerId: a.developerId,
-        status: a.status,
-        terminal: TERMINAL_ASSIGNMENT.has(a.status),
-        openedAt: a.createdAt,
-        dueAt: a.dueDate,
-        preDue: offsetsMs(settings.reminderOffsets).map((offsetMs) => ({
-          offsetMs,
-          action: 'REMIND' as const,
-        })),
-        atDue: 'MARK_OVERDUE',
-        escalateFrom: 'DUE',
-        ladder: resolveLadder(a.ladder),
-        done: await doneKeys(db, 'training_assignment', id),
-        escalationAcknowledged: await escalationAcked(db, 'training_assignment', id),
-      },
-    };
+    return loadedAssignment(a, t?.name, settings.reminderOffsets, {
+      done: await doneKeys(db, 'training_assignment', id),
+      acked: await escalationAcked(db, 'training_assignment', id),
+    });
+  },
+  async loadMany(db, ids) {
+    const out = new Map<string, LoadedObligation>();
+    if (!ids.length) return out;
+    const rows = await db.select().from(trainingAssignments).where(inArray(trainingAssignments.id, ids));
+    if (!rows.length) return out;
+    const names = new Map(
+      (
+        await db
+          .select({ id: mandatoryTrainings.id, name: mandatoryTrainings.name })
+          .from(mandatoryTrainings)
+          .where(inArray(mandatoryTrainings.id, [...new Set(rows.map((r) => r.mandatoryTrainingId))]))
+      ).map((t) => [t.id, t.name]),
+    );
+    const offsets = new Map<string, string[]>();
+    for (const w of new Set(rows.map((r) => r.workspaceId)))
+      offsets.set(w, (await getSettings(db, w)).reminderOffsets);
+    const progress = await stepsMany(db, 'training_assignment', ids);
+    for (const a of rows)
+      out.set(
+        a.id,
+        loadedAssignment(a, names.get(a.mandatoryTrainingId), offsets.get(a.workspaceId) ?? [], {
+          done: progress.done.get(a.id) ?? [],
+          acked: progress.acked.has(a.id),
+        }),
+      );
+    return out;
   },
   async apply(tx, loaded, step, now) {
     const s = loaded.state;

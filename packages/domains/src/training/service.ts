@@ -6,7 +6,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
-import { signalAfterCommit } from '../obligations/service';
+import { signalAfterCommit } from '../obligations/start';
 import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import {
@@ -92,7 +92,7 @@ export async function createTraining(
     });
     return { training: row, created: await assignToScope(tx, ctx, row) };
   });
-  startAssignmentWorkflows(fx, temporal, created);
+  startAssignmentWorkflows(fx, { db, temporal }, created);
   return { training, assigned: created.length };
 }
 
@@ -132,7 +132,7 @@ export async function updateTraining(
     });
     return { training: row, created: await assignToScope(tx, ctx, row) };
   });
-  startAssignmentWorkflows(fx, temporal, created);
+  startAssignmentWorkflows(fx, { db, temporal }, created);
   return { training, assigned: created.length };
 }
 
@@ -241,7 +241,7 @@ export async function createAssignment(
     }),
   );
   if (!row) throw new Unprocessable('Member already holds this training');
-  startAssignmentWorkflows(fx, temporal, [row]);
+  startAssignmentWorkflows(fx, { db, temporal }, [row]);
   return row;
 }
 

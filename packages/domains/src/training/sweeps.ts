@@ -133,7 +133,7 @@ export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
       )),
     );
   }
-  startAssignmentWorkflows(fx, deps.temporal, created);
+  startAssignmentWorkflows(fx, deps, created);
   await fx.run((name, err) =>
     deps.log.warn({ err, effect: name }, 'workflow start failed; reconcile will repair'),
   );
