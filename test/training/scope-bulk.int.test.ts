@@ -29,7 +29,13 @@ describe('training scope, bulk assignment, sweeps, tenancy and roles', () => {
         `/compliance/assignments?mandatory_training_id=${trainingId}&limit=500`,
         ws.adminToken,
       )
-    ).body.data as Array<{ developer_id: string; status: string; cycle: number; id: string }>;
+    ).body.data as Array<{
+      developer_id: string;
+      status: string;
+      cycle: number;
+      id: string;
+      due_date: string;
+    }>;
 
   it('TEAM scope assigns current members, and a member added later gets it too', async () => {
     const a = await ws.member();
@@ -126,7 +132,7 @@ describe('training scope, bulk assignment, sweeps, tenancy and roles', () => {
     expect(assigned).toHaveLength(3);
 
     // Each workflow starts with the committed state: searchable and readable in the Web UI at once.
-    const first = assigned[0] as { id: string; developer_id: string; due_date: string };
+    const first = assigned[0] as (typeof assigned)[number];
     const handle = h.deps.temporal.client.workflow.getHandle(`training_assignment/${first.id}`);
     const d = await eventually(async () => {
       const x = await handle.describe().catch(() => null);

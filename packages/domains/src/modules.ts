@@ -1,4 +1,5 @@
 import { certificationsModule } from './certifications/index';
+import { documentsModule } from './documents/index';
 import type { DomainModule } from './module';
 import { policiesModule } from './policies/index';
 import { questionnairesModule } from './questionnaires/index';
@@ -14,4 +15,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   remindersModule,
   reportsModule,
   questionnairesModule,
+  documentsModule,
 ];

@@ -13,6 +13,12 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  DOCUMENT_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(5 * 1024 * 1024 * 1024)
+    .default(100 * 1024 * 1024),
   PAGE_SIZE_MAX: z.coerce.number().int().positive().default(200),
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
