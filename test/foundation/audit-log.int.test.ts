@@ -49,6 +49,38 @@ describe('audit log is append-only and hash-chained', () => {
     });
   });
 
+  it('chains one statement of many entries across workspaces, each head on its last entry', async () => {
+    const other = await h.workspace();
+    const before = await db().execute(
+      sql`SELECT workspace_id::text AS ws, seq FROM audit_chain_heads WHERE workspace_id IN (${ws.id}, ${other.id})`,
+    );
+    const start = new Map(
+      (before.rows as Array<{ ws: string; seq: string }>).map((r) => [r.ws, Number(r.seq)]),
+    );
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO audit_logs (id, workspace_id, action_type, target_type, target_id)
+        SELECT gen_random_uuid(), CASE WHEN g % 2 = 0 THEN ${ws.id}::uuid ELSE ${other.id}::uuid END,
+               'TRAINING_ASSIGNED', 'training_assignment', g::text
+          FROM generate_series(1, 2000) g`);
+      // A second statement in the same transaction continues from the advanced heads.
+      await tx.execute(sql`INSERT INTO audit_logs (id, workspace_id, action_type, target_type)
+        VALUES (gen_random_uuid(), ${ws.id}, 'TRAINING_ASSIGNED', 'training_assignment')`);
+    });
+    for (const [id, added] of [
+      [ws.id, 1001],
+      [other.id, 1000],
+    ] as const) {
+      const res = await h.request(
+        'GET',
+        '/compliance/audit-logs/verify',
+        id === ws.id ? ws.adminToken : other.adminToken,
+      );
+      expect(res.body).toMatchObject({ ok: true, first_broken_seq: null });
+      expect(res.body.head_seq).toBe((start.get(id) ?? 0) + added);
+      expect(res.body.entries).toBe(res.body.head_seq);
+    }
+  });
+
   it('rejects UPDATE, DELETE and TRUNCATE, even for the owner', async () => {
     expect(
       await refusal(db().execute(sql`UPDATE audit_logs SET description = 'x' WHERE workspace_id = ${ws.id}`)),
