@@ -124,4 +124,14 @@ done <<EOF
 $attributes
 EOF
 
-log "search attributes are registered on namespace $TEMPORAL_NAMESPACE"
+# The frontend caches search attributes (refreshed about once a minute): wait until a query
+# naming every one of them is accepted, so the first workflow start does not race the cache.
+query=$(printf '%s\n' "$attributes" | awk 'NF { printf "%s%s IS NOT NULL", sep, $1; sep=" AND " }')
+until temporal workflow count --namespace "$TEMPORAL_NAMESPACE" --address "$TEMPORAL_ADDRESS" \
+  --query "$query" </dev/null >/dev/null 2>&1; do
+  past_deadline && fail "search attributes are registered but not yet usable: $query"
+  log "waiting for the search-attribute cache to pick up the new attributes"
+  sleep 5
+done
+
+log "search attributes are registered and usable on namespace $TEMPORAL_NAMESPACE"
