@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { documents } from '@vigil/domains/documents/schema';
 import { ladderOrg, secondsLadder } from '../engine/org';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
@@ -139,13 +141,38 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
     expect(JSON.stringify(bare.body)).toContain('body.evidence_links');
     const auditor = await ws.member('AUDITOR');
     expect((await h.request('POST', path, auditor.token, {})).status).toBe(403);
+    // Evidence naming a document must name one of this workspace's live documents.
+    const unknownDoc = await h.request('POST', path, org.owner.token, {
+      evidence_links: [
+        { url: 'https://vault.example.com/a' },
+        { document_id: randomUUID(), title: 'Missing' },
+      ],
+    });
+    expect(unknownDoc.status).toBe(400);
+    expect(unknownDoc.body.errors[0].field).toBe('body.evidence_links[1].document_id');
+    expect((await instances()).find((i) => i.id === target.id)?.status).not.toBe('COMPLETED');
+    const [doc] = await h.deps.db
+      .insert(documents)
+      .values({
+        workspaceId: ws.id,
+        title: 'Key rotation log',
+        fileName: 'rotation.pdf',
+        mimeType: 'application/pdf',
+        sizeBytes: 1024,
+        sha256: 'a'.repeat(64),
+        storageKey: `workspaces/${ws.id}/documents/${randomUUID()}/rotation.pdf`,
+      })
+      .returning();
     const done = await h.request('POST', path, org.owner.token, {
       notes: 'rotated',
-      evidence_links: [{ url: 'https://vault.example.com/audit/123', title: 'Vault log' }],
+      evidence_links: [
+        { url: 'https://vault.example.com/audit/123', title: 'Vault log' },
+        { document_id: doc?.id, title: 'Rotation log' },
+      ],
     });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'COMPLETED', completed_by_id: org.owner.id });
-    expect(done.body.evidence_links).toHaveLength(1);
+    expect(done.body.evidence_links).toHaveLength(2);
     const again = await h.request('POST', path, org.owner.token, {
       evidence_links: [{ url: 'https://x.example.com' }],
     });

@@ -1,10 +1,11 @@
 import { type AuthContext, MANAGERS, requireSelfOr } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { AppError, BadRequest, Conflict, NotFound, Unprocessable } from '@vigil/kernel/errors';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
+import { documents } from '../documents/schema';
 import { notificationActivities } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { signalAfterCommit } from '../obligations/start';
@@ -104,6 +105,7 @@ export async function completeInstance(
       ...e,
       added_at: e.added_at ?? now.toISOString(),
     }));
+    await assertEvidenceDocuments(tx, i.workspaceId, input.evidence_links ?? []);
     const links = [...i.evidenceLinks, ...stamped];
     if (r?.requiresEvidence && links.length === 0) {
       throw new Unprocessable(
@@ -132,6 +134,35 @@ export async function completeInstance(
       evidenceLinks: links,
     };
   });
+}
+
+/** Evidence that names a document must name a live one of this workspace (400 naming the link). */
+async function assertEvidenceDocuments(tx: Executor, workspaceId: string, links: EvidenceLink[]) {
+  const named = links.flatMap((e, index) => (e.document_id ? [{ index, id: e.document_id }] : []));
+  if (!named.length) return;
+  const found = await tx
+    .select({ id: documents.id })
+    .from(documents)
+    .where(
+      and(
+        eq(documents.workspaceId, workspaceId),
+        inArray(
+          documents.id,
+          named.map((n) => n.id),
+        ),
+        ne(documents.status, 'DELETED'),
+      ),
+    );
+  const live = new Set(found.map((d) => d.id));
+  const missing = named.filter((n) => !live.has(n.id));
+  if (missing.length)
+    throw new BadRequest(
+      'body.evidence_links: no such document in this workspace',
+      missing.map((m) => ({
+        field: `body.evidence_links[${m.index}].document_id`,
+        message: `No such document in this workspace: ${m.id}`,
+      })),
+    );
 }
 
 export async function skipInstance(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, reason: string) {
