@@ -178,6 +178,11 @@ describe('policies and acknowledgements on the real server', () => {
     expect(approved.body.requested).toBe(1);
     const versions = await api('GET', `/api/policies/${engPolicy}/versions`);
     expect(versions.body.data.map((v: { status: string }) => v.status)).toEqual(['SUPERSEDED', 'APPROVED']);
+    // The author hears of the decision.
+    const notice = (await outbox(edit.body.id)).filter((n) => n.template === 'policy.decision');
+    expect(notice).toHaveLength(1);
+    expect(notice[0]).toMatchObject({ recipient_id: ws.adminId });
+    expect(notice[0]?.body).toContain('version 2 you drafted was approved by Approver');
     const status = await api('GET', `/api/acknowledge/status?employee_id=${employee.id}`);
     const byPolicy = Object.fromEntries(
       status.body.data.map((s: { policy_id: string; status: string }) => [s.policy_id, s.status]),
@@ -261,7 +266,7 @@ describe('policies and acknowledgements on the real server', () => {
   });
 
   it('rejects a pending version with a reason; removing a role cancels its open requests', async () => {
-    await api('PUT', `/api/policies/${hrPolicy}`, { content: 'Be very kind.\n', submit: true });
+    const draft = await api('PUT', `/api/policies/${hrPolicy}`, { content: 'Be very kind.\n', submit: true });
     const rejected = await api(
       'POST',
       `/api/policies/${hrPolicy}/reject`,
@@ -270,6 +275,9 @@ describe('policies and acknowledgements on the real server', () => {
     );
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'REJECTED', rejection_reason: 'Too vague' });
+    const [notice] = (await outbox(draft.body.id)).filter((n) => n.template === 'policy.decision');
+    expect(notice).toMatchObject({ recipient_id: ws.adminId });
+    expect(notice?.body).toContain('Reason: Too vague');
     expect((await api('POST', `/api/policies/${hrPolicy}/approve`, {}, approver.token)).status).toBe(409);
 
     const m = await api('POST', '/api/employees/onboard', {

@@ -12,6 +12,7 @@ export const NOTIFICATION_TEMPLATES = [
   'obligation.expiring',
   'digest.member',
   'digest.manager',
+  'policy.decision',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -179,6 +180,20 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
       body = list.length
         ? [`Your team has ${plural(list.length, 'open compliance item')}:`, itemLines(list, true)]
         : ['Your team has no open compliance items.'];
+      break;
+    }
+    case 'policy.decision': {
+      const number = typeof data.number === 'number' ? ` version ${data.number}` : '';
+      const approved = str(data.decision) === 'APPROVED';
+      const reason = str(data.reason);
+      subject = `Policy ${approved ? 'approved' : 'rejected'}: ${title}${number}`;
+      body = [
+        `The policy "${title}"${number} you drafted was ${approved ? 'approved' : 'rejected'}` +
+          (owner ? ` by ${owner}.` : '.'),
+        ...(approved
+          ? ['It is now the active version; members in scope are asked to acknowledge it.']
+          : [reason ? `Reason: ${reason}` : 'No reason was given.', 'Revise it and submit a new version.']),
+      ];
       break;
     }
     default:

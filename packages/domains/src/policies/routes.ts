@@ -200,7 +200,7 @@ export const policyRoutes = [
       if (body?.approver_id && body.approver_id !== ctx.memberId)
         throw new Forbidden('approver_id must be the caller: approvals are recorded as the caller');
       const r = await withEffects(deps, (fx) =>
-        approvePolicy(deps.db, deps.temporal, ctx, fx, params.policy_id, body?.version_id),
+        approvePolicy(deps, ctx, fx, params.policy_id, body?.version_id),
       );
       return { version: version(r.version), event: r.event ? toJson(r.event) : null, requested: r.requested };
     },
@@ -216,7 +216,7 @@ export const policyRoutes = [
     body: z.strictObject({ version_id: z.uuid().optional(), reason: z.string().trim().min(1).max(2000) }),
     response: versionSchema,
     handler: async ({ params, body, ctx, deps }) =>
-      version(await rejectPolicy(deps.db, ctx, params.policy_id, body)),
+      version(await withEffects(deps, (fx) => rejectPolicy(deps, ctx, fx, params.policy_id, body))),
   }),
   route({
     method: 'post',

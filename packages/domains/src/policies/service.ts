@@ -8,6 +8,7 @@ import type { Db, Executor } from '../db';
 import { getSettings } from '../people/access';
 import { signalAck } from './ack-kind';
 import { startEvent } from './acks';
+import { type DeliveryDeps, queueDecisionNotice } from './notify';
 import {
   canTransition,
   contentSha256,
@@ -253,13 +254,13 @@ async function pickVersion(db: Executor, ctx: AuthContext, policyId: string, ver
 }
 
 export async function approvePolicy(
-  db: Db,
-  temporal: TemporalHandle,
+  deps: DeliveryDeps & { temporal: TemporalHandle },
   ctx: AuthContext,
   fx: Effects,
   policyId: string,
   versionId?: string,
 ) {
+  const { db, temporal } = deps;
   const policy = await getPolicy(db, ctx.workspaceId, policyId);
   await assertApprover(db, ctx);
   const v = await pickVersion(db, ctx, policyId, versionId);
@@ -285,6 +286,12 @@ export async function approvePolicy(
       newValue: { version_id: v.id, number: v.number, content_sha256: v.contentSha256 },
       description: `Policy "${policy.name}" version ${v.number} approved`,
     });
+    await queueDecisionNotice(tx, deps, ctx, fx, {
+      policyId,
+      policyName: policy.name,
+      version: v,
+      decision: 'APPROVED',
+    });
     const started = await startEvent(tx, ctx, {
       type: 'POLICY_UPDATE',
       scope: { policy_ids: [policyId] },
@@ -297,11 +304,13 @@ export async function approvePolicy(
 }
 
 export async function rejectPolicy(
-  db: Db,
+  deps: DeliveryDeps,
   ctx: AuthContext,
+  fx: Effects,
   policyId: string,
   input: { version_id?: string; reason: string },
 ) {
+  const { db } = deps;
   const policy = await getPolicy(db, ctx.workspaceId, policyId);
   await assertApprover(db, ctx);
   const v = await pickVersion(db, ctx, policyId, input.version_id);
@@ -324,6 +333,13 @@ export async function rejectPolicy(
       targetId: policyId,
       newValue: { version_id: v.id, number: v.number, reason: input.reason },
       description: `Policy "${policy.name}" version ${v.number} rejected`,
+    });
+    await queueDecisionNotice(tx, deps, ctx, fx, {
+      policyId,
+      policyName: policy.name,
+      version: v,
+      decision: 'REJECTED',
+      reason: input.reason,
     });
     return row ?? v;
   });
