@@ -13,7 +13,7 @@ describe('policies and acknowledgements on the real server', () => {
   let employee: { id: string; token: string };
 
   beforeAll(async () => {
-    h = await startHarness({ worker: true });
+    h = await startHarness({ worker: true, env: { PUBLIC_URL: 'https://vigil.example.com/' } });
     ws = await h.workspace();
     approver = await ws.member('APPROVER', { name: 'Approver' });
     cxo = await ws.member('MANAGER', { name: 'CXO' });
@@ -132,6 +132,8 @@ describe('policies and acknowledgements on the real server', () => {
         (n) => n.template === 'obligation.reminder' && /\/ack\//.test(n.body),
       ),
     );
+    // The link is built on the configured public URL.
+    expect(reminder.body).toMatch(/https:\/\/vigil\.example\.com\/ack\/[A-Za-z0-9_-]+/);
     const token = /\/ack\/([A-Za-z0-9_-]+)/.exec(reminder.body)?.[1] as string;
     const pageRes = await h.raw('GET', `/ack/${token}`, {});
     expect(pageRes.status).toBe(200);

@@ -67,3 +67,8 @@ export function requireResolved(config: Config): ResolvedConfig {
     throw new ConfigError('TEMPORAL_ADDRESS is required (npm start sets it for you)');
   return config as ResolvedConfig;
 }
+
+/** The API's external base URL (no trailing slash), for links in messages: PUBLIC_URL, else local. */
+export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
+}

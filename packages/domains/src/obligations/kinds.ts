@@ -26,6 +26,11 @@ export interface StepMessage {
   data: Record<string, unknown>;
 }
 
+/** What a step may need from the deployment: the API's public URL for links in messages. */
+export interface StepEnvironment {
+  publicUrl: string;
+}
+
 export interface AppliedStep {
   audit: AuditEntry[];
   messages: StepMessage[];
@@ -42,7 +47,13 @@ export interface KindAdapter {
   /** The same snapshots for many ids in a few set-based reads (used when starting workflows in bulk). */
   loadMany?(db: Executor, ids: string[]): Promise<Map<string, LoadedObligation>>;
   /** Applies the step's status change in the caller's transaction. */
-  apply(tx: Executor, loaded: LoadedObligation, step: Checkpoint, now: Date): Promise<AppliedStep>;
+  apply(
+    tx: Executor,
+    loaded: LoadedObligation,
+    step: Checkpoint,
+    now: Date,
+    env: StepEnvironment,
+  ): Promise<AppliedStep>;
   /** Records the level reached on the entity (e.g. current_escalation_level). */
   onEscalated?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): Promise<void>;
   /** Runs a channel action (Slack buttons) through the same service call as the HTTP API. */

@@ -1,6 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { systemContext } from '@vigil/kernel/auth';
-import type { Config } from '@vigil/kernel/config';
+import { type Config, publicUrl } from '@vigil/kernel/config';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
@@ -146,7 +146,7 @@ export type StepOutcome = 'PERFORMED' | 'DUPLICATE' | 'STALE' | 'EARLY' | 'GONE'
  * resolved targets, writes the audit entries and enqueues notifications.
  */
 export async function performStep(
-  deps: { db: Db; config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'> },
+  deps: { db: Db; config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN' | 'PUBLIC_URL' | 'PORT'> },
   kind: string,
   id: string,
   stepKey: string,
@@ -201,7 +201,7 @@ export async function performStep(
                 ]
               : [],
           }
-        : await adapter.apply(tx, loaded, step, now);
+        : await adapter.apply(tx, loaded, step, now, { publicUrl: publicUrl(deps.config) });
     const messages = applied.messages.map((m) => ({
       ...m,
       channels: ['email', 'slack'] as Array<'email' | 'slack'>,

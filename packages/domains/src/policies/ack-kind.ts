@@ -48,15 +48,12 @@ export async function startAckWorkflows(temporal: TemporalHandle, list: Obligati
 
 export const hashLinkToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export function publicBaseUrl(): string {
-  return (process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
-}
-
 /** A one-time link for the obligation's pending policies; only the token's hash is stored. */
 export async function createAckLink(
   tx: Executor,
   o: { workspaceId: string; obligationId: string; memberId: string; dueAt: Date },
   now: Date,
+  baseUrl: string,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Math.max(o.dueAt.getTime(), now.getTime()) + 14 * DAY_MS);
@@ -67,7 +64,7 @@ export async function createAckLink(
     tokenHash: hashLinkToken(token),
     expiresAt,
   });
-  return `${publicBaseUrl()}/ack/${token}`;
+  return `${baseUrl}/ack/${token}`;
 }
 
 async function openRequests(db: Executor, obligationId: string) {
@@ -135,7 +132,7 @@ export const ackKind: KindAdapter = {
       },
     };
   },
-  async apply(tx, loaded: LoadedObligation, step, now) {
+  async apply(tx, loaded: LoadedObligation, step, now, env) {
     const s = loaded.state;
     const open = await openRequests(tx, s.id);
     const data = {
@@ -150,6 +147,7 @@ export const ackKind: KindAdapter = {
         tx,
         { workspaceId: s.workspaceId, obligationId: s.id, memberId: s.ownerId, dueAt: s.dueAt ?? now },
         now,
+        env.publicUrl,
       );
       await tx
         .update(acknowledgementObligations)
