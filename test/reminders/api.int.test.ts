@@ -1,3 +1,4 @@
+import { loadObligation, loadView } from '@vigil/domains/obligations/service';
 import {
   checkEvidenceFreshness,
   flagOverdueReminders,
@@ -235,6 +236,38 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
     const r = await h.request('POST', base(), ws.adminToken, body());
     expect((await h.request('DELETE', `${base()}/${r.body.id}?hard=true`, ws.adminToken)).status).toBe(200);
     expect((await h.request('GET', `${base()}/${r.body.id}`, ws.adminToken)).status).toBe(404);
+  });
+
+  it("notification_config: the reminder's own intervals plan the reminders, its channels carry them", async () => {
+    const owner = await ws.member();
+    const [r] = await h.deps.db
+      .insert(reminders)
+      .values({
+        id: newId(),
+        workspaceId: ws.id,
+        title: 'Own cadence',
+        frequency: 'YEARLY',
+        startDate: new Date(Date.now() + 200 * 86_400_000),
+        defaultOwnerId: owner.id,
+        notificationConfig: { channels: ['slack', 'web_push'], intervals: ['P3D', 'PT4H'] },
+      })
+      .returning();
+    if (!r) throw new Error('no reminder');
+    const id = newId();
+    const due = new Date(Date.now() + 10 * 86_400_000);
+    await h.deps.db
+      .insert(reminderInstances)
+      .values({ id, workspaceId: ws.id, reminderId: r.id, dueDate: due, assignedOwnerId: owner.id });
+    const loaded = await loadObligation(h.deps.db, 'reminder_instance', id, false);
+    expect(loaded?.channels).toEqual(['slack']);
+    // At the due date itself, then the reminder's own intervals before it.
+    expect(loaded?.state.preDue.map((p) => p.offsetMs).sort((a, b) => a - b)).toEqual([
+      0,
+      4 * 3_600_000,
+      3 * 86_400_000,
+    ]);
+    const view = await loadView(h.deps.db, 'reminder_instance', id);
+    expect(view.next).toMatchObject({ type: 'STEP', key: 'REMIND:P3D', at: due.getTime() - 3 * 86_400_000 });
   });
 
   it('sweeps: overdue flagging in one UPDATE, evidence freshness re-fires, reconcile starts planners', async () => {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { documents } from '@vigil/domains/documents/schema';
+import { members } from '@vigil/domains/people/schema';
+import { eq } from 'drizzle-orm';
 import { ladderOrg, secondsLadder } from '../engine/org';
+import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
 interface Instance {
@@ -21,12 +25,30 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
   let org: Awaited<ReturnType<typeof ladderOrg>>;
   let reminderId: string;
 
+  let sendgrid: FakeSendgrid;
+  let slack: FakeSlack;
+
   beforeAll(async () => {
-    h = await startHarness({ worker: true });
+    [sendgrid, slack] = await Promise.all([startFakeSendgrid(), startFakeSlack()]);
+    h = await startHarness({
+      worker: true,
+      env: {
+        SENDGRID_API_KEY: 'SG.test-key',
+        SENDGRID_BASE_URL: sendgrid.url,
+        MAIL_FROM: 'compliance@vigil.example.com',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_API_URL: `${slack.url}/api/`,
+      },
+    });
     ws = await h.workspace();
     org = await ladderOrg(h, ws);
+    // The owner could be reached on Slack too; the reminder's notification_config says email only.
+    await h.deps.db.update(members).set({ slackUserId: 'UOWNER01' }).where(eq(members.id, org.owner.id));
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h?.close();
+    await Promise.all([sendgrid?.close(), slack?.close()]);
+  });
 
   const instances = async (query = '') =>
     (
@@ -76,8 +98,11 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
       `/workspaces/${ws.id}/notifications?obligation_id=${escalated.id}&limit=50`,
       ws.adminToken,
     );
-    const templates = (outbox.body.data as Array<{ template: string; recipient_id: string }>).map(
-      (n) => `${n.template}:${n.recipient_id}`,
+    const rows = outbox.body.data as Array<{ template: string; recipient_id: string; channel: string }>;
+    const templates = rows.map((n) => `${n.template}:${n.recipient_id}`);
+    // notification_config.channels: the owner's messages go by email only.
+    expect(new Set(rows.filter((n) => n.recipient_id === org.owner.id).map((n) => n.channel))).toEqual(
+      new Set(['email']),
     );
     expect(templates).toEqual(
       expect.arrayContaining([

@@ -17,6 +17,8 @@ export interface LoadedObligation {
   ownerTeamId?: string | null;
   /** Readable current details shown as the workflow's memo and returned by the `state` query. */
   details: Record<string, unknown>;
+  /** Channels the owner's messages go by, when the entity configures them (default email and Slack). */
+  channels?: Array<'email' | 'slack' | 'log'>;
 }
 
 /** A message to enqueue for the owner (or others) when a step is applied. */

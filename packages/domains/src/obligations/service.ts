@@ -7,6 +7,7 @@ import type { Db, Executor } from '../db';
 import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
+import type { NotificationChannel } from '../notifications/schema';
 import { enqueueMessages } from '../notifications/service';
 import { getSettings } from '../people/access';
 import { kindAdapter, type LoadedObligation } from './kinds';
@@ -204,7 +205,7 @@ export async function performStep(
         : await adapter.apply(tx, loaded, step, now, { publicUrl: publicUrl(deps.config) });
     const messages = applied.messages.map((m) => ({
       ...m,
-      channels: ['email', 'slack'] as Array<'email' | 'slack'>,
+      channels: loaded.channels ?? (['email', 'slack'] as NotificationChannel[]),
       kind,
       obligationId: id,
       stepKey,

@@ -11,6 +11,10 @@ import { OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 const TERMINAL = new Set(['COMPLETED', 'SKIPPED']);
 const KIND = 'reminder_instance' as const;
 
+/** The configured channels Vigil can deliver on (web_push is not one; nothing left means the log). */
+const deliverable = (channels: string[]): Array<'email' | 'slack' | 'log'> =>
+  channels.filter((c): c is 'email' | 'slack' | 'log' => c === 'email' || c === 'slack' || c === 'log');
+
 function offsets(list: string[]): number[] {
   const out = new Set<number>([0]);
   for (const o of list) {
@@ -46,9 +50,12 @@ export const reminderInstanceKind: KindAdapter = {
           isNotNull(escalations.acknowledgedAt),
         ),
       );
+    const config = r?.notificationConfig ?? {};
+    const intervals = Array.isArray(config.intervals) ? (config.intervals as string[]) : null;
     return {
       title: r?.title ?? 'Reminder',
       ownerTeamId: i.assignedTeamId,
+      ...(Array.isArray(config.channels) && { channels: deliverable(config.channels) }),
       details: {
         reminder_id: i.reminderId,
         due_date: i.dueDate.toISOString(),
@@ -64,7 +71,8 @@ export const reminderInstanceKind: KindAdapter = {
         terminal: TERMINAL.has(i.status),
         openedAt: i.createdAt,
         dueAt: i.dueDate,
-        preDue: offsets(settings.reminderOffsets).map((offsetMs) => ({
+        // The reminder's own intervals before the due date, else the workspace's offsets.
+        preDue: offsets(intervals ?? settings.reminderOffsets).map((offsetMs) => ({
           offsetMs,
           action: 'REMIND' as const,
         })),
