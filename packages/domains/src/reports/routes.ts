@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { idParam, nullableTs, ts } from '../api-schemas';
 import { route } from '../deps';
 import { developerStatus } from './developer';
+import { expiringCertifications, overdueReport } from './lists';
 import { COMPLIANCE_STATUSES, OVERDUE_KINDS, OVERDUE_LIMIT_DEFAULT, OVERDUE_LIMIT_MAX } from './rules';
-import { expiringCertifications, overdueReport, overview } from './service';
+import { overview } from './service';
 
 /** Admins, auditors and managers. */
 const REPORT_READERS = [...new Set([...READ_ALL, ...MANAGERS])];
