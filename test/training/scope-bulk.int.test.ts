@@ -292,6 +292,28 @@ describe('training scope, bulk assignment, sweeps, tenancy and roles', () => {
       .from(events)
       .where(eq(events.entityId, first?.id ?? ''));
     expect(ev.map((e) => e.type).sort()).toEqual(['assignment.approaching_due', 'assignment.overdue']);
+    // "Approaching" is the workspace's first reminder: 30 days ahead here, not a fixed 7.
+    const early = await h.workspace();
+    await h.request('PATCH', `/workspaces/${early.id}/settings`, early.adminToken, {
+      reminder_offsets: ['P30D', 'P1D'],
+    });
+    const em = await early.member();
+    const et = await h.request('POST', '/compliance/mandatory-training', early.adminToken, {
+      name: 'Due in 20 days',
+      applies_to_type: 'INDIVIDUAL',
+      applies_to_ids: [em.id],
+      due_days_after_assignment: 20,
+    });
+    expect(et.status).toBe(201);
+    await checkApproachingDueAssignments(h.deps.db);
+    const [ea] = (
+      await h.request('GET', `/compliance/assignments?mandatory_training_id=${et.body.id}`, early.adminToken)
+    ).body.data as Array<{ id: string }>;
+    const eev = await h.deps.db
+      .select()
+      .from(events)
+      .where(eq(events.entityId, ea?.id ?? ''));
+    expect(eev.map((e) => e.type)).toEqual(['assignment.approaching_due']);
     expect(await checkExpiringCerts(h.deps.db)).toMatchObject({ corrected: expect.any(Number) });
     expect(await checkExpiredCerts(h.deps.db)).toMatchObject({ corrected: expect.any(Number) });
   });

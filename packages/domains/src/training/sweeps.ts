@@ -40,13 +40,20 @@ export async function auditCorrections(
   for (const [ws, entries] of byWs) await audit(tx, systemContext(ws), entries);
 }
 
-/** Safety net: assignments due within 7 days emit assignment.approaching_due (deduplicated per day). */
+/**
+ * Safety net: assignments due within the workspace's first reminder (its largest reminder
+ * offset; 7 days when none) emit assignment.approaching_due (deduplicated per day).
+ */
 export async function checkApproachingDueAssignments(db: Db) {
   const res = await db.execute(sql`
     WITH due AS (
       SELECT a.id, a.workspace_id, a.developer_id, a.due_date
       FROM training_assignments a
-      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND a.due_date > now() AND a.due_date <= now() + interval '7 days'
+      LEFT JOIN workspace_settings s ON s.workspace_id = a.workspace_id
+      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND a.due_date > now()
+        AND a.due_date <= now() + coalesce(
+          (SELECT max(o::interval) FROM jsonb_array_elements_text(s.reminder_offsets) o),
+          interval '7 days')
     )
     INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
     SELECT gen_random_uuid(), workspace_id, 'assignment.approaching_due', 'training_assignment', id,
@@ -151,7 +158,8 @@ export const trainingSweeps: Record<string, (deps: AppDeps) => Promise<Record<st
 export const trainingSchedules = [
   {
     id: 'check-approaching-due-assignments',
-    description: 'Training assignments due within 7 days emit assignment.approaching_due',
+    description:
+      "Training assignments due within the workspace's first reminder offset emit assignment.approaching_due",
     spec: { cronExpressions: ['0 6 * * *'] },
   },
   {
