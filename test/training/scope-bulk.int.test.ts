@@ -281,6 +281,26 @@ describe('training scope, bulk assignment, sweeps, tenancy and roles', () => {
     const cycles = (await assignmentsOf(t.body.id)).map((a) => a.cycle).sort();
     expect(cycles).toEqual([0, 1]);
 
+    // A TEAM training recurs only for members still in the team.
+    const [stay, leave] = [await ws.member(), await ws.member()];
+    const squad = await h.request('POST', `/workspaces/${ws.id}/teams`, ws.adminToken, {
+      name: 'Recurring squad',
+      member_ids: [stay.id, leave.id],
+    });
+    const tt = await h.request('POST', '/compliance/mandatory-training', ws.adminToken, {
+      name: 'Team refresher',
+      applies_to_type: 'TEAM',
+      applies_to_ids: [squad.body.id],
+      recurring_months: 12,
+    });
+    expect(tt.body.assigned).toBe(2);
+    await h.request('PATCH', `/workspaces/${ws.id}/teams/${squad.body.id}`, ws.adminToken, {
+      member_ids: [stay.id],
+    });
+    await regenerateRecurring(h.deps, later);
+    const teamCycles = (await assignmentsOf(tt.body.id)).map((a) => `${a.developer_id}:${a.cycle}`).sort();
+    expect(teamCycles).toEqual([`${leave.id}:0`, `${stay.id}:0`, `${stay.id}:1`].sort());
+
     // Force a missed transition: due in the past without the workflow having run.
     await h.deps.db.execute(
       sql`UPDATE training_assignments SET due_date = now() - interval '1 minute' WHERE id = ${first?.id ?? ''}`,

@@ -5,7 +5,7 @@ import type { AuditAction } from '../audit/rules';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
-import { type AssignmentRow, insertAssignments, startAssignmentWorkflows } from './assign';
+import { type AssignmentRow, insertAssignments, matchingMemberIds, startAssignmentWorkflows } from './assign';
 import { DEFAULT_DUE_DAYS } from './rules';
 import { mandatoryTrainings } from './schema';
 
@@ -95,7 +95,8 @@ export async function checkOverdueAssignments(db: Db) {
 
 /**
  * Recurring trainings: when a member's latest cycle is recurring_months old, the next
- * cycle's assignment is created (idempotent on (training, member, cycle)); earlier
+ * cycle's assignment is created (idempotent on (training, member, cycle)) if the member
+ * is still active and, for a TEAM, ROLE or ALL training, still in its scope; earlier
  * cycles stay as history.
  */
 export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
@@ -125,13 +126,24 @@ export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
     const [trainingId, cycle] = key.split(':');
     const t = trainings.find((x) => x.id === trainingId);
     if (!t) continue;
+    // A team, role or workspace-wide training recurs only for members still in its scope;
+    // an individual one for whoever held it (named or assigned by hand).
+    const inScope =
+      t.appliesToType === 'INDIVIDUAL'
+        ? memberIds
+        : await matchingMemberIds(deps.db, t.workspaceId, {
+            type: t.appliesToType,
+            ids: t.appliesToIds ?? [],
+          });
+    const next = memberIds.filter((id) => inScope.includes(id));
+    if (!next.length) continue;
     const dueDate =
       t.fixedDueDate && t.fixedDueDate > now
         ? t.fixedDueDate
         : new Date(now.getTime() + (t.dueDaysAfterAssignment ?? DEFAULT_DUE_DAYS) * DAY_MS);
     created.push(
       ...(await deps.db.transaction((tx) =>
-        insertAssignments(tx, systemContext(t.workspaceId), t, memberIds, {
+        insertAssignments(tx, systemContext(t.workspaceId), t, next, {
           cycle: Number(cycle),
           dueDate,
           now,
