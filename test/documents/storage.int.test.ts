@@ -263,6 +263,9 @@ describe('documents: presigned and direct uploads to S3 (local protocol fake), v
     expect([none.status, none.body.errors[0].field]).toEqual([400, 'file']);
     const json = await h.request('POST', `${base()}/upload`, alice.token, { file: 'x' });
     expect([json.status, json.body.errors[0].field]).toEqual([415, 'file']);
+    const url = `${h.baseUrl}${base()}/upload`;
+    const noBoundary = await postStream(url, alice.token, 'multipart/form-data', chunkedMultipart('b', 1));
+    expect([noBoundary.status, noBoundary.body.errors[0].field]).toEqual([400, 'file']);
     const file = { data: Buffer.from('x'), filename: 'x.txt', type: 'text/plain' };
     const dup = await uploadForm(h, ws, alice.token, file, { title: 'a' }, '?title=b');
     expect([dup.status, dup.body.errors[0].field]).toEqual([400, 'body.title']);

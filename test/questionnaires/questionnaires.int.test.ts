@@ -207,6 +207,17 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     const missing = await upload(ws.adminToken, noFile, `multipart/form-data; boundary=${b}`, '');
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toContain('file');
+    const noBoundary = await upload(ws.adminToken, body, 'multipart/form-data', '');
+    expect([noBoundary.status, noBoundary.body.errors[0].field]).toEqual([400, 'file']);
+    // the file part is held in memory only up to UPLOAD_LIMIT_BYTES
+    const limit = h.deps.config.UPLOAD_LIMIT_BYTES;
+    const huge = Buffer.concat([
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="big.xlsx"\r\n\r\n`),
+      Buffer.alloc(limit + 1, 0x41),
+      Buffer.from(`\r\n--${b}--\r\n`),
+    ]);
+    const big = await upload(ws.adminToken, huge, `multipart/form-data; boundary=${b}`, '');
+    expect([big.status, big.headers.get('connection')]).toEqual([413, 'close']);
   });
 
   it('rejects non-spreadsheets, other media types and oversized uploads', async () => {

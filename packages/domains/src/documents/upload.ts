@@ -4,11 +4,11 @@ import { type AuthContext, MANAGERS } from '@vigil/kernel/auth';
 import { AppError, BadRequest, Forbidden } from '@vigil/kernel/errors';
 import { parseOrThrow } from '@vigil/kernel/http';
 import { newId } from '@vigil/kernel/ids';
+import { mediaTypeOf, readMultipart } from '@vigil/kernel/multipart';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { type DocumentWithVersions, descriptionField, titleField } from './api-schemas';
-import { boundaryOf, MultipartError, type MultipartEvent, MultipartParser } from './multipart';
 import { displayFileName, normalizeMime, PRESIGN_TTL_SECONDS, parseStorageKey, storageKey } from './rules';
 import { checkTarget, cleanTags, type RegisterInput, registerObject } from './service';
 import { type ObjectWriter, requireStorage } from './storage';
@@ -126,11 +126,6 @@ export type UploadFields = z.infer<typeof uploadFields>;
 
 const ENVELOPE_BYTES = 64 * 1024;
 
-const clientGone = (err: unknown) => {
-  const e = err as { code?: string; message?: string } | null;
-  return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || e?.message === 'aborted';
-};
-
 /**
  * A direct multipart/form-data upload: the `file` part is streamed to S3 as it
  * arrives (memory stays at one 5 MiB part), hashed and counted on the way; past
@@ -146,8 +141,7 @@ export async function directUpload(
 ): Promise<DocumentWithVersions> {
   const storage = requireStorage(deps.config);
   const limit = deps.config.DOCUMENT_MAX_UPLOAD_BYTES;
-  const boundary = boundaryOf(req.get('content-type') ?? '');
-  if (!boundary) {
+  if (mediaTypeOf(req) !== 'multipart/form-data') {
     throw new AppError(
       415,
       'Unsupported Media Type',
@@ -165,48 +159,34 @@ export async function directUpload(
   if (query.tags) cleanTags(query.tags, 'query.tags');
   await checkTarget(deps.db, ctx, { documentId: query.document_id, folderId: query.folder_id }, 'query');
 
-  const parser = new MultipartParser(boundary, 'file');
-  const form: Record<string, string> = {};
-  let writer: ObjectWriter | null = null;
+  let writer: ObjectWriter | null = null as ObjectWriter | null;
   let mimeType = 'application/octet-stream';
   let fileName = 'file';
-  const onEvent = async (ev: MultipartEvent) => {
-    if (ev.type === 'field') {
-      if (ev.name in form)
-        throw new BadRequest(`body.${ev.name}: given twice`, [
-          { field: `body.${ev.name}`, message: 'Given twice' },
-        ]);
-      form[ev.name] = ev.value;
-    } else if (ev.type === 'file') {
-      fileName = displayFileName(query.file_name ?? form.file_name ?? ev.filename ?? 'file');
-      mimeType = normalizeMime((ev.contentType ?? '').split(';')[0] ?? '') ?? 'application/octet-stream';
-      writer = storage.writer(storageKey(ctx.workspaceId, newId(), fileName), mimeType, {
-        workspaceId: ctx.workspaceId,
-        uploadedBy: ctx.memberId,
-        fileName,
-      });
-    } else if (ev.type === 'data' && writer) {
-      if (writer.size + ev.data.length > limit) throw refuse();
-      await writer.write(ev.data);
-    }
-  };
-  const active = () => writer as ObjectWriter | null;
+  let form: Record<string, string>;
   try {
-    for await (const chunk of req) {
-      for (const ev of parser.push(chunk as Buffer)) await onEvent(ev);
-    }
-    for (const ev of parser.end()) await onEvent(ev);
+    ({ fields: form } = await readMultipart(req, res, {
+      field: 'file',
+      maxFileBytes: limit,
+      tooLarge: refuse,
+      otherParts: 'collect',
+      onFile: async (file, fieldsBefore) => {
+        fileName = displayFileName(query.file_name ?? fieldsBefore.file_name ?? file.filename ?? 'file');
+        mimeType = normalizeMime(file.mimeType) ?? 'application/octet-stream';
+        const w = storage.writer(storageKey(ctx.workspaceId, newId(), fileName), mimeType, {
+          workspaceId: ctx.workspaceId,
+          uploadedBy: ctx.memberId,
+          fileName,
+        });
+        writer = w;
+        for await (const chunk of file.stream) await w.write(chunk as Buffer);
+      },
+    }));
   } catch (err) {
-    await active()?.abort();
-    if (clientGone(err)) {
-      // the caller hung up mid-upload: nothing is kept, and it is not a server error
-      throw new BadRequest('The upload was interrupted', [{ field: 'file', message: 'Interrupted' }]);
-    }
-    if (err instanceof MultipartError)
-      throw new BadRequest(err.message, [{ field: 'file', message: err.message }]);
+    // a client that hung up, a malformed body or an overflow: nothing is kept
+    await writer?.abort();
     throw err;
   }
-  const w = active();
+  const w = writer;
   if (!w)
     throw new BadRequest('The multipart body has no `file` part', [{ field: 'file', message: 'Missing' }]);
   let fromForm: UploadFields;

@@ -1,12 +1,13 @@
 import { MANAGERS } from '@vigil/kernel/auth';
-import { AppError, BadRequest } from '@vigil/kernel/errors';
+import { AppError } from '@vigil/kernel/errors';
+import { mediaTypeOf, readMultipart } from '@vigil/kernel/multipart';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { route } from '../deps';
-import { extractMultipartFile, multipartBoundary, sniffSpreadsheet } from './rules';
+import { sniffSpreadsheet } from './rules';
 import { QUESTION_KINDS, QUESTIONNAIRE_STATUSES } from './schema';
 import {
   analyzeQuestionnaire,
@@ -75,24 +76,51 @@ const uploadQuery = z.object({
 const fileError = (status: number, title: string, message: string) =>
   new AppError(status, title, message, [{ field: 'file', message }]);
 
+/** 413 with the connection closed: the rest of the body is discarded unread. */
+function tooLarge(res: Response, limit: number): AppError {
+  res.setHeader('Connection', 'close');
+  return new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
+}
+
+/** Refuses (413) a body that declares more than `limit` bytes, before reading any of it. */
+function checkDeclared(req: Request, res: Response, limit: number): void {
+  const declared = Number(req.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(res, limit);
+}
+
 /** Reads the request stream into memory, refusing (413) past `limit` bytes whether or not Content-Length says so. */
 async function readBody(req: Request, res: Response, limit: number): Promise<Buffer> {
-  const tooLarge = () => {
-    // the rest of the body is discarded unread; the connection is not reused
-    res.setHeader('Connection', 'close');
-    return new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
-  };
-  const declared = Number(req.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  checkDeclared(req, res, limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buf.length;
-    if (size > limit) throw tooLarge();
+    if (size > limit) throw tooLarge(res, limit);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+/** The `file` part of a multipart body, in memory up to `limit` bytes; other parts are skipped. */
+async function readFilePart(req: Request, res: Response, limit: number) {
+  // the envelope adds a few hundred bytes around the file
+  const maxBodyBytes = limit + 16 * 1024;
+  checkDeclared(req, res, maxBodyBytes);
+  let part: { filename: string | null; data: Buffer } | null = null;
+  await readMultipart(req, res, {
+    field: 'file',
+    maxFileBytes: limit,
+    maxBodyBytes,
+    tooLarge: () => tooLarge(res, limit),
+    otherParts: 'ignore',
+    onFile: async ({ filename, stream }) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      part = { filename, data: Buffer.concat(chunks) };
+    },
+  });
+  return part as { filename: string | null; data: Buffer } | null;
 }
 
 export const questionnaireRoutes = [
@@ -104,7 +132,7 @@ export const questionnaireRoutes = [
     description:
       'Send the file either as the raw body with Content-Type ' +
       `${XLSX_MIME} or ${XLS_MIME} and the file name in ?filename=, or as multipart/form-data with ` +
-      'the file in the `file` part (a minimal reader: the part named `file` is taken, others ignored). ' +
+      'the file in the `file` part (the first file part named `file` is taken, other parts are skipped). ' +
       'Only the parsed rows and a sha256 of the bytes are kept, not the file. Bodies over ' +
       'UPLOAD_LIMIT_BYTES are refused with 413; other media types with 415; bytes that are not a ' +
       'spreadsheet with 400 naming `file`.',
@@ -114,23 +142,15 @@ export const questionnaireRoutes = [
     bodyType: 'raw',
     response: questionnaireSchema,
     handler: async ({ query, ctx, deps, req, res }) => {
-      const contentType = (req.get('content-type') ?? '').toLowerCase();
-      const mime = contentType.split(';')[0]?.trim() ?? '';
+      const mime = mediaTypeOf(req);
       const limit = deps.config.UPLOAD_LIMIT_BYTES;
       let data: Buffer;
       let fileName: string | null = query.filename ?? null;
       if (mime === XLSX_MIME || mime === XLS_MIME) {
         data = await readBody(req, res, limit);
       } else if (mime === 'multipart/form-data') {
-        const boundary = multipartBoundary(req.get('content-type') ?? '');
-        if (!boundary) throw new BadRequest('multipart/form-data without a boundary');
-        // the envelope adds a few hundred bytes around the file
-        const body = await readBody(req, res, limit + 16 * 1024);
-        const part = extractMultipartFile(body, boundary, 'file');
+        const part = await readFilePart(req, res, limit);
         if (!part) throw fileError(400, 'Bad Request', 'The multipart body has no `file` part');
-        if (part.data.length > limit) {
-          throw new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
-        }
         data = part.data;
         fileName = fileName ?? part.filename;
       } else {

@@ -4,9 +4,7 @@ import {
   classifyDomain,
   confidenceScore,
   detectColumns,
-  extractMultipartFile,
   isNegativeAnswer,
-  multipartBoundary,
   normaliseText,
   parseSheet,
   sniffSpreadsheet,
@@ -228,25 +226,5 @@ describe('column and upload detection', () => {
     expect(sniffSpreadsheet(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).toBe('xls');
     expect(sniffSpreadsheet(Buffer.from('hello, world'))).toBeNull();
     expect(sniffSpreadsheet(Buffer.alloc(0))).toBeNull();
-  });
-
-  it('reads the `file` part of a multipart body', () => {
-    const b = 'XyZ';
-    expect(multipartBoundary(`multipart/form-data; boundary=${b}`)).toBe(b);
-    expect(multipartBoundary('multipart/form-data; boundary="a b"')).toBe('a b');
-    const payload = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0d, 0x0a, 0x00, 0xff]);
-    const body = Buffer.concat([
-      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n`),
-      Buffer.from(
-        `--${b}\r\nContent-Disposition: form-data; name="file"; filename="q.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      payload,
-      Buffer.from(`\r\n--${b}--\r\n`),
-    ]);
-    const part = extractMultipartFile(body, b, 'file');
-    expect(part?.filename).toBe('q.xlsx');
-    expect(part?.contentType).toBe('application/octet-stream');
-    expect(part?.data.equals(payload)).toBe(true);
-    expect(extractMultipartFile(body, b, 'other')).toBeNull();
   });
 });
