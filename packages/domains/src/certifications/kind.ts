@@ -1,10 +1,9 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { KindAdapter } from '../obligations/kinds';
-import { doneKeys } from '../obligations/kinds';
+import { doneKeys, escalationAcked } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
-import { escalationAcked } from '../training/kind';
 import { events } from '../training/schema';
 import { changeHeld } from './lifecycle';
 import { expiringWindowMs } from './rules';

@@ -1,9 +1,9 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { doneKeys, type KindAdapter } from '../obligations/kinds';
+import { doneKeys, escalationAcked, type KindAdapter } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
-import { escalations, tickets } from './schema';
+import { tickets } from './schema';
 import { getTicket, updateTicket } from './service';
 
 const TERMINAL = new Set(['RESOLVED', 'CLOSED']);
@@ -15,16 +15,7 @@ export const ticketKind: KindAdapter = {
     const q = db.select().from(tickets).where(eq(tickets.id, id));
     const [t] = lock ? await q.for('update') : await q;
     if (!t) return null;
-    const [acked] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(escalations)
-      .where(
-        and(
-          eq(escalations.kind, 'ticket'),
-          eq(escalations.obligationId, id),
-          isNotNull(escalations.acknowledgedAt),
-        ),
-      );
+    const acked = await escalationAcked(db, 'ticket', id);
     return {
       title: t.title,
       ownerTeamId: t.teamId,
@@ -43,7 +34,7 @@ export const ticketKind: KindAdapter = {
         escalateFrom: 'OPENED',
         ladder: resolveLadder(t.ladder),
         done: await doneKeys(db, 'ticket', id),
-        escalationAcknowledged: t.status !== 'OPEN' || (acked?.n ?? 0) > 0,
+        escalationAcknowledged: t.status !== 'OPEN' || acked,
       },
     };
   },

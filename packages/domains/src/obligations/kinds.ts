@@ -1,6 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
@@ -105,6 +105,21 @@ export async function doneKeys(db: Executor, kind: ObligationKind, id: string): 
     .from(obligationSteps)
     .where(and(eq(obligationSteps.kind, kind), eq(obligationSteps.obligationId, id)));
   return rows.map((r) => r.key);
+}
+
+/** Whether any escalation of the obligation was acknowledged (which stops its climb). */
+export async function escalationAcked(db: Executor, kind: ObligationKind, id: string): Promise<boolean> {
+  const [acked] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(escalations)
+    .where(
+      and(
+        eq(escalations.kind, kind),
+        eq(escalations.obligationId, id),
+        isNotNull(escalations.acknowledgedAt),
+      ),
+    );
+  return (acked?.n ?? 0) > 0;
 }
 
 /** Performed step keys, and whether an escalation was acknowledged, for many obligations of a kind. */

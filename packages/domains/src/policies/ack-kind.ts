@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { requireSelfOr } from '@vigil/kernel/auth';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
-import { escalations } from '../escalation/schema';
-import { doneKeys, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
+import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
 import { signalObligation, startObligation } from '../obligations/start';
 import { getSettings } from '../people/access';
@@ -92,16 +91,7 @@ export const ackKind: KindAdapter = {
     const window = Math.max(0, o.dueAt.getTime() - o.createdAt.getTime());
     const largest = Math.max(0, ...settings.reminderOffsets.map((x) => durationToMs(x)));
     const open = await openRequests(db, id);
-    const [acked] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(escalations)
-      .where(
-        and(
-          eq(escalations.kind, ACK_KIND),
-          eq(escalations.obligationId, id),
-          isNotNull(escalations.acknowledgedAt),
-        ),
-      );
+    const acked = await escalationAcked(db, ACK_KIND, id);
     const names = open.map((x) => x.name);
     return {
       title: names.length
@@ -128,7 +118,7 @@ export const ackKind: KindAdapter = {
         escalateFrom: 'DUE',
         ladder: resolveLadder(o.ladder),
         done: await doneKeys(db, ACK_KIND, id),
-        escalationAcknowledged: (acked?.n ?? 0) > 0,
+        escalationAcknowledged: acked,
       },
     };
   },

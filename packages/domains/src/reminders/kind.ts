@@ -1,8 +1,7 @@
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
-import { escalations } from '../escalation/schema';
-import { doneKeys, type KindAdapter, type StepMessage } from '../obligations/kinds';
+import { doneKeys, escalationAcked, type KindAdapter, type StepMessage } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeInstance, completeInstance } from './instances';
@@ -40,16 +39,7 @@ export const reminderInstanceKind: KindAdapter = {
     if (!i) return null;
     const [r] = await db.select().from(reminders).where(eq(reminders.id, i.reminderId));
     const settings = await getSettings(db, i.workspaceId);
-    const [acked] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(escalations)
-      .where(
-        and(
-          eq(escalations.kind, KIND),
-          eq(escalations.obligationId, id),
-          isNotNull(escalations.acknowledgedAt),
-        ),
-      );
+    const acked = await escalationAcked(db, KIND, id);
     const config = r?.notificationConfig ?? {};
     const intervals = Array.isArray(config.intervals) ? (config.intervals as string[]) : null;
     return {
@@ -80,7 +70,7 @@ export const reminderInstanceKind: KindAdapter = {
         escalateFrom: 'DUE',
         ladder: resolveLadder(i.ladder),
         done: await doneKeys(db, KIND, id),
-        escalationAcknowledged: (acked?.n ?? 0) > 0,
+        escalationAcknowledged: acked,
       },
     };
   },

@@ -1,8 +1,12 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Executor } from '../db';
-import { escalations } from '../escalation/schema';
-import { doneKeys, type KindAdapter, type LoadedObligation, stepsMany } from '../obligations/kinds';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import {
+  doneKeys,
+  escalationAcked,
+  type KindAdapter,
+  type LoadedObligation,
+  stepsMany,
+} from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { TERMINAL_ASSIGNMENT } from './rules';
@@ -10,20 +14,6 @@ import { events, mandatoryTrainings, trainingAssignments } from './schema';
 import { changeAssignment, getAssignment } from './service';
 
 const OPEN = ['PENDING', 'IN_PROGRESS', 'OVERDUE'] as const;
-
-export async function escalationAcked(db: Executor, kind: string, id: string): Promise<boolean> {
-  const [acked] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(escalations)
-    .where(
-      and(
-        eq(escalations.kind, kind),
-        eq(escalations.obligationId, id),
-        isNotNull(escalations.acknowledgedAt),
-      ),
-    );
-  return (acked?.n ?? 0) > 0;
-}
 
 export const offsetsMs = (offsets: string[]): number[] =>
   offsets.flatMap((o) => {
