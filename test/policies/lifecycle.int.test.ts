@@ -288,7 +288,8 @@ describe('policies and acknowledgements on the real server', () => {
       role_ids: [hrRole],
     });
     expect(m.body.requested).toBe(1);
-    await api('PATCH', `/workspaces/${ws.id}/members/${m.body.member.id}`, { role_ids: [] });
+    const moved = await api('PATCH', `/workspaces/${ws.id}/members/${m.body.member.id}`, { role_ids: [] });
+    expect(moved.status).toBe(200);
     const history = await api('GET', `/api/employees/${m.body.member.id}/acknowledgement`);
     expect(history.body.data.map((r: { status: string }) => r.status)).toEqual(['CANCELLED']);
   });

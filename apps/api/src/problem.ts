@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, pgErrorCode } from '@vigil/kernel/db';
+import { isDatabaseUnavailable, isTransactionConflict, pgErrorCode } from '@vigil/kernel/db';
 import { AppError } from '@vigil/kernel/errors';
 import type { Logger } from '@vigil/kernel/logger';
 import type { NextFunction, Request, Response } from 'express';
@@ -98,7 +98,7 @@ export function toProblem(err: unknown, req: Request, log: Logger): Problem {
       instance,
     };
   }
-  if (code === '40P01' || code === '40001') {
+  if (isTransactionConflict(err)) {
     log.warn({ err }, 'transaction aborted by a concurrent one');
     return {
       type: 'about:blank',

@@ -67,6 +67,12 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A deadlock (40P01) or serialization failure (40001): the transaction was rolled back and may be retried. */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = pgErrorCode(err);
+  return code === '40P01' || code === '40001';
+}
+
 /** `.catch(onUniqueViolation(...))`: a unique-constraint violation becomes a 409 naming the field. */
 export function onUniqueViolation(field: string, message: string) {
   return (err: unknown): never => {
