@@ -4,6 +4,7 @@ import {
   flagOverdueReminders,
   generateReminderInstances,
 } from '@vigil/domains/reminders/maintenance';
+import { localDayWindow } from '@vigil/domains/reminders/rules';
 import { reminderInstances, reminderSuggestions, reminders } from '@vigil/domains/reminders/schema';
 import { newId } from '@vigil/kernel/ids';
 import { eq, sql } from 'drizzle-orm';
@@ -268,6 +269,71 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
     ]);
     const view = await loadView(h.deps.db, 'reminder_instance', id);
     expect(view.next).toMatchObject({ type: 'STEP', key: 'REMIND:P3D', at: due.getTime() - 3 * 86_400_000 });
+  });
+
+  it("due today and this week are the viewer's local days", async () => {
+    const owner = await ws.member();
+    const [r] = await h.deps.db
+      .insert(reminders)
+      .values({
+        id: newId(),
+        workspaceId: ws.id,
+        title: 'Local days',
+        frequency: 'YEARLY',
+        startDate: new Date(Date.now() + 200 * 86_400_000),
+        defaultOwnerId: owner.id,
+      })
+      .returning();
+    if (!r) throw new Error('no reminder');
+    // Kiritimati (UTC+14) and UTC never share a calendar day's bounds: of an instance at each
+    // end of Kiritimati's today, at least one falls outside UTC's today.
+    const kiri = localDayWindow(new Date(), 'Pacific/Kiritimati');
+    const dues = [kiri.todayStart.getTime() + 1_800_000, kiri.todayEnd.getTime() - 1_800_000];
+    const ids = dues.map(() => newId());
+    await h.deps.db.insert(reminderInstances).values(
+      dues.map((d, i) => ({
+        id: ids[i] as string,
+        workspaceId: ws.id,
+        reminderId: r.id,
+        dueDate: new Date(d),
+        assignedOwnerId: owner.id,
+      })),
+    );
+    const dueToday = async (tz?: string) =>
+      (
+        (
+          await h.request(
+            'GET',
+            `${base()}/my-reminders?due_today=true${tz ? `&timezone=${tz}` : ''}`,
+            owner.token,
+          )
+        ).body.data as Array<{ id: string }>
+      )
+        .map((i) => i.id)
+        .filter((id) => ids.includes(id))
+        .sort();
+    expect(await dueToday('Pacific/Kiritimati')).toEqual([...ids].sort());
+    const utc = localDayWindow(new Date(), 'UTC');
+    const inUtc = ids.filter(
+      (_, i) =>
+        (dues[i] as number) >= utc.todayStart.getTime() && (dues[i] as number) < utc.todayEnd.getTime(),
+    );
+    expect(inUtc.length).toBeLessThan(2);
+    // Without ?timezone= the member's own zone (UTC by default) counts.
+    expect(await dueToday()).toEqual([...inUtc].sort());
+    await h.request('PATCH', `/workspaces/${ws.id}/members/${owner.id}`, ws.adminToken, {
+      timezone: 'Pacific/Kiritimati',
+    });
+    expect(await dueToday()).toEqual([...ids].sort());
+    const stats = await h.request(
+      'GET',
+      `${base()}/dashboard/stats?timezone=Pacific/Kiritimati`,
+      owner.token,
+    );
+    expect(stats.status).toBe(200);
+    expect(
+      (await h.request('GET', `${base()}/dashboard/stats?timezone=Mars/Olympus`, owner.token)).status,
+    ).toBe(400);
   });
 
   it('sweeps: overdue flagging in one UPDATE, evidence freshness re-fires, reconcile starts planners', async () => {

@@ -22,7 +22,7 @@ import {
   skipInstance,
   validateAssignee,
 } from './instances';
-import { FREQUENCIES } from './rules';
+import { FREQUENCIES, isValidTimezone } from './rules';
 import { INSTANCE_STATUSES, REMINDER_CATEGORIES, REMINDER_PRIORITIES, REMINDER_STATUSES } from './schema';
 import {
   createReminder,
@@ -33,7 +33,7 @@ import {
   recentInstances,
   updateReminder,
 } from './service';
-import { calendar, dashboardStats, myReminders } from './views';
+import { calendar, dashboardStats, myReminders, viewerTimezone } from './views';
 
 const T = 'Reminders';
 const base = '/workspaces/:ws/reminders';
@@ -171,15 +171,24 @@ const instanceRoutes = [
   }),
 ];
 
+/** An IANA time zone for "today" and "this week". */
+const timezoneParam = z
+  .string()
+  .max(64)
+  .refine(isValidTimezone, { message: 'Must be an IANA time zone such as Europe/Paris' });
+
 const viewRoutes = [
   route({
     method: 'get',
     path: `${base}/dashboard/stats`,
     tag: T,
-    summary: 'Counts by status, category and priority; overdue; due today and this week; completion rate',
+    summary:
+      'Counts by status, category and priority; overdue; due today and this week (in ?timezone=, else the caller’s); completion rate',
     params: wsParam,
+    query: z.object({ timezone: timezoneParam.optional() }),
     response: z.record(z.string(), z.unknown()),
-    handler: async ({ ctx, deps }) => dashboardStats(deps.db, ctx.workspaceId),
+    handler: async ({ query, ctx, deps }) =>
+      dashboardStats(deps.db, ctx.workspaceId, await viewerTimezone(deps.db, ctx, query.timezone)),
   }),
   route({
     method: 'get',
@@ -194,11 +203,14 @@ const viewRoutes = [
       due_today: qbool.optional(),
       due_this_week: qbool.optional(),
       status: z.enum(INSTANCE_STATUSES).optional(),
+      timezone: timezoneParam.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     response: z.object({ data: z.array(instanceWithReminderSchema) }),
     handler: async ({ query, ctx, deps }) => ({
-      data: (await myReminders(deps.db, ctx, query)).map(withReminder),
+      data: (await myReminders(deps.db, ctx, query, await viewerTimezone(deps.db, ctx, query.timezone))).map(
+        withReminder,
+      ),
     }),
   }),
   route({

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import {
   type Frequency,
+  localDayWindow,
   nextOccurrence,
   nextOccurrences,
   occurrencesBetween,
@@ -301,5 +303,58 @@ describe('occurrencesBetween', () => {
     expect(
       occurrencesBetween(daily, new Date('2024-02-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z'), 5),
     ).toEqual([]);
+  });
+});
+
+describe('localDayWindow', () => {
+  it('follows the local calendar day, including a 23-hour DST day', () => {
+    // Sunday 29 March 2026, 03:30 in Paris: clocks went from 02:00 to 03:00 that night.
+    const w = localDayWindow(new Date('2026-03-29T01:30:00Z'), 'Europe/Paris');
+    expect(w.todayStart.toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(w.todayEnd.toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    // Sunday: the week ends at Monday's local midnight, the same instant.
+    expect(w.weekEnd.toISOString()).toBe('2026-03-29T22:00:00.000Z');
+  });
+
+  it('is a different day on each side of the date line', () => {
+    const now = new Date('2026-06-10T22:00:00Z'); // Wednesday in UTC; already Thursday in Auckland
+    expect(localDayWindow(now, 'UTC').todayStart.toISOString()).toBe('2026-06-10T00:00:00.000Z');
+    expect(localDayWindow(now, 'UTC').weekEnd.toISOString()).toBe('2026-06-15T00:00:00.000Z');
+    const nz = localDayWindow(now, 'Pacific/Auckland');
+    expect(nz.todayStart.toISOString()).toBe('2026-06-10T12:00:00.000Z');
+    expect(nz.weekEnd.toISOString()).toBe('2026-06-14T12:00:00.000Z');
+    expect(localDayWindow(now, 'Not/AZone')).toEqual(localDayWindow(now, 'UTC'));
+  });
+
+  it('always contains now, and today is inside the week', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2100-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(
+          'UTC',
+          'Europe/Paris',
+          'America/New_York',
+          'Asia/Kolkata',
+          'Pacific/Auckland',
+          'Australia/Lord_Howe',
+        ),
+        (now, tz) => {
+          const w = localDayWindow(now, tz);
+          const len = w.todayEnd.getTime() - w.todayStart.getTime();
+          return (
+            w.todayStart <= now &&
+            now < w.todayEnd &&
+            w.todayEnd <= w.weekEnd &&
+            len >= 23 * 3_600_000 &&
+            len <= 25 * 3_600_000 &&
+            w.weekEnd.getTime() - w.todayStart.getTime() <= 7 * 25 * 3_600_000
+          );
+        },
+      ),
+    );
   });
 });

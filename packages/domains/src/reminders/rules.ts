@@ -14,7 +14,7 @@
  * CUSTOM frequencies use cron-parser in the reminder's timezone, never before startDate.
  */
 import { CronExpressionParser } from 'cron-parser';
-import { formatInTimeZone, getTimezoneOffset } from 'date-fns-tz';
+import { formatInTimeZone, fromZonedTime, getTimezoneOffset } from 'date-fns-tz';
 
 export const FREQUENCIES = [
   'ONCE',
@@ -66,6 +66,30 @@ const STEPS: Record<Exclude<Frequency, 'ONCE' | 'CUSTOM'>, Step> = {
   SEMI_ANNUAL: { unit: 'month', size: 6 },
   YEARLY: { unit: 'month', size: 12 },
 };
+
+/**
+ * "Today" and "this week" as instants, in a person's time zone: today runs from local
+ * midnight to the next local midnight (23 or 25 hours on a DST change), and the week
+ * ends at the start of next Monday. An unknown zone counts as UTC.
+ */
+export function localDayWindow(
+  now: Date,
+  timezone: string,
+): { todayStart: Date; todayEnd: Date; weekEnd: Date } {
+  const tz = isValidTimezone(timezone) ? timezone : 'UTC';
+  const [y, m, d] = formatInTimeZone(now, tz, 'yyyy-MM-dd').split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const isoWeekday = Number(formatInTimeZone(now, tz, 'i')); // Monday 1 .. Sunday 7
+  // Calendar arithmetic on the local date (UTC fields only carry the y-m-d), then back to an instant.
+  const midnight = (days: number) => {
+    const day = new Date(Date.UTC(y, m - 1, d + days));
+    return fromZonedTime(`${day.toISOString().slice(0, 10)}T00:00:00`, tz);
+  };
+  return { todayStart: midnight(0), todayEnd: midnight(1), weekEnd: midnight(8 - isoWeekday) };
+}
 
 /** True when `timezone` is an IANA zone name the runtime knows (offset strings are rejected). */
 export function isValidTimezone(timezone: string): boolean {

@@ -2,21 +2,25 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest } from '@vigil/kernel/errors';
 import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { teamMembers } from '../people/schema';
-import { occurrencesBetween } from './rules';
+import { members, teamMembers } from '../people/schema';
+import { localDayWindow, occurrencesBetween } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { specOf } from './service';
 
 const DAY_MS = 86_400_000;
 
-function dayWindow(now: Date) {
-  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const weekday = (new Date(start).getUTCDay() + 6) % 7; // Monday = 0
-  return {
-    todayStart: new Date(start),
-    todayEnd: new Date(start + DAY_MS),
-    weekEnd: new Date(start + (7 - weekday) * DAY_MS),
-  };
+/**
+ * The time zone "today" and "this week" are counted in: the one asked for, else the
+ * caller's own (members.timezone), else UTC.
+ */
+export async function viewerTimezone(db: Executor, ctx: AuthContext, asked?: string): Promise<string> {
+  if (asked) return asked;
+  if (!ctx.memberId) return 'UTC';
+  const [m] = await db
+    .select({ tz: members.timezone })
+    .from(members)
+    .where(and(eq(members.workspaceId, ctx.workspaceId), eq(members.id, ctx.memberId)));
+  return m?.tz ?? 'UTC';
 }
 
 const countBy = async (db: Executor, column: SQL, from: SQL) => {
@@ -24,11 +28,11 @@ const countBy = async (db: Executor, column: SQL, from: SQL) => {
   return Object.fromEntries((res.rows as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
 };
 
-/** Dashboard counters (due today / this week use UTC calendar days, weeks start on Monday). */
-export async function dashboardStats(db: Executor, workspaceId: string, now = new Date()) {
+/** Dashboard counters (due today / this week are local calendar days in `timezone`; weeks start on Monday). */
+export async function dashboardStats(db: Executor, workspaceId: string, timezone = 'UTC', now = new Date()) {
   const ws = sql`reminders WHERE workspace_id = ${workspaceId}`;
   const wsi = sql`reminder_instances WHERE workspace_id = ${workspaceId}`;
-  const { todayStart, todayEnd, weekEnd } = dayWindow(now);
+  const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
       count(*) FILTER (WHERE due_date < ${now} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
@@ -78,7 +82,13 @@ const instanceWithReminder = {
 };
 
 /** The caller's instances (and/or their teams'); open ones unless a status is given. */
-export async function myReminders(db: Executor, ctx: AuthContext, f: MyFilter, now = new Date()) {
+export async function myReminders(
+  db: Executor,
+  ctx: AuthContext,
+  f: MyFilter,
+  timezone = 'UTC',
+  now = new Date(),
+) {
   const mine = f.assigned_to_me ?? !f.my_team;
   const who: SQL[] = [];
   if (mine) who.push(eq(reminderInstances.assignedOwnerId, ctx.memberId));
@@ -98,7 +108,7 @@ export async function myReminders(db: Executor, ctx: AuthContext, f: MyFilter, n
       ? eq(reminderInstances.status, f.status)
       : inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
   );
-  const { todayStart, todayEnd, weekEnd } = dayWindow(now);
+  const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   if (f.overdue) where.push(lt(reminderInstances.dueDate, now));
   if (f.due_today)
     where.push(gte(reminderInstances.dueDate, todayStart), lt(reminderInstances.dueDate, todayEnd));
