@@ -1,4 +1,6 @@
+import { audit } from '@vigil/domains/audit/service';
 import { withEffects } from '@vigil/domains/deps';
+import { systemContext } from '@vigil/kernel/auth';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { eventually, type Harness, startHarness, testEnv } from '../harness';
@@ -63,5 +65,39 @@ describe('transaction conflicts', () => {
       { id: 1, n: 101 },
       { id: 2, n: 101 },
     ]);
+  });
+
+  it("writes a transaction's audit entries last, so auditing early cannot deadlock over the chain head", async () => {
+    const ws = await h.workspace();
+    const other = new Client({ connectionString: testEnv().databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE conflict_probe SET n = n + 1 WHERE id = 1');
+      // Audits first, then needs the row the other transaction holds.
+      const call = h.deps.db.transaction(async (tx) => {
+        await audit(tx, { ...systemContext(ws.id) }, { action: 'MEMBER_UPDATED', targetType: 'probe' });
+        await tx.execute(sql`UPDATE conflict_probe SET n = n + 1 WHERE id = 1`);
+      });
+      await eventually(async () => {
+        const waiting = await h.deps.db.execute(
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return (waiting.rows[0] as { n: number }).n > 0;
+      });
+      // The other transaction now audits in the same workspace: it must not wait on the call.
+      await other.query(
+        `INSERT INTO audit_logs (id, workspace_id, action_type, target_type) VALUES (gen_random_uuid(), $1, 'MEMBER_UPDATED', 'probe')`,
+        [ws.id],
+      );
+      await other.query('COMMIT');
+      await call;
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+    }
+    const res = await h.request('GET', '/compliance/audit-logs/verify', ws.adminToken);
+    expect(res.body).toMatchObject({ ok: true, first_broken_seq: null });
   });
 });

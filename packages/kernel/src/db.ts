@@ -26,11 +26,36 @@ export function createPool(opts: DatabaseOptions): Pool {
   return pool;
 }
 
+const commitHooks = new WeakMap<object, Array<() => Promise<void>>>();
+
+/**
+ * Registers `fn` to run at the end of the transaction `tx`, after its callback and
+ * before it commits. Returns false when `tx` is not a transaction opened through
+ * createDatabase (then the caller should act at once).
+ */
+export function beforeCommit(tx: object, fn: () => Promise<void>): boolean {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) return false;
+  hooks.push(fn);
+  return true;
+}
+
+/** Drizzle over the pool; `db.transaction` runs the transaction's beforeCommit hooks before it commits. */
 export function createDatabase<TSchema extends Record<string, unknown>>(
   pool: Pool,
   schema: TSchema,
 ): NodePgDatabase<TSchema> {
-  return drizzle(pool, { schema });
+  const db = drizzle(pool, { schema });
+  const open = db.transaction.bind(db);
+  db.transaction = ((fn, config) =>
+    open(async (tx) => {
+      const hooks: Array<() => Promise<void>> = [];
+      commitHooks.set(tx, hooks);
+      const result = await fn(tx);
+      for (let i = 0; i < hooks.length; i++) await hooks[i]?.();
+      return result;
+    }, config)) as typeof db.transaction;
+  return db;
 }
 
 const UNAVAILABLE_CODES = new Set([

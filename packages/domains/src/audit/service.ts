@@ -1,4 +1,5 @@
 import type { AuthContext } from '@vigil/kernel/auth';
+import { beforeCommit } from '@vigil/kernel/db';
 import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { type AuditAction, firstBrokenSeq } from './rules';
@@ -17,14 +18,24 @@ type Actor = Pick<AuthContext, 'workspaceId' | 'memberId' | 'ip' | 'userAgent' |
 
 const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
 
+type AuditRow = typeof auditLogs.$inferInsert;
+const pending = new WeakMap<object, AuditRow[]>();
+
+const insertRows = async (db: Executor, rows: AuditRow[]) => {
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
+};
+
 /**
- * Writes audit entries inside the caller's transaction, so the change and its
- * record commit together or not at all. The database assigns seq and hashes.
+ * Writes audit entries inside the caller's transaction, so the change and its record
+ * commit together or not at all. The database assigns seq and hashes. In a transaction,
+ * the entries are inserted together at its end, just before commit: the workspace's
+ * chain head (locked by the first insert until commit) is then always the last lock a
+ * transaction takes, so two transactions cannot deadlock over it and a row they share.
  */
 export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
-  const rows = list.map((e) => ({
+  const rows: AuditRow[] = list.map((e) => ({
     workspaceId: ctx.workspaceId,
     actorId: actorIdOf(ctx),
     actionType: e.action,
@@ -36,7 +47,14 @@ export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | Audi
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
   }));
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditLogs).values(rows.slice(i, i + 1000));
+  const queued = pending.get(tx);
+  if (queued) {
+    queued.push(...rows);
+    return;
+  }
+  const buffer = [...rows];
+  if (beforeCommit(tx, () => insertRows(tx, buffer))) pending.set(tx, buffer);
+  else await insertRows(tx, rows);
 }
 
 export interface AuditFilter {

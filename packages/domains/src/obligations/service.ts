@@ -256,7 +256,7 @@ export async function performStep(
       }
     }
     const { pending: notificationIds } = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
-    // Last: the audit insert takes the workspace's chain-head row lock until commit.
+    // Queued: audit entries are inserted when the transaction ends (see audit/service.ts).
     await audit(tx, ctx, applied.audit);
     return { outcome: 'PERFORMED', notificationIds };
   });
