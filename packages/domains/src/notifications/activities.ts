@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '@vigil/kernel/config';
+import type { Effects } from '@vigil/kernel/effects';
 import type { Logger } from '@vigil/kernel/logger';
 import { and, eq, inArray } from 'drizzle-orm';
 import pLimit from 'p-limit';
@@ -199,3 +200,16 @@ export function notificationActivities(deps: { db: Db; config: Config; log: Logg
 }
 
 export type NotificationActivities = ReturnType<typeof notificationActivities>;
+
+/**
+ * Delivers outbox rows a transaction queued, once it has committed (a post-commit effect:
+ * a failure is logged and the rows stay in the outbox for operators and retries).
+ */
+export function deliverAfterCommit(
+  fx: Effects,
+  deps: { db: Db; config: Config; log: Logger },
+  what: string,
+  ids: string[],
+): void {
+  if (ids.length) fx.add(`deliver ${what}`, () => notificationActivities(deps).deliverNotifications(ids));
+}

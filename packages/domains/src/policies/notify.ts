@@ -3,7 +3,7 @@ import type { Config } from '@vigil/kernel/config';
 import type { Effects } from '@vigil/kernel/effects';
 import type { Logger } from '@vigil/kernel/logger';
 import type { Db, Executor } from '../db';
-import { notificationActivities } from '../notifications/activities';
+import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { getMember } from '../people/service';
 
@@ -52,6 +52,5 @@ export async function queueDecisionNotice(
     ],
     new Date(),
   );
-  if (pending.length)
-    fx.add('deliver policy decision', () => notificationActivities(deps).deliverNotifications(pending));
+  deliverAfterCommit(fx, deps, 'policy decision', pending);
 }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { isoDuration } from '../api-schemas';
 import { route, withEffects } from '../deps';
-import { notificationActivities } from '../notifications/activities';
+import { deliverAfterCommit } from '../notifications/activities';
 import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
 import { escalateAcknowledgement } from './escalate';
@@ -164,11 +164,11 @@ export const ackRoutes = [
     }),
     response: z.object({ escalation: looseRow, notification_ids: z.array(z.uuid()) }),
     handler: async ({ body, ctx, deps }) => {
-      const r = await escalateAcknowledgement(deps.db, deps.config, ctx, body);
-      // After commit: send what needs a provider (the outbox keeps anything that fails).
-      await notificationActivities(deps)
-        .deliverNotifications(r.pending)
-        .catch((err) => deps.log.warn({ err: String(err) }, 'manual escalation delivery failed'));
+      const r = await withEffects(deps, async (fx) => {
+        const done = await escalateAcknowledgement(deps.db, deps.config, ctx, body);
+        deliverAfterCommit(fx, deps, 'manual escalation', done.pending);
+        return done;
+      });
       return { escalation: toJson(r.escalation), notification_ids: r.notification_ids };
     },
   }),

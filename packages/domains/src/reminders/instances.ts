@@ -6,7 +6,7 @@ import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { documents } from '../documents/schema';
-import { notificationActivities } from '../notifications/activities';
+import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { signalAfterCommit } from '../obligations/start';
 import { assertInWorkspace } from '../people/service';
@@ -229,10 +229,7 @@ export async function reassignInstance(
     }
     return { assignedOwnerId: ownerId, assignedTeamId: teamId, routedVia: 'MANUAL' };
   });
-  if (queued.length) {
-    const ids = queued;
-    fx.add('deliver reassignment notice', () => notificationActivities(deps).deliverNotifications(ids));
-  }
+  deliverAfterCommit(fx, deps, 'reassignment notice', queued);
   return row;
 }
 

@@ -5,7 +5,7 @@ import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { ladderFor } from '../escalation/service';
-import { notificationActivities } from '../notifications/activities';
+import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { durationToMs } from '../obligations/rules';
 import { startObligation } from '../obligations/start';
@@ -262,9 +262,7 @@ export async function materializeInstance(
         ownerId: route.ownerId,
       }),
     );
-    if (alertIds.length) {
-      fx.add('deliver admin alert', () => notificationActivities(deps).deliverNotifications(alertIds));
-    }
+    deliverAfterCommit(fx, deps, 'admin alert', alertIds);
     return { outcome: 'CREATED' as const, instanceId: row.id };
   });
   await fx.run((name, err) => deps.log.warn({ err, effect: name }, 'post-commit effect failed'));
