@@ -22,6 +22,24 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
   });
   afterAll(() => h.close());
 
+  /** A YEARLY reminder starting in 200 days, owned by a new member (instances are inserted by hand). */
+  const yearlyReminder = async (title: string, extra: Partial<typeof reminders.$inferInsert> = {}) => {
+    const owner = await ws.member();
+    const [reminder] = await h.deps.db
+      .insert(reminders)
+      .values({
+        id: newId(),
+        workspaceId: ws.id,
+        title,
+        frequency: 'YEARLY',
+        startDate: new Date(Date.now() + 200 * 86_400_000),
+        defaultOwnerId: owner.id,
+        ...extra,
+      })
+      .returning();
+    if (!reminder) throw new Error('no reminder');
+    return { owner, reminder };
+  };
   const base = () => `/workspaces/${ws.id}/reminders`;
   const future = (ms: number) => new Date(Date.now() + ms).toISOString();
   const body = (extra: Record<string, unknown> = {}) => ({
@@ -240,20 +258,9 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
   });
 
   it("notification_config: the reminder's own intervals plan the reminders, its channels carry them", async () => {
-    const owner = await ws.member();
-    const [r] = await h.deps.db
-      .insert(reminders)
-      .values({
-        id: newId(),
-        workspaceId: ws.id,
-        title: 'Own cadence',
-        frequency: 'YEARLY',
-        startDate: new Date(Date.now() + 200 * 86_400_000),
-        defaultOwnerId: owner.id,
-        notificationConfig: { channels: ['slack', 'web_push'], intervals: ['P3D', 'PT4H'] },
-      })
-      .returning();
-    if (!r) throw new Error('no reminder');
+    const { owner, reminder: r } = await yearlyReminder('Own cadence', {
+      notificationConfig: { channels: ['slack', 'web_push'], intervals: ['P3D', 'PT4H'] },
+    });
     const id = newId();
     const due = new Date(Date.now() + 10 * 86_400_000);
     await h.deps.db
@@ -272,19 +279,7 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
   });
 
   it("due today and this week are the viewer's local days", async () => {
-    const owner = await ws.member();
-    const [r] = await h.deps.db
-      .insert(reminders)
-      .values({
-        id: newId(),
-        workspaceId: ws.id,
-        title: 'Local days',
-        frequency: 'YEARLY',
-        startDate: new Date(Date.now() + 200 * 86_400_000),
-        defaultOwnerId: owner.id,
-      })
-      .returning();
-    if (!r) throw new Error('no reminder');
+    const { owner, reminder: r } = await yearlyReminder('Local days');
     // Kiritimati (UTC+14) and UTC never share a calendar day's bounds: of an instance at each
     // end of Kiritimati's today, at least one falls outside UTC's today.
     const kiri = localDayWindow(new Date(), 'Pacific/Kiritimati');
@@ -337,21 +332,10 @@ describe('reminders API: tenancy, roles, bad input, configuration, suggestions a
   });
 
   it('sweeps: overdue flagging in one UPDATE, evidence freshness re-fires, reconcile starts planners', async () => {
-    const owner = await ws.member();
-    const [r] = await h.deps.db
-      .insert(reminders)
-      .values({
-        id: newId(),
-        workspaceId: ws.id,
-        title: 'Evidence decays',
-        frequency: 'YEARLY',
-        startDate: new Date(Date.now() + 200 * 86_400_000),
-        defaultOwnerId: owner.id,
-        requiresEvidence: true,
-        evidenceFreshnessDays: 30,
-      })
-      .returning();
-    if (!r) throw new Error('no reminder');
+    const { owner, reminder: r } = await yearlyReminder('Evidence decays', {
+      requiresEvidence: true,
+      evidenceFreshnessDays: 30,
+    });
     const past = (days: number) => new Date(Date.now() - days * 86_400_000);
     await h.deps.db.insert(reminderInstances).values([
       { id: newId(), workspaceId: ws.id, reminderId: r.id, dueDate: past(3), status: 'PENDING' },
