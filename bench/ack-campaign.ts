@@ -1,5 +1,5 @@
+import { relayWorkflowCommands } from '@vigil/domains/obligations/commands';
 import { memberRoles, members, orgRoles } from '@vigil/domains/people/schema';
-import { startAckWorkflows } from '@vigil/domains/policies/ack-kind';
 import { startEvent } from '@vigil/domains/policies/acks';
 import { contentSha256 } from '@vigil/domains/policies/rules';
 import { policies, policyVersions, rolePolicies } from '@vigil/domains/policies/schema';
@@ -65,7 +65,10 @@ export async function ackCampaign(args: string[]): Promise<void> {
     const obligations = result.obligations.length;
     const rows = result.requests + obligations * 2 + 1; // requests + obligations + audit entries + event
     const t1 = Date.now();
-    const started = await startAckWorkflows(deps.temporal, result.obligations, concurrency);
+    // The relay starts the workflows the new obligation rows queued.
+    let started = 0;
+    for (let pass = await relayWorkflowCommands(deps); pass.claimed; pass = await relayWorkflowCommands(deps))
+      started += pass.started;
     const startMs = Date.now() - t1;
     const total = Date.now() - t0;
     console.log(`ack-campaign: PERIODIC event for ${n} members x ${p} policies`);

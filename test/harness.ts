@@ -15,9 +15,12 @@ import { createLogger } from '@vigil/kernel/logger';
 import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { createApp } from '../apps/api/src/app';
 import { createWorker } from '../apps/worker/src/worker';
+import { type Relays, startRelays } from '../packages/domains/src/relays';
+import { cloneDatabase, dropDatabase } from '../packages/stack/src/databases';
 import { TEST_ENV_FILE } from './env-file';
 
 export interface TestEnv {
+  /** The migrated template every harness copies (never connect to it: copies need it idle). */
   databaseUrl: string;
   temporalAddress: string;
   temporalCliPath: string | null;
@@ -35,6 +38,9 @@ export interface HttpResult {
 
 export interface Harness {
   deps: AppDeps;
+  /** This test file's own database, copied from the migrated template. */
+  databaseUrl: string;
+  relays: Relays | null;
   baseUrl: string;
   taskQueue: string;
   worker: Worker | null;
@@ -70,7 +76,7 @@ let runtimeInstalled = false;
 
 /** A real API (on a random port) and, optionally, a real worker on its own task queue. */
 export async function startHarness(
-  opts: { worker?: boolean; env?: Record<string, string> } = {},
+  opts: { worker?: boolean; relays?: boolean; env?: Record<string, string | undefined> } = {},
 ): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -78,17 +84,18 @@ export async function startHarness(
   }
   const env = testEnv();
   const taskQueue = `test-${randomUUID()}`;
+  const databaseUrl = await cloneDatabase(env.databaseUrl, `vigil_t_${randomUUID().replace(/-/g, '')}`);
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
-    DATABASE_URL: env.databaseUrl,
+    DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'silent',
     BODY_LIMIT: '100kb',
     ...opts.env,
   });
-  const pool = createPool({ url: env.databaseUrl, max: 8 });
+  const pool = createPool({ url: databaseUrl, max: 8, taskQueue });
   const db = createDatabase(pool, schema);
   const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue });
   const deps: AppDeps = { db, pool, temporal, config, log: createLogger('silent') };
@@ -98,6 +105,8 @@ export async function startHarness(
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  // The outbox relays, as every API and worker process runs them (off for tests that drive passes).
+  const relays = opts.relays === false ? null : startRelays(deps);
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let workerConn: { close(): Promise<void> } | null = null;
@@ -170,6 +179,8 @@ export async function startHarness(
 
   return {
     deps,
+    databaseUrl,
+    relays,
     baseUrl,
     taskQueue,
     worker,
@@ -182,10 +193,12 @@ export async function startHarness(
         await workerRun;
         await workerConn?.close();
       }
+      await relays?.stop();
       await new Promise<void>((res) => server.close(() => res()));
       server.closeAllConnections?.();
       await closeTemporal(temporal);
       await pool.end();
+      await dropDatabase(databaseUrl).catch(() => undefined);
     },
   };
 }

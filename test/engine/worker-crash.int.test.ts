@@ -7,7 +7,7 @@ import { ladderOrg, secondsLadder } from './org';
  * A worker in its own process (the production entry point), so the test can SIGKILL it.
  * tsx is loaded as a hook in the same process (not its CLI, which would fork a child).
  */
-function spawnWorker(taskQueue: string): ChildProcess {
+function spawnWorker(databaseUrl: string, taskQueue: string): ChildProcess {
   const env = testEnv();
   return spawn(
     process.execPath,
@@ -16,7 +16,7 @@ function spawnWorker(taskQueue: string): ChildProcess {
       cwd: resolve(__dirname, '../..'),
       env: {
         ...process.env,
-        DATABASE_URL: env.databaseUrl,
+        DATABASE_URL: databaseUrl,
         TEMPORAL_ADDRESS: env.temporalAddress,
         TEMPORAL_TASK_QUEUE: taskQueue,
         VIGIL_WORKFLOW_BUNDLE: env.bundlePath,
@@ -48,7 +48,7 @@ describe('a worker killed in the middle of a ladder', () => {
       team_ids: [org.teamId],
       rules: secondsLadder([2, 5, 8, 11]),
     });
-    const first = spawnWorker(h.taskQueue);
+    const first = spawnWorker(h.databaseUrl, h.taskQueue);
     workers.push(first);
     const ticket = await h.request('POST', `/workspaces/${ws.id}/tickets`, ws.adminToken, {
       title: 'Crash me',
@@ -66,7 +66,7 @@ describe('a worker killed in the middle of a ladder', () => {
     await eventually(async () => (await levels()).includes('L1'), 30000);
     first.kill('SIGKILL');
     await eventually(async () => first.exitCode !== null || first.signalCode !== null);
-    const second = spawnWorker(h.taskQueue);
+    const second = spawnWorker(h.databaseUrl, h.taskQueue);
     workers.push(second);
     await eventually(async () => (await levels()).length === 4, 60000);
     const outbox = (

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
-import { type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+import { type Harness, startHarness, type TestWorkspace } from '../harness';
 
 describe('audit log is append-only and hash-chained', () => {
   let h: Harness;
@@ -17,7 +17,7 @@ describe('audit log is append-only and hash-chained', () => {
   const db = () => h.deps.db;
   /** What a superuser could do: switch the guard trigger off, change history, switch it back on. */
   const tamper = async (statement: string, params: unknown[]) => {
-    const client = new Client({ connectionString: testEnv().databaseUrl });
+    const client = new Client({ connectionString: h.databaseUrl });
     await client.connect();
     try {
       await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');

@@ -3,7 +3,7 @@ import { withEffects } from '@vigil/domains/deps';
 import { systemContext } from '@vigil/kernel/auth';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
-import { eventually, type Harness, startHarness, testEnv } from '../harness';
+import { eventually, type Harness, startHarness } from '../harness';
 
 /**
  * A service call that Postgres aborts as a deadlock is run again from the start: its
@@ -24,7 +24,7 @@ describe('transaction conflicts', () => {
   afterAll(() => h.close());
 
   it('runs a call again after a deadlock, with fresh effects, and commits once', async () => {
-    const other = new Client({ connectionString: testEnv().databaseUrl });
+    const other = new Client({ connectionString: h.databaseUrl });
     await other.connect();
     const attempts: number[] = [];
     const ran: number[] = [];
@@ -69,7 +69,7 @@ describe('transaction conflicts', () => {
 
   it("writes a transaction's audit entries last, so auditing early cannot deadlock over the chain head", async () => {
     const ws = await h.workspace();
-    const other = new Client({ connectionString: testEnv().databaseUrl });
+    const other = new Client({ connectionString: h.databaseUrl });
     await other.connect();
     try {
       await other.query('BEGIN');

@@ -48,10 +48,16 @@ async function appWith(databaseUrl: string, temporalAddress: string) {
   };
 }
 
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
 describe('dependencies that are down give 503, never a hang', () => {
   it('reports Temporal down on /readyz within a few seconds', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
-    const app = await appWith(testEnv().databaseUrl, dead);
+    const app = await appWith(h.databaseUrl, dead);
     try {
       const started = Date.now();
       const res = await fetch(`${app.url}/readyz`);
@@ -80,12 +86,6 @@ describe('dependencies that are down give 503, never a hang', () => {
 });
 
 describe('admin CLI', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-
   const admin = (args: string[]) =>
     run(
       process.execPath,
@@ -93,7 +93,7 @@ describe('admin CLI', () => {
       {
         env: {
           ...process.env,
-          DATABASE_URL: testEnv().databaseUrl,
+          DATABASE_URL: h.databaseUrl,
           TEMPORAL_ADDRESS: testEnv().temporalAddress,
         },
         cwd: resolve(__dirname, '../..'),

@@ -1,29 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
-import { notificationActivities } from '@vigil/domains/notifications/activities';
+import { createDelivery, type Delivery } from '@vigil/domains/notifications/delivery';
 import { renderMessage } from '@vigil/domains/notifications/messages';
 import { type NotificationChannel, notifications } from '@vigil/domains/notifications/schema';
 import { enqueueMessages } from '@vigil/domains/notifications/service';
 import { members } from '@vigil/domains/people/schema';
 import { newId } from '@vigil/kernel/ids';
 import { eq } from 'drizzle-orm';
-import { bundleOptions } from '../../apps/worker/src/bundle';
 import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack';
-import { type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
 let h: Harness;
 let sendgrid: FakeSendgrid;
 let slack: FakeSlack;
 let ws: TestWorkspace;
 let member: { id: string; email: string; slackUserId: string };
-let deliver: ReturnType<typeof notificationActivities>['deliverNotifications'];
+let delivery: Delivery;
 
 beforeAll(async () => {
   [sendgrid, slack] = await Promise.all([startFakeSendgrid(), startFakeSlack()]);
+  // The test drives relay passes itself.
   h = await startHarness({
+    relays: false,
     env: {
       SENDGRID_API_KEY: 'SG.test-key',
       SENDGRID_BASE_URL: sendgrid.url,
@@ -41,11 +39,7 @@ beforeAll(async () => {
     .where(eq(members.id, m.id))
     .returning({ email: members.email });
   member = { id: m.id, email: row?.email ?? '', slackUserId };
-  deliver = notificationActivities({
-    db: h.deps.db,
-    config: h.deps.config,
-    log: h.deps.log,
-  }).deliverNotifications;
+  delivery = createDelivery(h.deps);
 });
 
 afterAll(async () => {
@@ -98,11 +92,20 @@ const mailsTo = (email: string) =>
 const postsTo = (channel: string) =>
   slack.method('chat.postMessage').filter((c) => c.body.channel === channel);
 
-describe('notification delivery', () => {
+/** Runs relay passes until the row leaves PENDING/SENDING (retries become due on their own). */
+async function settle(id: string, timeoutMs = 20000) {
+  return eventually(async () => {
+    await delivery.runOnce();
+    const row = await load(id);
+    return row.status !== 'PENDING' && row.status !== 'SENDING' ? row : null;
+  }, timeoutMs);
+}
+
+describe('the delivery relay', () => {
   it('sends an email through SendGrid with recipient, subject, text and HTML, once', async () => {
     const row = await insertRow('email');
     const before = mailsTo(member.email).length;
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    await delivery.runOnce();
 
     const calls = mailsTo(member.email).slice(before);
     expect(calls).toHaveLength(1);
@@ -119,19 +122,21 @@ describe('notification delivery', () => {
     expect(after).toMatchObject({
       status: 'SENT',
       attempts: 1,
+      interrupted: 0,
+      sendingAt: null,
       providerMessageId: call?.messageId,
       lastError: null,
     });
     expect(after.sentAt).toBeInstanceOf(Date);
 
-    // A second delivery of the same row sends nothing.
-    await expect(deliver([row.id, row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    // Another pass sends nothing.
+    await delivery.runOnce();
     expect(mailsTo(member.email).length).toBe(before + 1);
   });
 
   it('posts to Slack with Acknowledge and Mark complete buttons', async () => {
     const row = await insertRow('slack');
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    await delivery.runOnce();
 
     const posts = postsTo(member.slackUserId);
     const post = posts[posts.length - 1];
@@ -167,27 +172,24 @@ describe('notification delivery', () => {
   it('records log-channel messages as sent without calling a provider', async () => {
     const row = await insertRow('log');
     const counts = [sendgrid.calls.length, slack.calls.length];
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    await delivery.runOnce();
     expect([sendgrid.calls.length, slack.calls.length]).toEqual(counts);
     expect(await load(row.id)).toMatchObject({ status: 'SENT', providerMessageId: 'log', attempts: 1 });
   });
 
-  it('returns rows that are not yet due as deferred and leaves them pending', async () => {
+  it('leaves rows that are not yet due pending', async () => {
     const at = new Date(Date.now() + 3_600_000);
     const row = await insertRow('email', { deliverAfter: at });
     const count = sendgrid.calls.length;
-    await expect(deliver([row.id])).resolves.toEqual({
-      sent: 0,
-      deferred: [{ id: row.id, at: at.toISOString() }],
-    });
+    await delivery.runOnce();
     expect(sendgrid.calls.length).toBe(count);
     expect(await load(row.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
   });
 
-  it('marks a row FAILED on a permanent 4xx without failing the call', async () => {
+  it('marks a row FAILED on a permanent 4xx', async () => {
     const row = await insertRow('email');
     sendgrid.failNext(1, 400);
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    await delivery.runOnce();
     const after = await load(row.id);
     expect(after).toMatchObject({ status: 'FAILED', attempts: 1 });
     expect(after.lastError).toContain('400');
@@ -197,7 +199,7 @@ describe('notification delivery', () => {
   it('marks a row FAILED when Slack refuses the channel', async () => {
     const row = await insertRow('slack');
     slack.failNext(1, 'channel_not_found');
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    await delivery.runOnce();
     expect(await load(row.id)).toMatchObject({
       status: 'FAILED',
       attempts: 1,
@@ -205,36 +207,54 @@ describe('notification delivery', () => {
     });
   });
 
-  it('fails a 5xx plainly so it is retried, then sends on the next attempt', async () => {
+  it('puts a row back after a 5xx with a backoff, then sends it on a later pass', async () => {
     const row = await insertRow('email');
     sendgrid.failNext(1, 503);
-    const err = await deliver([row.id]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect(err).not.toBeInstanceOf(ApplicationFailure);
-    expect(await load(row.id)).toMatchObject({ status: 'PENDING', attempts: 1 });
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
-    expect(await load(row.id)).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
+    const before = Date.now();
+    await delivery.runOnce();
+    const retry = await load(row.id);
+    expect(retry).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(retry.deliverAfter.getTime()).toBeGreaterThanOrEqual(before + 900);
+    expect(await settle(row.id)).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
   });
 
-  it('fails a 429 as RateLimited carrying the Retry-After delay', async () => {
-    const row = await insertRow('email');
+  it('waits the SendGrid Retry-After before the next attempt, then sends', async () => {
+    const row = await insertRow('email', {
+      recipientAddress: `retry-${randomUUID().slice(0, 8)}@example.com`,
+    });
     sendgrid.rateLimitNext(1, 2);
-    const err = await deliver([row.id]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'RateLimited', nextRetryDelay: 2000, nonRetryable: false });
-    const after = await load(row.id);
-    expect(after).toMatchObject({ status: 'PENDING', attempts: 1 });
-    expect(after.lastError).toContain('rate limit');
+    await delivery.runOnce();
+    const limited = await load(row.id);
+    expect(limited).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(limited.lastError).toContain('rate limit');
+    expect(await settle(row.id)).toMatchObject({ status: 'SENT', attempts: 2 });
+    const calls = mailsTo(row.recipientAddress ?? '');
+    expect(calls.map((c) => c.status)).toEqual([429, 202]);
+    const [first, second] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect(second.at - first.at).toBeGreaterThanOrEqual(2000);
   });
 
   it('takes the delay from X-RateLimit-Reset when there is no Retry-After', async () => {
     const row = await insertRow('email');
     sendgrid.rateLimitNext(1, 3, 'x-ratelimit-reset');
-    const err = await deliver([row.id]).catch((e: unknown) => e);
-    expect(err).toMatchObject({ type: 'RateLimited' });
-    const delay = (err as ApplicationFailure).nextRetryDelay;
-    expect(delay).toBeGreaterThanOrEqual(2000);
-    expect(delay).toBeLessThanOrEqual(3000);
+    const before = Date.now();
+    await delivery.runOnce();
+    const limited = await load(row.id);
+    expect(limited.status).toBe('PENDING');
+    expect(limited.deliverAfter.getTime() - before).toBeGreaterThanOrEqual(1500);
+    expect(limited.deliverAfter.getTime() - before).toBeLessThanOrEqual(4000);
+    expect((await settle(row.id)).status).toBe('SENT');
+  });
+
+  it('waits the Slack Retry-After before the next attempt, then posts', async () => {
+    const channel = `C${randomUUID().slice(0, 8).toUpperCase()}`;
+    const row = await insertRow('slack', { recipientAddress: channel });
+    slack.rateLimitNext(1, 1);
+    expect(await settle(row.id)).toMatchObject({ status: 'SENT', attempts: 2 });
+    const calls = postsTo(channel);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    const [first, second] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
   });
 
   it('suppresses messages to a member who is no longer active', async () => {
@@ -242,90 +262,56 @@ describe('notification delivery', () => {
     await h.deps.db.update(members).set({ status: 'INACTIVE' }).where(eq(members.id, other.id));
     const row = await insertRow('email', { recipientId: other.id });
     const count = sendgrid.calls.length;
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 0, deferred: [] });
+    await delivery.runOnce();
     expect(sendgrid.calls.length).toBe(count);
     expect(await load(row.id)).toMatchObject({ status: 'SUPPRESSED' });
   });
 
   it('sends to the stored address when there is one', async () => {
-    const row = await insertRow('email', { recipientAddress: 'ops@example.com' });
-    await expect(deliver([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+    await insertRow('email', { recipientAddress: 'ops@example.com' });
+    await delivery.runOnce();
     expect(mailsTo('ops@example.com')).toHaveLength(1);
   });
-});
 
-describe('notification delivery under a real Temporal worker', () => {
-  let worker: Worker;
-  let running: Promise<void>;
-  let connection: NativeConnection;
-  const taskQueue = `notifications-${randomUUID()}`;
-
-  beforeAll(async () => {
-    connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: resolve(__dirname, 'workflows.ts'),
-      webpackConfigHook: bundleOptions.webpackConfigHook,
-      logger: new DefaultLogger('WARN'),
-    });
-    worker = await Worker.create({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: { code },
-      activities: notificationActivities({ db: h.deps.db, config: h.deps.config, log: h.deps.log }),
-    });
-    running = worker.run();
-  });
-
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-  });
-
-  const runDelivery = (ids: string[]) =>
-    h.deps.temporal.client.workflow.execute('deliverOnce', {
-      taskQueue,
-      workflowId: `deliver-${randomUUID()}`,
-      args: [ids],
-      workflowExecutionTimeout: '60 seconds',
-    }) as Promise<{ sent: number; deferred: Array<{ id: string; at: string }> }>;
-
-  it('waits the SendGrid Retry-After before retrying, then sends', async () => {
+  it('sends again, and counts it, a row left SENDING by a process that died', async () => {
+    const address = `crash-${randomUUID().slice(0, 8)}@example.com`;
     const row = await insertRow('email', {
-      recipientAddress: `retry-${randomUUID().slice(0, 8)}@example.com`,
+      recipientAddress: address,
+      status: 'SENDING',
+      attempts: 1,
+      sendingAt: new Date(Date.now() - 10 * 60_000),
     });
-    sendgrid.rateLimitNext(1, 1);
-    await expect(runDelivery([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
-
-    const calls = mailsTo(row.recipientAddress ?? '');
-    expect(calls.map((c) => c.status)).toEqual([429, 202]);
-    const [limited, accepted] = calls as [(typeof calls)[0], (typeof calls)[0]];
-    // The retry policy's own interval is 100 ms; only the Retry-After can explain a 1 s wait.
-    expect(accepted.at - limited.at).toBeGreaterThanOrEqual(1000);
-    const after = await load(row.id);
-    expect(after).toMatchObject({
-      status: 'SENT',
-      attempts: 2,
-      providerMessageId: accepted.messageId,
-      lastError: null,
-    });
+    const pass = await delivery.runOnce();
+    expect(pass.recovered).toBeGreaterThanOrEqual(1);
+    expect(await settle(row.id)).toMatchObject({ status: 'SENT', attempts: 2, interrupted: 1 });
+    expect(mailsTo(address)).toHaveLength(1);
   });
 
-  it('waits the Slack Retry-After before retrying, then posts', async () => {
-    const channel = `C${randomUUID().slice(0, 8).toUpperCase()}`;
-    const row = await insertRow('slack', { recipientAddress: channel });
-    slack.rateLimitNext(1, 1);
-    await expect(runDelivery([row.id])).resolves.toEqual({ sent: 1, deferred: [] });
+  it('leaves a row SENDING alone while its send may still be in flight', async () => {
+    const row = await insertRow('email', { status: 'SENDING', attempts: 1, sendingAt: new Date() });
+    await delivery.runOnce();
+    expect(await load(row.id)).toMatchObject({ status: 'SENDING', attempts: 1, interrupted: 0 });
+    await h.deps.db.update(notifications).set({ status: 'SUPPRESSED' }).where(eq(notifications.id, row.id));
+  });
 
-    const calls = postsTo(channel);
-    expect(calls.map((c) => c.status)).toEqual([429, 200]);
-    const [limited, accepted] = calls as [(typeof calls)[0], (typeof calls)[0]];
-    expect(accepted.at - limited.at).toBeGreaterThanOrEqual(1000);
-    const after = await load(row.id);
-    expect(after.status).toBe('SENT');
-    expect(after.attempts).toBe(2);
-    expect(after.providerMessageId).toMatch(new RegExp(`^${channel}:`));
+  it('never sends a row twice when several relays run at once', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const rows = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        insertRow('email', { recipientAddress: `many-${tag}-${i}@example.com` }),
+      ),
+    );
+    const relays = [createDelivery(h.deps), createDelivery(h.deps), createDelivery(h.deps)];
+    await eventually(async () => {
+      await Promise.all(relays.map((r) => r.runOnce()));
+      const left = await Promise.all(rows.map((r) => load(r.id)));
+      return left.every((r) => r.status === 'SENT');
+    });
+    const sent = sendgrid.calls.filter((c) =>
+      (c.body.personalizations[0]?.to[0]?.email ?? '').startsWith(`many-${tag}-`),
+    );
+    expect(sent).toHaveLength(60);
+    expect(new Set(sent.map((c) => c.body.personalizations[0]?.to[0]?.email)).size).toBe(60);
   });
 });
 

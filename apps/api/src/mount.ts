@@ -1,8 +1,14 @@
 import type { AppDeps } from '@vigil/domains/deps';
 import { authenticate } from '@vigil/domains/people/access';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  validateIdempotencyKey,
+} from '@vigil/domains/people/idempotency';
 import { type AuthContext, requireRole } from '@vigil/kernel/auth';
 import { NotFound, Unauthorized } from '@vigil/kernel/errors';
-import { parseOrThrow, type RouteDef } from '@vigil/kernel/http';
+import { idempotent, parseOrThrow, type RouteDef } from '@vigil/kernel/http';
 import type { Request, Response, Router } from 'express';
 
 /** Static segments sort before parameters, so /reminders/calendar wins over /reminders/:id. */
@@ -51,9 +57,31 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
         r.body && r.bodyType !== 'raw' && r.bodyType !== 'multipart'
           ? parseOrThrow('body', r.body, req.body)
           : req.body;
+      const status = r.status ?? (r.method === 'post' ? 201 : 200);
+      const key = idempotent(r) ? req.get('idempotency-key') : undefined;
+      if (key !== undefined) {
+        // Idempotency-Key: the first response is stored and replayed (people/idempotency.ts).
+        validateIdempotencyKey(key);
+        const ref = { workspaceId: ctx.workspaceId, caller: ctx.tokenId ?? ctx.memberId, key };
+        const claim = await claimIdempotencyKey(deps.db, { ...ref, method: 'POST', path: req.path, body });
+        if (claim.type === 'replay') {
+          res.status(claim.status).set('idempotent-replayed', 'true').type('json').send(claim.body);
+          return;
+        }
+        let text: string;
+        try {
+          text = JSON.stringify((await r.handler({ params, query, body, ctx, deps, req, res })) ?? null);
+        } catch (err) {
+          await releaseIdempotencyKey(deps.db, ref).catch(() => undefined);
+          throw err;
+        }
+        if (res.headersSent) return void (await releaseIdempotencyKey(deps.db, ref));
+        await completeIdempotencyKey(deps.db, ref, status, text);
+        res.status(status).type('json').send(text);
+        return;
+      }
       const result = await r.handler({ params, query, body, ctx, deps, req, res });
       if (r.produces === 'none' || res.headersSent) return;
-      const status = r.status ?? (r.method === 'post' ? 201 : 200);
       if (r.produces === 'html') {
         res.status(status).type('html').send(String(result));
         return;

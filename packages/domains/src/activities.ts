@@ -1,6 +1,5 @@
 import type { AppDeps } from './deps';
 import { DOMAIN_MODULES } from './modules';
-import { notificationActivities } from './notifications/activities';
 import { obligationActivities } from './obligations/activities';
 import { registerDomains } from './registry';
 
@@ -8,5 +7,5 @@ import { registerDomains } from './registry';
 export function createActivities(deps: AppDeps) {
   registerDomains();
   const extra = Object.assign({}, ...DOMAIN_MODULES.map((m) => m.activities?.(deps) ?? {}));
-  return { ...obligationActivities(deps), ...notificationActivities(deps), ...extra };
+  return { ...obligationActivities(deps), ...extra };
 }

@@ -17,6 +17,7 @@ export async function createDeps(
     max: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: `vigil-${name}`,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
   });
   const db = createDatabase(pool, schema);
   const temporal = await connectTemporal({

@@ -16,6 +16,11 @@ export const CORE_SCHEDULES: SweepSchedule[] = [
     spec: { intervals: [{ every: '2 hours' as const }] },
   },
   {
+    id: 'purge-idempotency-keys',
+    description: 'Delete Idempotency-Key records older than 24 hours',
+    spec: { intervals: [{ every: '1 hour' as const }] },
+  },
+  {
     id: 'send-daily-reminder-digest',
     description: 'Each member’s open items, and each manager’s reports’ overdue items',
     spec: { cronExpressions: ['0 8 * * *'] },

@@ -1,8 +1,8 @@
 import type { AppDeps } from './deps';
 import { DOMAIN_MODULES } from './modules';
-import { notificationActivities } from './notifications/activities';
 import { queueDailyDigests } from './notifications/digest';
 import { reconcileObligations } from './obligations/reconcile';
+import { purgeIdempotencyKeys } from './people/idempotency';
 
 /**
  * Set-based safety nets, run by Temporal Schedules through `sweepWorkflow`.
@@ -11,9 +11,7 @@ import { reconcileObligations } from './obligations/reconcile';
 export const SWEEPS: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>> = {
   ...Object.assign({}, ...DOMAIN_MODULES.map((m) => m.sweeps ?? {})),
   'process-reminder-escalations': async (deps) => ({ ...(await reconcileObligations(deps)) }),
-  'send-daily-reminder-digest': async (deps) => {
-    const queued = await queueDailyDigests(deps);
-    const delivered = await notificationActivities(deps).deliverNotifications(queued.pending);
-    return { queued: queued.ids.length, sent: delivered.sent, deferred: delivered.deferred.length };
-  },
+  'purge-idempotency-keys': (deps) => purgeIdempotencyKeys(deps.db),
+  // Queued in the outbox; the delivery relay sends them (after each recipient's quiet hours).
+  'send-daily-reminder-digest': async (deps) => ({ queued: (await queueDailyDigests(deps)).ids.length }),
 };

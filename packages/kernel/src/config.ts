@@ -42,6 +42,8 @@ const envSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  NOTIFICATION_SENDING_TIMEOUT_MS: z.coerce.number().int().min(11_000).default(30_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -8,6 +8,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   connectTimeoutMs?: number;
   applicationName?: string;
+  /** The Temporal task queue that workflow commands queued on this pool's sessions name (vigil.task_queue). */
+  taskQueue?: string;
 }
 
 /** A pool whose waits are bounded: a database that is down gives an error quickly, never a hang. */
@@ -19,14 +21,36 @@ export function createPool(opts: DatabaseOptions): Pool {
     idleTimeoutMillis: 30000,
     statement_timeout: opts.statementTimeoutMs ?? 15000,
     application_name: opts.applicationName ?? 'vigil',
+    ...(opts.taskQueue
+      ? { options: `-c vigil.task_queue=${opts.taskQueue.replace(/[^\w.:/-]/g, '_')}` }
+      : {}),
   };
   const pool = new Pool(config);
-  // An idle client that loses its connection must not crash the process.
+  // A client that loses its connection must not crash the process: idle ones report on the
+  // pool, checked-out ones on the client itself (the query in flight fails and is retried).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
 const commitHooks = new WeakMap<object, Array<() => Promise<void>>>();
+const committedListeners = new WeakMap<object, Set<() => void>>();
+
+/**
+ * Calls `fn` after every transaction of `db` commits (the outbox relays of this process
+ * wake up at once instead of at their next poll). Returns a function that removes it.
+ */
+export function onCommitted(db: object, fn: () => void): () => void {
+  let set = committedListeners.get(db);
+  if (!set) {
+    set = new Set();
+    committedListeners.set(db, set);
+  }
+  set.add(fn);
+  return () => set.delete(fn);
+}
 
 /**
  * Registers `fn` to run at the end of the transaction `tx`, after its callback and
@@ -47,14 +71,17 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
 ): NodePgDatabase<TSchema> {
   const db = drizzle(pool, { schema });
   const open = db.transaction.bind(db);
-  db.transaction = ((fn, config) =>
-    open(async (tx) => {
+  db.transaction = (async (fn, config) => {
+    const result = await open(async (tx) => {
       const hooks: Array<() => Promise<void>> = [];
       commitHooks.set(tx, hooks);
-      const result = await fn(tx);
+      const out = await fn(tx);
       for (let i = 0; i < hooks.length; i++) await hooks[i]?.();
-      return result;
-    }, config)) as typeof db.transaction;
+      return out;
+    }, config);
+    for (const listener of committedListeners.get(db) ?? []) listener();
+    return result;
+  }) as typeof db.transaction;
   return db;
 }
 

@@ -58,3 +58,6 @@ export class ServiceUnavailable extends AppError {
     super(503, 'Service Unavailable', message);
   }
 }
+
+export const isServiceUnavailable = (err: unknown): err is ServiceUnavailable =>
+  err instanceof ServiceUnavailable;

@@ -101,3 +101,10 @@ export const routeBuilder =
     def: Parameters<typeof route<D, P, Q, B>>[0],
   ) =>
     route<D, P, Q, B>(def);
+
+/** POSTs with a bearer token and a JSON answer honour Idempotency-Key (uploads and custom handlers do not). */
+export const idempotent = (r: RouteMeta): boolean =>
+  r.method === 'post' &&
+  (r.auth ?? 'token') === 'token' &&
+  (r.bodyType ?? 'json') === 'json' &&
+  (r.produces ?? 'json') === 'json';

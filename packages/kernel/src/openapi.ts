@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { type RouteDef, toOpenApiPath } from './http';
+import { idempotent, type RouteDef, toOpenApiPath } from './http';
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -14,6 +14,14 @@ export const problemSchema = z.object({
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+/** The Idempotency-Key header (IETF httpapi draft) every idempotent POST documents. */
+const IDEMPOTENCY_HEADER = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().meta({
+    description:
+      'Makes a retry safe: the first response to this key is stored for 24 h and replayed (header `idempotent-replayed: true`) to the same caller sending the same body; the same key with another body is 422; while the first request runs, a duplicate waits up to 10 s, then gets 409.',
+  }),
 });
 
 /** Builds the OpenAPI 3.1 document from the same route definitions the server mounts. */
@@ -53,6 +61,7 @@ export function buildOpenApiDocument(
       tags: [r.tag],
       security: r.auth === 'none' || r.auth === 'custom' ? [] : [{ bearer: [] }],
       request: {
+        ...(idempotent(r) ? { headers: IDEMPOTENCY_HEADER } : {}),
         ...(r.params ? { params: r.params as z.ZodObject } : {}),
         ...(r.query ? { query: r.query as z.ZodObject } : {}),
         ...body,
@@ -64,6 +73,12 @@ export function buildOpenApiDocument(
           ? {}
           : { 401: problem('Missing or invalid token'), 403: problem('Role not allowed') }),
         404: problem('Not found (or in another workspace)'),
+        ...(idempotent(r)
+          ? {
+              409: problem('A request with the same Idempotency-Key is still in progress'),
+              422: problem('The Idempotency-Key was used with a different request'),
+            }
+          : {}),
         503: problem('A dependency is unavailable'),
       },
     });

@@ -1,3 +1,4 @@
+export * from './databases';
 export * from './isolated';
 export * from './migrate';
 export * from './ports';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dropDatabase, recreateDatabase } from './databases';
 import { runMigrations } from './migrate';
-import { dropDatabase, ensurePostgres, recreateDatabase } from './postgres';
+import { ensurePostgres } from './postgres';
 import { ensureTemporal } from './temporal';
 
 /**

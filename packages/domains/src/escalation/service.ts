@@ -7,7 +7,6 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { LadderLevelConfig } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
-import { signalAfterCommit } from '../obligations/start';
 import { getSettings } from '../people/access';
 import { assertInWorkspace } from '../people/service';
 import { chooseLadder, DEFAULT_LADDER, type MatrixRule } from './rules';
@@ -205,12 +204,6 @@ export async function createTicket(
     });
     return t;
   });
-  signalAfterCommit(fx, temporal, {
-    kind: 'ticket',
-    id: row.id,
-    workspaceId: row.workspaceId,
-    ownerId: row.assigneeId ?? row.reporterId,
-  });
   return row;
 }
 
@@ -255,12 +248,6 @@ export async function updateTicket(
         status && status !== before.status ? `Ticket ${before.status} → ${status}` : 'Ticket updated',
     });
     return t ?? before;
-  });
-  signalAfterCommit(fx, temporal, {
-    kind: 'ticket',
-    id,
-    workspaceId: row.workspaceId,
-    ownerId: row.assigneeId ?? row.reporterId,
   });
   return row;
 }
@@ -308,6 +295,5 @@ export async function acknowledgeTicketEscalation(
   const ticket = await getTicket(db, ctx.workspaceId, ticketId);
   const row = await acknowledgeEscalation(db, ctx, 'ticket', ticketId, escalationId);
   if (!row) throw new NotFound('Escalation', escalationId);
-  signalAfterCommit(fx, temporal, { kind: 'ticket', id: ticketId, workspaceId: ticket.workspaceId });
   return row;
 }

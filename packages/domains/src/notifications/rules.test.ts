@@ -1,6 +1,13 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import fc from 'fast-check';
-import { dedupeKey, deliverAfter, reminderCadence, resolveChannels } from './rules';
+import {
+  dedupeKey,
+  deliverAfter,
+  deliveryBackoffMs,
+  MAX_DELIVERY_ATTEMPTS,
+  reminderCadence,
+  resolveChannels,
+} from './rules';
 
 const iso = (d: Date) => d.toISOString();
 const local = (d: Date, tz: string) => formatInTimeZone(d, tz, "EEE yyyy-MM-dd'T'HH:mm");
@@ -292,5 +299,28 @@ describe('resolveChannels', () => {
         },
       ),
     );
+  });
+});
+
+describe('deliveryBackoffMs', () => {
+  it('doubles from 1 s and stops growing at 5 minutes', () => {
+    expect([1, 2, 3, 4].map((a) => deliveryBackoffMs(a, 0))).toEqual([1000, 2000, 4000, 8000]);
+    expect(deliveryBackoffMs(20, 0)).toBe(300_000);
+  });
+
+  it('stays within [base, 1.2 × base] and never shrinks with more attempts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (a, r) => {
+        const base = deliveryBackoffMs(a, 0);
+        const got = deliveryBackoffMs(a, r);
+        return got >= base && got <= Math.round(base * 1.2) && deliveryBackoffMs(a + 1, 0) >= base;
+      }),
+    );
+  });
+
+  it('gives every row at least ten minutes of attempts before it is marked FAILED', () => {
+    let total = 0;
+    for (let a = 1; a < MAX_DELIVERY_ATTEMPTS; a++) total += deliveryBackoffMs(a, 0);
+    expect(total).toBeGreaterThan(600_000);
   });
 });

@@ -208,3 +208,16 @@ export function resolveChannels(
   const out = [...new Set(requested)].filter(usable);
   return out.length ? out : ['log'];
 }
+
+/** Provider calls a row gets before it is marked FAILED (a 5xx, a timeout, a rate limit each count). */
+export const MAX_DELIVERY_ATTEMPTS = 12;
+
+/**
+ * Wait before attempt `attempts + 1` after a transient failure: 1 s doubling per
+ * attempt up to 5 minutes, with up to 20% jitter (`random` in [0, 1)) so a provider
+ * outage does not end in a thundering herd. Twelve attempts span about 20 minutes.
+ */
+export function deliveryBackoffMs(attempts: number, random: number): number {
+  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 300_000);
+  return Math.round(base * (1 + 0.2 * Math.min(Math.max(random, 0), 1)));
+}

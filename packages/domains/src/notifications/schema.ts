@@ -1,7 +1,7 @@
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tstz } from '../columns';
 
-export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'SUPPRESSED'] as const;
+export const NOTIFICATION_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'SUPPRESSED'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const NOTIFICATION_CHANNELS = ['email', 'slack', 'log'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -9,7 +9,9 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 /**
  * The outbox. A row is written in the same transaction as the step that caused
  * it; `dedupe_key` (entity, checkpoint, level, recipient, channel) makes a
- * second write a no-op. Delivery is a separate, retried activity.
+ * second write a no-op. The delivery relay (delivery.ts) claims due PENDING rows,
+ * marks them SENDING while the provider call is in flight, and records SENT with
+ * the provider's message id, FAILED, or PENDING again with a later deliver_after.
  */
 export const notifications = pgTable(
   'notifications',
@@ -33,6 +35,10 @@ export const notifications = pgTable(
     providerMessageId: text('provider_message_id'),
     lastError: text('last_error'),
     deliverAfter: tstz('deliver_after').notNull().defaultNow(),
+    /** When the row was claimed for its current provider call (status SENDING). */
+    sendingAt: tstz('sending_at'),
+    /** Sends found in flight after a crash and made again: the only source of duplicates. */
+    interrupted: integer('interrupted').notNull().default(0),
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),
   },

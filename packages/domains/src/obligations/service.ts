@@ -10,6 +10,7 @@ import { escalations } from '../escalation/schema';
 import type { NotificationChannel } from '../notifications/schema';
 import { enqueueMessages } from '../notifications/service';
 import { getSettings } from '../people/access';
+import { quietWorkflowCommands } from './commands';
 import { kindAdapter, type LoadedObligation } from './kinds';
 import {
   type Checkpoint,
@@ -155,6 +156,8 @@ export async function performStep(
 ): Promise<{ outcome: StepOutcome; notificationIds: string[] }> {
   const adapter = kindAdapter(kind);
   return deps.db.transaction(async (tx) => {
+    // The workflow performing the step knows what it changes: no workflow command for it.
+    await quietWorkflowCommands(tx);
     const loaded = await loadObligation(tx, kind, id, true);
     if (!loaded) return { outcome: 'GONE', notificationIds: [] };
     const now = new Date();

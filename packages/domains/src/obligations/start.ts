@@ -1,4 +1,3 @@
-import type { Effects } from '@vigil/kernel/effects';
 import { SA } from '@vigil/kernel/search-attributes';
 import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import pLimit from 'p-limit';
@@ -7,22 +6,24 @@ import { publicationOf } from './publication';
 import type { ObligationKind } from './rules';
 import { loadViews, type ObligationView, workflowIdFor } from './service';
 
-/** Starts (or wakes) the obligation's workflow after the transaction that changed it has committed. */
-export function signalAfterCommit(
-  fx: Effects,
-  temporal: TemporalHandle,
-  o: { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null },
-): void {
-  fx.add(`signal ${workflowIdFor(o.kind, o.id)}`, () => signalObligation(temporal, o));
+export type ObligationRef = {
+  kind: ObligationKind;
+  id: string;
+  workspaceId: string;
+  ownerId?: string | null;
+};
+type ObligationInputArg = { kind: string; id: string; workspaceId: string; initial?: ObligationView };
+
+/** Where a workflow runs: the task queue its command names, else this process's. */
+export interface StartOptions {
+  taskQueue?: string;
 }
 
-type ObligationRef = { kind: ObligationKind; id: string; workspaceId: string; ownerId?: string | null };
-
 /** Workflow id, task queue, input and initial search attributes of an obligation's workflow. */
-function workflowOptions(temporal: TemporalHandle, o: ObligationRef) {
+function workflowOptions(temporal: TemporalHandle, o: ObligationRef, opts: StartOptions = {}) {
   return {
     workflowId: workflowIdFor(o.kind, o.id),
-    taskQueue: temporal.taskQueue,
+    taskQueue: opts.taskQueue ?? temporal.taskQueue,
     args: [{ kind: o.kind, id: o.id, workspaceId: o.workspaceId }] as [ObligationInputArg],
     typedSearchAttributes: [
       { key: SA.WorkspaceId, value: o.workspaceId },
@@ -31,13 +32,16 @@ function workflowOptions(temporal: TemporalHandle, o: ObligationRef) {
     ],
   };
 }
-type ObligationInputArg = { kind: string; id: string; workspaceId: string; initial?: ObligationView };
 
 /** Wakes the obligation's workflow after a change (starting it if it is not running). */
-export async function signalObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
+export async function signalObligation(
+  temporal: TemporalHandle,
+  o: ObligationRef,
+  opts: StartOptions = {},
+): Promise<void> {
   await withTemporal(temporal, () =>
     temporal.client.workflow.signalWithStart('obligationWorkflow', {
-      ...workflowOptions(temporal, o),
+      ...workflowOptions(temporal, o, opts),
       signal: 'changed',
       signalArgs: [],
     }),
@@ -47,18 +51,20 @@ export async function signalObligation(temporal: TemporalHandle, o: ObligationRe
 /**
  * Starts the workflows of obligations just committed, with bounded concurrency. Each
  * starts from the state read here in one set-based pass, with its search attributes
- * and memo, so its first task only arms a timer. Returns how many starts failed
- * (the reconcile sweep starts those later).
+ * and memo, so its first task only arms a timer. The id is the business key and the
+ * conflict policy USE_EXISTING, so a repeat is harmless. Returns the error of each
+ * start that failed (by position), for the command relay to retry.
  */
 export async function startObligations(
   deps: { db?: Db; temporal: TemporalHandle },
   kind: ObligationKind,
   refs: Array<{ id: string; workspaceId: string; ownerId?: string | null }>,
-  concurrency = 32,
-): Promise<number> {
+  opts: StartOptions & { concurrency?: number } = {},
+): Promise<{ failed: number; errors: Array<string | undefined> }> {
+  const concurrency = opts.concurrency ?? 32;
   const limit = pLimit(concurrency);
   const chunk = Math.max(concurrency * 8, 256);
-  let failed = 0;
+  const errors: Array<string | undefined> = new Array(refs.length).fill(undefined);
   const { db } = deps;
   const read = (ids: string[]) =>
     db ? loadViews(db, kind, ids) : Promise.resolve(new Map<string, ObligationView>());
@@ -72,30 +78,41 @@ export async function startObligations(
       batch.map((r) =>
         limit(async () => {
           const view = views.get(r.id);
-          if (!view) return startObligation(deps.temporal, { kind, ...r });
-          const p = publicationOf(view);
-          const options = workflowOptions(deps.temporal, { kind, ...r });
+          const options = workflowOptions(
+            deps.temporal,
+            { kind, ...r, ownerId: view?.ownerId ?? r.ownerId },
+            opts,
+          );
+          const p = view ? publicationOf(view) : null;
           await withTemporal(deps.temporal, () =>
             deps.temporal.client.workflow.start('obligationWorkflow', {
               ...options,
-              args: [{ ...options.args[0], initial: view }],
-              typedSearchAttributes: p.searchAttributes,
-              memo: p.memo,
+              ...(view && p
+                ? {
+                    args: [{ ...options.args[0], initial: view }],
+                    typedSearchAttributes: p.searchAttributes,
+                    memo: p.memo,
+                  }
+                : {}),
               workflowIdConflictPolicy: 'USE_EXISTING',
             }),
           );
         }),
       ),
     );
-    failed += results.filter((r) => r.status === 'rejected').length;
+    results.forEach((r, j) => {
+      if (r.status === 'rejected')
+        errors[i + j] = r.reason instanceof Error ? r.reason.message : String(r.reason);
+    });
   }
   await next.catch(() => undefined);
-  return failed;
+  return { failed: errors.filter(Boolean).length, errors };
 }
 
 /**
- * Starts a new obligation's workflow, or leaves the running one alone (conflict
- * policy USE_EXISTING): the id is the business key, so a repeat is harmless.
+ * Starts an obligation's workflow, or leaves the running one alone (conflict policy
+ * USE_EXISTING). For operators and the reconcile sweep; services never call it (their
+ * changes queue workflow commands, see commands.ts).
  */
 export async function startObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
   await withTemporal(temporal, () =>

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -12,7 +11,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { SA } from '@vigil/kernel/search-attributes';
-import type { NotificationActivities } from '../notifications/activities';
 import type { ObligationActivities } from './activities';
 import { publicationOf } from './publication';
 import type { ObligationView } from './service';
@@ -33,12 +31,6 @@ const { loadObligation, performObligationStep } = proxyLocalActivities<Obligatio
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
-/** Delivery retries on its own schedule (a 429 waits its Retry-After) and never blocks the ladder. */
-const { deliverNotifications } = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', maximumAttempts: 12 },
-});
-
 export const changedSignal = defineSignal('changed');
 export const stateQuery = defineQuery<ObligationView | null>('state');
 
@@ -46,8 +38,6 @@ export interface ObligationInput {
   kind: string;
   id: string;
   workspaceId: string;
-  /** Deliveries deferred past quiet hours, carried across continue-as-new. */
-  deferred?: Array<{ ids: string[]; at: number }>;
   /**
    * The state the API had just committed when it started the workflow, published as the
    * start's search attributes and memo: the first task only arms the timer. Any later
@@ -61,80 +51,49 @@ const MAX_ITERATIONS = 500;
 /**
  * The one obligation engine loop: load (through an activity), publish search
  * attributes and details, sleep until the next step or a `changed` signal, perform
- * the step idempotently, deliver its notifications in the background, repeat.
- * Ends when the obligation is terminal; continues-as-new before history grows.
+ * the step idempotently (its notifications are queued in the step's transaction and
+ * delivered by the outbox relay), repeat. Ends when the obligation is terminal;
+ * continues-as-new before history grows.
  */
 export async function obligationWorkflow(input: ObligationInput): Promise<string> {
   let changed = false;
-  /** Set when a delivery comes back deferred, so the loop re-plans its wake-up time. */
-  let replan = false;
   let view: ObligationView | null = null;
-  const deferred = [...(input.deferred ?? [])];
-  const inFlight = new Set<Promise<void>>();
   setHandler(changedSignal, () => {
     changed = true;
   });
   setHandler(stateQuery, () => view);
 
-  const deliver = (ids: string[]) => {
-    if (!ids.length) return;
-    const p: Promise<void> = deliverNotifications(ids)
-      .then((res) => {
-        for (const d of res.deferred) deferred.push({ ids: [d.id], at: new Date(d.at).getTime() });
-        if (res.deferred.length) replan = true;
-      })
-      .catch((err) => {
-        // Delivery gave up: the rows stay PENDING/FAILED in the outbox for operators; the ladder goes on.
-        if (!(err instanceof ActivityFailure)) throw err;
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  };
-
   let published = input.initial ? publicationOf(input.initial).key : '';
   let current: ObligationView = input.initial ?? (await loadObligation(input.kind, input.id));
   for (let i = 0; ; i++) {
     changed = false;
-    replan = false;
     view = current;
     if (!current.found) break;
     published = publish(current, published);
-    if (current.next.type === 'DONE' && !deferred.length) break;
+    if (current.next.type === 'DONE') break;
 
     const now = Date.now();
-    const dueDeferred = deferred.filter((d) => d.at <= now);
-    if (dueDeferred.length) {
-      for (const d of dueDeferred) deferred.splice(deferred.indexOf(d), 1);
-      deliver(dueDeferred.flatMap((d) => d.ids));
-    }
     const stepAt = current.next.type === 'STEP' ? (current.next.at ?? now) : Number.POSITIVE_INFINITY;
-    const wakeAt = Math.min(stepAt, ...deferred.map((d) => d.at));
     let woke = false;
-    if (wakeAt > now) {
-      const wake = () => changed || replan;
-      woke = Number.isFinite(wakeAt)
-        ? await condition(wake, wakeAt - now)
-        : await condition(wake).then(() => true);
+    if (stepAt > now) {
+      woke = Number.isFinite(stepAt)
+        ? await condition(() => changed, stepAt - now)
+        : await condition(() => changed).then(() => true);
     }
     if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Date.now()) {
       // The step re-reads the row under lock and returns the state it left behind.
-      const res = await performObligationStep(input.kind, input.id, current.next.key);
-      deliver(res.notificationIds);
-      current = res.view;
+      current = (await performObligationStep(input.kind, input.id, current.next.key)).view;
     } else {
       current = await loadObligation(input.kind, input.id);
     }
     if (workflowInfo().continueAsNewSuggested || i >= MAX_ITERATIONS) {
-      await Promise.all([...inFlight]);
       await continueAsNew<typeof obligationWorkflow>({
         kind: input.kind,
         id: input.id,
         workspaceId: input.workspaceId,
-        deferred,
       });
     }
   }
-  await Promise.all([...inFlight]);
   return view?.found ? 'DONE' : 'GONE';
 }
 

@@ -162,3 +162,31 @@ export const workspaceSettings = pgTable('workspace_settings', {
   periodicAck: jsonb('periodic_ack').$type<{ month: number; day: number } | null>(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Idempotency-Key records (IETF httpapi idempotency-key draft): the first response to a
+ * POST with a key, replayed for 24 h to the same caller with the same body.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    /** The token (or member) that sent the request. */
+    caller: text('caller').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: text('status').$type<'IN_PROGRESS' | 'DONE'>().notNull().default('IN_PROGRESS'),
+    responseStatus: integer('response_status'),
+    /** The JSON text sent, replayed byte for byte. */
+    responseBody: text('response_body'),
+    /** An IN_PROGRESS record past this time belongs to a request that died; a retry may take it over. */
+    lockedUntil: tstz('locked_until').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'idempotency_keys_pk', columns: [t.workspaceId, t.caller, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);

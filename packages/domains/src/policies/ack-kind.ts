@@ -6,7 +6,6 @@ import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
-import { signalObligation, startObligation } from '../obligations/start';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
 import type { ObligationRef } from './acks';
@@ -20,30 +19,6 @@ import {
 export const ACK_KIND = 'acknowledgement_request' as const;
 const TERMINAL = new Set(['COMPLETED', 'CANCELLED']);
 const DAY_MS = 86_400_000;
-
-export const signalAck = (temporal: TemporalHandle, o: ObligationRef) =>
-  signalObligation(temporal, { kind: ACK_KIND, id: o.id, workspaceId: o.workspaceId, ownerId: o.ownerId });
-
-/** Starts workflows with bounded concurrency (large events). Returns how many started. */
-export async function startAckWorkflows(temporal: TemporalHandle, list: ObligationRef[], concurrency = 32) {
-  let next = 0;
-  let started = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const o = list[next++];
-      if (!o) break;
-      await startObligation(temporal, {
-        kind: ACK_KIND,
-        id: o.id,
-        workspaceId: o.workspaceId,
-        ownerId: o.ownerId,
-      });
-      started++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
-  return started;
-}
 
 export const hashLinkToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 

@@ -8,7 +8,6 @@ import type { Db, Executor } from '../db';
 import type { MemberHook } from '../hooks';
 import { memberRoles, workspaceSettings } from '../people/schema';
 import { createMember, getMember, type MemberInput } from '../people/service';
-import { signalAck, startAckWorkflows } from './ack-kind';
 import { ackPolicies, cancelOpenRequests, type ObligationRef, settleObligations, startEvent } from './acks';
 import { type AckEventType, policiesForMember } from './rules';
 import { type AckScope, acknowledgementRequests, policies, policyVersions } from './schema';
@@ -144,7 +143,6 @@ export async function acknowledgePolicy(
   const result = await db.transaction((tx) =>
     recordAck(tx, ctx, memberId, policyId, meta, input.acknowledgement_type),
   );
-  for (const o of result.settled) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
   return result;
 }
 
@@ -174,7 +172,6 @@ export async function acknowledgeObligation(
     }
     return out;
   });
-  for (const o of settled) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
   return settled.length;
 }
 
@@ -261,8 +258,8 @@ export async function createAckEvent(
   input: { type: 'MANUAL' | 'PERIODIC'; scope: AckScope; dueAt?: Date; periodKey?: string },
 ) {
   const result = await db.transaction((tx) => startEvent(tx, ctx, input));
-  const started = await startAckWorkflows(temporal, result.obligations);
-  return { ...result, started };
+  // Their workflows start from the commands the new obligation rows queued in that transaction.
+  return { ...result, started: result.obligations.length };
 }
 
 export async function onboardEmployee(
@@ -282,7 +279,6 @@ export async function onboardEmployee(
     });
     return { member, ...started };
   });
-  for (const o of result.obligations) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
   return result;
 }
 
@@ -290,7 +286,6 @@ export async function onboardEmployee(
 function wake(fx: Effects, cancelled: ObligationRef[]) {
   const temporal = fx.temporal;
   if (!temporal) return;
-  for (const o of cancelled) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
 }
 
 export const onMemberOffboarded: MemberHook = async (tx, ctx, fx, memberId) => {

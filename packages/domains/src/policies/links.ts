@@ -4,7 +4,7 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { members } from '../people/schema';
-import { hashLinkToken, signalAck } from './ack-kind';
+import { hashLinkToken } from './ack-kind';
 import { type ClientMeta, recordAck } from './ack-service';
 import type { ObligationRef } from './acks';
 import { diffVersions, type LineDiff } from './rules';
@@ -140,7 +140,6 @@ export async function submitLink(
     }
     return { settled, names };
   });
-  for (const o of result.settled) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
   return page(
     'Thank you',
     `<p>Your acknowledgement of the following policies was recorded:</p><ul>${result.names

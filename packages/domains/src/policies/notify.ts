@@ -3,7 +3,6 @@ import type { Config } from '@vigil/kernel/config';
 import type { Effects } from '@vigil/kernel/effects';
 import type { Logger } from '@vigil/kernel/logger';
 import type { Db, Executor } from '../db';
-import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { getMember } from '../people/service';
 
@@ -52,5 +51,4 @@ export async function queueDecisionNotice(
     ],
     new Date(),
   );
-  deliverAfterCommit(fx, deps, 'policy decision', pending);
 }

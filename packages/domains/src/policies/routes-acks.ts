@@ -5,7 +5,6 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { isoDuration } from '../api-schemas';
 import { route, withEffects } from '../deps';
-import { deliverAfterCommit } from '../notifications/activities';
 import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
 import { escalateAcknowledgement } from './escalate';
@@ -166,7 +165,6 @@ export const ackRoutes = [
     handler: async ({ body, ctx, deps }) => {
       const r = await withEffects(deps, async (fx) => {
         const done = await escalateAcknowledgement(deps.db, deps.config, ctx, body);
-        deliverAfterCommit(fx, deps, 'manual escalation', done.pending);
         return done;
       });
       return { escalation: toJson(r.escalation), notification_ids: r.notification_ids };

@@ -6,7 +6,6 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { getSettings } from '../people/access';
-import { signalAck } from './ack-kind';
 import { startEvent } from './acks';
 import { type DeliveryDeps, queueDecisionNotice } from './notify';
 import {
@@ -299,7 +298,6 @@ export async function approvePolicy(
     });
     return { version: approved ?? v, started };
   });
-  for (const o of result.started.obligations) fx.add(`ack ${o.id}`, () => signalAck(temporal, o));
   return { version: result.version, event: result.started.event, requested: result.started.requests };
 }
 

@@ -6,9 +6,7 @@ import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { documents } from '../documents/schema';
-import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
-import { signalAfterCommit } from '../obligations/start';
 import { assertInWorkspace } from '../people/service';
 import { type EvidenceLink, reminderInstances, reminders } from './schema';
 import type { InstanceRow } from './service';
@@ -54,12 +52,6 @@ async function act(
       .where(eq(reminderInstances.id, id))
       .returning();
     return updated ?? locked;
-  });
-  signalAfterCommit(fx, deps.temporal, {
-    kind: KIND,
-    id,
-    workspaceId: row.workspaceId,
-    ownerId: row.assignedOwnerId,
   });
   return row;
 }
@@ -229,7 +221,6 @@ export async function reassignInstance(
     }
     return { assignedOwnerId: ownerId, assignedTeamId: teamId, routedVia: 'MANUAL' };
   });
-  deliverAfterCommit(fx, deps, 'reassignment notice', queued);
   return row;
 }
 

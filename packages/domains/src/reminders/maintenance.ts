@@ -8,7 +8,7 @@ import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
-import { signalAfterCommit } from '../obligations/start';
+import { quietWorkflowCommands } from '../obligations/commands';
 import { teams } from '../people/schema';
 import { reassignOnOffboard } from './offboarding';
 import { materializeInstance, routingData } from './planner';
@@ -26,6 +26,8 @@ export async function flagOverdueReminders(db: Db) {
   const run = async (tx: Executor) => {
     // A backlog of a million rows may take longer than the API's per-statement limit.
     await tx.execute(sql`SET LOCAL statement_timeout = '10min'`);
+    // Workflows re-read their rows on their own timers: the correction queues no workflow commands.
+    await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
       WHERE due_date < now() AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')
@@ -166,14 +168,6 @@ export const reassignOnMemberOffboarded: MemberHook = async (
         updatedAt: now,
       })
       .where(eq(reminderInstances.id, u.instanceId));
-    // Steps re-read the owner under lock anyway; the signal refreshes OwnerId in the Web UI now.
-    if (fx.temporal && u.ownerId)
-      signalAfterCommit(fx, fx.temporal, {
-        kind: 'reminder_instance',
-        id: u.instanceId,
-        workspaceId: ctx.workspaceId,
-        ownerId: u.ownerId,
-      });
     entries.push({
       action: 'INSTANCE_REASSIGNED',
       targetType: 'reminder_instance',

@@ -1,14 +1,11 @@
 import { systemContext } from '@vigil/kernel/auth';
-import { Effects } from '@vigil/kernel/effects';
 import { and, asc, eq, inArray, max } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { ladderFor } from '../escalation/service';
-import { deliverAfterCommit } from '../notifications/activities';
 import { enqueueMessages } from '../notifications/service';
 import { durationToMs } from '../obligations/rules';
-import { startObligation } from '../obligations/start';
 import { members, teamMembers, teams } from '../people/schema';
 import {
   type RoutingInput,
@@ -162,8 +159,8 @@ export async function adminIds(db: Executor, workspaceId: string): Promise<strin
 
 /**
  * Creates the instance for (reminder, dueAt) once: routes its owner, copies the ladder,
- * audits INSTANCE_CREATED, alerts admins when nobody can own it, then starts its
- * obligation workflow. A repeat (same due date) does nothing.
+ * audits INSTANCE_CREATED, alerts admins when nobody can own it; the new row queues
+ * the start of its obligation workflow. A repeat (same due date) does nothing.
  */
 export async function materializeInstance(
   deps: AppDeps,
@@ -171,8 +168,7 @@ export async function materializeInstance(
   dueAtMs: number,
 ): Promise<{ outcome: 'CREATED' | 'EXISTS' | 'NOT_ACTIVE'; instanceId?: string }> {
   const dueAt = new Date(dueAtMs);
-  const fx = new Effects();
-  const result = await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const [r] = await tx.select().from(reminders).where(eq(reminders.id, reminderId)).for('update');
     if (r?.status !== 'ACTIVE') return { outcome: 'NOT_ACTIVE' as const };
     const [existing] = await tx
@@ -254,19 +250,8 @@ export async function materializeInstance(
         ? `"${r.title}" due ${dueAt.toISOString()}: nobody to assign, admins alerted`
         : `"${r.title}" due ${dueAt.toISOString()} assigned via ${route.via}`,
     });
-    fx.add('start instance workflow', () =>
-      startObligation(deps.temporal, {
-        kind: 'reminder_instance',
-        id: row.id,
-        workspaceId: r.workspaceId,
-        ownerId: route.ownerId,
-      }),
-    );
-    deliverAfterCommit(fx, deps, 'admin alert', alertIds);
     return { outcome: 'CREATED' as const, instanceId: row.id };
   });
-  await fx.run((name, err) => deps.log.warn({ err, effect: name }, 'post-commit effect failed'));
-  return result;
 }
 
 export function reminderActivities(deps: AppDeps) {

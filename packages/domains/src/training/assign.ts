@@ -81,22 +81,6 @@ async function laddersFor(db: Executor, workspaceId: string, memberIds: string[]
   return out;
 }
 
-/** Starts each new assignment's workflow after commit, with bounded concurrency and idempotent ids. */
-export function startAssignmentWorkflows(
-  fx: Effects,
-  deps: { db?: Db; temporal: TemporalHandle | null },
-  rows: Array<{ id: string; workspaceId: string; developerId: string }>,
-  concurrency = 32,
-): void {
-  const { db, temporal } = deps;
-  if (!temporal || !rows.length) return;
-  fx.add(`start ${rows.length} training_assignment workflows`, async () => {
-    const refs = rows.map((r) => ({ id: r.id, workspaceId: r.workspaceId, ownerId: r.developerId }));
-    const failed = await startObligations({ db, temporal }, 'training_assignment', refs, concurrency);
-    if (failed) throw new Error(`${failed} of ${rows.length} workflow starts failed; reconcile will repair`);
-  });
-}
-
 /**
  * Set-based assignment of one training to members (chunked multi-row inserts in the
  * caller's transaction), one TRAINING_ASSIGNED audit entry each. Members who already
@@ -199,7 +183,6 @@ export async function onMemberScopeChanged(tx: Executor, ctx: AuthContext, fx: E
     .where(and(eq(mandatoryTrainings.workspaceId, m.ws), eq(mandatoryTrainings.isActive, true)));
   const created: AssignmentRow[] = [];
   for (const t of active) created.push(...(await assignToScope(tx, ctx, t, memberId)));
-  startAssignmentWorkflows(fx, { temporal: fx.temporal }, created);
 }
 
 export const countByStatus = (db: Executor, workspaceId: string) =>

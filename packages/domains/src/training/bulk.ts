@@ -5,7 +5,7 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { members } from '../people/schema';
-import { alreadyAssigned, insertAssignments, startAssignmentWorkflows } from './assign';
+import { alreadyAssigned, insertAssignments } from './assign';
 import { getTraining } from './service';
 
 export const BULK_MAX = 10_000;
@@ -88,7 +88,6 @@ export async function bulkAssign(
       description: `"${training.name}" assigned in bulk`,
     }),
   );
-  startAssignmentWorkflows(fx, { db, temporal }, created, concurrency);
   return {
     assigned: created.length,
     assignment_ids: created.map((a) => a.id),

@@ -6,7 +6,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
-import { signalAfterCommit } from '../obligations/start';
+import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import {
@@ -15,7 +15,6 @@ import {
   assignToScope,
   countByStatus,
   insertAssignments,
-  startAssignmentWorkflows,
   type TrainingRow,
 } from './assign';
 import { TERMINAL_ASSIGNMENT, trainingStats } from './rules';
@@ -92,7 +91,6 @@ export async function createTraining(
     });
     return { training: row, created: await assignToScope(tx, ctx, row) };
   });
-  startAssignmentWorkflows(fx, { db, temporal }, created);
   return { training, assigned: created.length };
 }
 
@@ -132,7 +130,6 @@ export async function updateTraining(
     });
     return { training: row, created: await assignToScope(tx, ctx, row) };
   });
-  startAssignmentWorkflows(fx, { db, temporal }, created);
   return { training, assigned: created.length };
 }
 
@@ -241,7 +238,6 @@ export async function createAssignment(
     }),
   );
   if (!row) throw new Unprocessable('Member already holds this training');
-  startAssignmentWorkflows(fx, { db, temporal }, [row]);
   return row;
 }
 
@@ -307,22 +303,17 @@ export async function changeAssignment(
     const [r] = await tx
       .update(trainingAssignments)
       .set(set)
-      .where(eq(trainingAssignments.id, id))
+      .where(stillIn(trainingAssignments, id, before.status))
       .returning();
+    if (!r) throw changedConcurrently('Assignment', id);
     await audit(tx, ctx, {
       action,
       targetType: 'training_assignment',
       targetId: id,
       oldValue: { status: before.status, progress_percentage: before.progressPercentage },
-      newValue: { status: r?.status, progress_percentage: r?.progressPercentage, ...input },
+      newValue: { status: r.status, progress_percentage: r.progressPercentage, ...input },
     });
-    return r ?? before;
-  });
-  signalAfterCommit(fx, temporal, {
-    kind: 'training_assignment',
-    id,
-    workspaceId: row.workspaceId,
-    ownerId: row.developerId,
+    return r;
   });
   return row;
 }

@@ -5,7 +5,8 @@ import type { AuditAction } from '../audit/rules';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
-import { type AssignmentRow, insertAssignments, matchingMemberIds, startAssignmentWorkflows } from './assign';
+import { quietWorkflowCommands } from '../obligations/commands';
+import { type AssignmentRow, insertAssignments, matchingMemberIds } from './assign';
 import { DEFAULT_DUE_DAYS } from './rules';
 import { mandatoryTrainings } from './schema';
 
@@ -67,6 +68,7 @@ export async function checkApproachingDueAssignments(db: Db) {
 /** Safety net: one UPDATE marks every open assignment past its due date OVERDUE; emits assignment.overdue. */
 export async function checkOverdueAssignments(db: Db) {
   return db.transaction(async (tx) => {
+    await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       WITH upd AS (
         UPDATE training_assignments SET status = 'OVERDUE', updated_at = now()
@@ -152,7 +154,6 @@ export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
       )),
     );
   }
-  startAssignmentWorkflows(fx, deps, created);
   await fx.run((name, err) =>
     deps.log.warn({ err, effect: name }, 'workflow start failed; reconcile will repair'),
   );
