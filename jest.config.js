@@ -30,7 +30,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.fault\\.test\\.ts$', '/node_modules/'],
     },
     {
       ...shared,

@@ -7,6 +7,7 @@ export interface SendgridMail {
   from: { email: string; name?: string };
   subject: string;
   content: Array<{ type: string; value: string }>;
+  custom_args?: Record<string, string>;
 }
 
 export interface SendgridCall {

@@ -7,6 +7,10 @@ import { freePort } from './ports';
 export interface PostgresHandle {
   url: string;
   embedded: boolean;
+  /** The embedded server's data folder (its postmaster.pid names the server process). */
+  dir?: string;
+  /** Starts the embedded server again after it stopped (the fault suite restarts it). */
+  start?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,5 +64,5 @@ export async function ensurePostgres(opts: {
   const base = `postgres://vigil:vigil@127.0.0.1:${port}`;
   const url = `${base}/${opts.database}`;
   await ensureDatabase(url);
-  return { url, embedded: true, stop: () => pg.stop() };
+  return { url, embedded: true, dir, start: () => pg.start(), stop: () => pg.stop() };
 }

@@ -38,6 +38,8 @@ export class TransientDeliveryError extends Error {
 }
 
 export interface EmailMessage {
+  /** The outbox row's id, sent as SendGrid `custom_args.vigil_notification_id` (event webhooks and audits correlate on it). */
+  id?: string;
   to: string;
   subject: string;
   text: string;
@@ -226,6 +228,7 @@ export function createChannels(config: ChannelConfig): Channels {
           subject: msg.subject,
           text: msg.text,
           ...(msg.html ? { html: msg.html } : {}),
+          ...(msg.id ? { customArgs: { vigil_notification_id: msg.id } } : {}),
         });
         const id = headerReader(res.headers)('x-message-id');
         return typeof id === 'string' && id ? id : null;

@@ -112,7 +112,7 @@ export function createDelivery(deps: { db: Db; config: Config; log: Logger }, op
     const c = getChannels();
     if (row.channel === 'email') {
       const html = typeof row.payload.html === 'string' ? row.payload.html : textToHtml(row.body);
-      return c.sendEmail({ to: address, subject: row.subject, text: row.body, html });
+      return c.sendEmail({ id: row.id, to: address, subject: row.subject, text: row.body, html });
     }
     const action = row.kind && row.obligationId ? { kind: row.kind, id: row.obligationId } : null;
     return c.sendSlack({ channel: address, subject: row.subject, text: row.body, action });
