@@ -12,6 +12,7 @@ import type { Db, Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { ladderFor } from '../escalation/service';
 import { obligationSteps } from '../obligations/schema';
+import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { members, teamMembers } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { expiryFor } from './rules';
@@ -185,8 +186,9 @@ export async function changeHeld(
     const [r] = await tx
       .update(developerCertifications)
       .set(set)
-      .where(eq(developerCertifications.id, id))
+      .where(stillIn(developerCertifications, id, before.status))
       .returning();
+    if (!r) throw changedConcurrently('Certification', id);
     await audit(tx, ctx, {
       action,
       targetType: KIND,
@@ -198,7 +200,7 @@ export async function changeHeld(
       },
       newValue,
     });
-    return r ?? before;
+    return r;
   });
   return row;
 }

@@ -7,6 +7,7 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { LadderLevelConfig } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
+import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { getSettings } from '../people/access';
 import { assertInWorkspace } from '../people/service';
 import { chooseLadder, DEFAULT_LADDER, type MatrixRule } from './rules';
@@ -236,8 +237,9 @@ export async function updateTicket(
         ...(status === 'CLOSED' && { closedAt: now }),
         updatedAt: now,
       })
-      .where(eq(tickets.id, id))
+      .where(stillIn(tickets, id, before.status))
       .returning();
+    if (!t) throw changedConcurrently('Ticket', id);
     await audit(tx, ctx, {
       action: 'TICKET_UPDATED',
       targetType: 'ticket',
@@ -247,7 +249,7 @@ export async function updateTicket(
       description:
         status && status !== before.status ? `Ticket ${before.status} → ${status}` : 'Ticket updated',
     });
-    return t ?? before;
+    return t;
   });
   return row;
 }

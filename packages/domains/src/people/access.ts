@@ -20,24 +20,28 @@ export async function createToken(
   requireSelfOr(ctx, memberId);
   await getMember(db, ctx.workspaceId, memberId);
   const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const [row] = await db
-    .insert(apiTokens)
-    .values({
-      workspaceId: ctx.workspaceId,
-      memberId,
-      name: input.name,
-      tokenHash: hashToken(secret),
-      prefix: secret.slice(0, 10),
-      expiresAt: input.expires_at ?? null,
-    })
-    .returning();
-  if (!row) throw new Error('insert returned nothing');
-  await audit(db, ctx, {
-    action: 'TOKEN_CREATED',
-    targetType: 'token',
-    targetId: row.id,
-    newValue: { member_id: memberId, name: input.name, prefix: row.prefix },
-    description: `Token ${row.prefix}… issued`,
+  // The token and its audit entry commit together (a savepoint when the caller is in a transaction).
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(apiTokens)
+      .values({
+        workspaceId: ctx.workspaceId,
+        memberId,
+        name: input.name,
+        tokenHash: hashToken(secret),
+        prefix: secret.slice(0, 10),
+        expiresAt: input.expires_at ?? null,
+      })
+      .returning();
+    if (!created) throw new Error('insert returned nothing');
+    await audit(tx, ctx, {
+      action: 'TOKEN_CREATED',
+      targetType: 'token',
+      targetId: created.id,
+      newValue: { member_id: memberId, name: input.name, prefix: created.prefix },
+      description: `Token ${created.prefix}… issued`,
+    });
+    return created;
   });
   return { row, secret };
 }
