@@ -3,6 +3,9 @@
 -- after a crash and sent again (the only source of duplicates).
 ALTER TABLE "notifications" ADD COLUMN "sending_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "interrupted" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Secrets a message carries (a one-time acknowledgement link's token): kept only for the delivery,
+-- substituted into the text as it is sent, and wiped when the row leaves PENDING/SENDING.
+ALTER TABLE "notifications" ADD COLUMN "secrets" jsonb;--> statement-breakpoint
 CREATE INDEX "notifications_due_idx" ON "notifications" USING btree ("deliver_after") WHERE "status" = 'PENDING';--> statement-breakpoint
 CREATE INDEX "notifications_sending_idx" ON "notifications" USING btree ("sending_at") WHERE "status" = 'SENDING';--> statement-breakpoint
 -- Workflow-command outbox: a start or signal that a committed change needs, written in that

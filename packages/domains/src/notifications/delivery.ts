@@ -6,7 +6,7 @@ import type { Db } from '../db';
 import { members } from '../people/schema';
 import { type Channels, createChannels, PermanentDeliveryError, RateLimitedError } from './channels';
 import { textToHtml } from './messages';
-import { deliveryBackoffMs, MAX_DELIVERY_ATTEMPTS } from './rules';
+import { deliveryBackoffMs, MAX_DELIVERY_ATTEMPTS, revealSecrets } from './rules';
 import { notifications } from './schema';
 
 type Row = typeof notifications.$inferSelect;
@@ -62,7 +62,7 @@ export function createDelivery(deps: { db: Db; config: Config; log: Logger }, op
   const finish = (row: Row, set: Partial<typeof notifications.$inferInsert>) =>
     deps.db
       .update(notifications)
-      .set({ sendingAt: null, ...set })
+      .set({ sendingAt: null, ...(set.status !== 'PENDING' && { secrets: null }), ...set })
       .where(and(eq(notifications.id, row.id), eq(notifications.status, 'SENDING')));
 
   async function recoverInterrupted(): Promise<number> {
@@ -110,12 +110,14 @@ export function createDelivery(deps: { db: Db; config: Config; log: Logger }, op
 
   async function send(row: Row, address: string): Promise<string | null> {
     const c = getChannels();
+    const reveal = (text: string) => revealSecrets(text, row.secrets);
+    const [subject, text] = [reveal(row.subject), reveal(row.body)];
     if (row.channel === 'email') {
-      const html = typeof row.payload.html === 'string' ? row.payload.html : textToHtml(row.body);
-      return c.sendEmail({ id: row.id, to: address, subject: row.subject, text: row.body, html });
+      const html = reveal(typeof row.payload.html === 'string' ? row.payload.html : textToHtml(row.body));
+      return c.sendEmail({ id: row.id, to: address, subject, text, html });
     }
     const action = row.kind && row.obligationId ? { kind: row.kind, id: row.obligationId } : null;
-    return c.sendSlack({ channel: address, subject: row.subject, text: row.body, action });
+    return c.sendSlack({ channel: address, subject, text, action });
   }
 
   async function deliverRow(row: Row, people: Awaited<ReturnType<typeof recipients>>): Promise<Outcome> {

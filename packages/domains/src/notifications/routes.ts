@@ -48,7 +48,10 @@ export const notificationRoutes = [
     response: pageSchema(notificationSchema),
     handler: async ({ query, ctx, deps }) => {
       const page = toPage(await listNotifications(deps.db, ctx.workspaceId, query), query.limit);
-      return { data: page.data.map(({ payload: _p, ...n }) => toJson(n)), next_cursor: page.next_cursor };
+      return {
+        data: page.data.map(({ payload: _p, secrets: _s, ...n }) => toJson(n)),
+        next_cursor: page.next_cursor,
+      };
     },
   }),
 ];

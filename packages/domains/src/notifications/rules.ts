@@ -221,3 +221,17 @@ export function deliveryBackoffMs(attempts: number, random: number): number {
   const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 300_000);
   return Math.round(base * (1 + 0.2 * Math.min(Math.max(random, 0), 1)));
 }
+
+/**
+ * A secret (a one-time link's token) stands in a message's subject, text and HTML as this
+ * placeholder; the outbox row keeps the value apart, for the delivery alone.
+ */
+export const secretPlaceholder = (name: string): string => `__vigil_secret_${name.replace(/\W/g, '_')}__`;
+
+/** The text with each placeholder replaced by its secret (what the provider is sent). */
+export function revealSecrets(text: string, secrets: Record<string, string> | null | undefined): string {
+  if (!secrets) return text;
+  let out = text;
+  for (const [name, value] of Object.entries(secrets)) out = out.split(secretPlaceholder(name)).join(value);
+  return out;
+}

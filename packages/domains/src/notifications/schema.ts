@@ -26,6 +26,11 @@ export const notifications = pgTable(
     subject: text('subject').notNull(),
     body: text('body').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Secrets the text refers to by placeholder (see rules.ts `secretPlaceholder`): substituted
+     * only when the provider is called, never returned by the API, wiped once the row is done.
+     */
+    secrets: jsonb('secrets').$type<Record<string, string> | null>(),
     kind: text('kind'),
     obligationId: uuid('obligation_id'),
     stepKey: text('step_key'),

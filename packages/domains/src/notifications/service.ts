@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   obligationId: string;
   stepKey: string;
   level?: string | null;
+  /** Secrets the data refers to by `secretPlaceholder(name)`, revealed only to the provider. */
+  secrets?: Record<string, string>;
 }
 
 export const channelsAvailable = (config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>) => ({
@@ -99,6 +101,8 @@ export async function enqueueMessages(
           stepKey: m.stepKey,
           level: m.level ?? null,
           deliverAfter: at,
+          // The log channel reaches nobody: it keeps no secret.
+          secrets: channel === 'log' ? null : (m.secrets ?? null),
           ...(recorded
             ? { status: 'SENT' as const, providerMessageId: 'log', sentAt: now, attempts: 1 }
             : {}),

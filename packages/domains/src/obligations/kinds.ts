@@ -26,6 +26,8 @@ export interface StepMessage {
   recipientIds: string[];
   template: 'obligation.reminder' | 'obligation.overdue' | 'obligation.escalation' | 'obligation.expiring';
   data: Record<string, unknown>;
+  /** Secrets the data refers to by placeholder (a one-time link's token), for the delivery alone. */
+  secrets?: Record<string, string>;
 }
 
 /** What a step may need from the deployment: the API's public URL for links in messages. */

@@ -4,6 +4,7 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
+import { secretPlaceholder } from '../notifications/rules';
 import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
 import { durationToMs, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
@@ -28,7 +29,7 @@ export async function createAckLink(
   o: { workspaceId: string; obligationId: string; memberId: string; dueAt: Date },
   now: Date,
   baseUrl: string,
-): Promise<string> {
+): Promise<{ url: string; secrets: Record<string, string> }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Math.max(o.dueAt.getTime(), now.getTime()) + 14 * DAY_MS);
   await tx.insert(acknowledgementLinks).values({
@@ -38,7 +39,8 @@ export async function createAckLink(
     tokenHash: hashLinkToken(token),
     expiresAt,
   });
-  return `${baseUrl}/ack/${token}`;
+  // The message holds a placeholder; the token itself goes to the provider only (notifications/delivery.ts).
+  return { url: `${baseUrl}/ack/${secretPlaceholder('ack_token')}`, secrets: { ack_token: token } };
 }
 
 async function openRequests(db: Executor, obligationId: string) {
@@ -108,7 +110,7 @@ export const ackKind: KindAdapter = {
     };
     const auditEntries: AuditEntry[] = [];
     if (step.action === 'REMIND' && s.ownerId && open.length) {
-      const url = await createAckLink(
+      const { url, secrets } = await createAckLink(
         tx,
         { workspaceId: s.workspaceId, obligationId: s.id, memberId: s.ownerId, dueAt: s.dueAt ?? now },
         now,
@@ -127,7 +129,9 @@ export const ackKind: KindAdapter = {
       });
       return {
         audit: auditEntries,
-        messages: [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data: { ...data, url } }],
+        messages: [
+          { recipientIds: [s.ownerId], template: 'obligation.reminder', data: { ...data, url }, secrets },
+        ],
       };
     }
     if (step.action === 'MARK_OVERDUE') {
