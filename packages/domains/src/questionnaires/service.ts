@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AuthContext } from '@vigil/kernel/auth';
-import { BadRequest, NotFound } from '@vigil/kernel/errors';
+import { NotFound } from '@vigil/kernel/errors';
 import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import * as XLSX from 'xlsx';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { reminderSuggestions } from '../reminders/schema';
-import { analyzeRows, type ParsedRow, parseSheet, sniffSpreadsheet } from './rules';
+import { type ParseLimits, parseUpload } from './parse';
+import { analyzeRows, type ParsedRow } from './rules';
 import { questionnaireQuestions, questionnaires } from './schema';
 
 export type QuestionnaireRow = typeof questionnaires.$inferSelect;
@@ -22,41 +21,13 @@ export interface UploadInput {
   name?: string;
 }
 
-/** Reads every sheet of a workbook into classified rows; bytes that are not a spreadsheet are a 400 naming `file`. */
-export function parseWorkbook(data: Buffer): ParsedRow[] {
-  if (!sniffSpreadsheet(data)) {
-    throw new BadRequest('The file is not an .xlsx or .xls spreadsheet', [
-      { field: 'file', message: 'Not an Excel spreadsheet' },
-    ]);
-  }
-  let wb: XLSX.WorkBook;
-  try {
-    wb = XLSX.read(data, { type: 'buffer', cellDates: true, dense: true });
-  } catch {
-    throw new BadRequest('The spreadsheet could not be read', [
-      { field: 'file', message: 'Unreadable spreadsheet' },
-    ]);
-  }
-  const rows: ParsedRow[] = [];
-  for (const sheet of wb.SheetNames) {
-    const ws = wb.Sheets[sheet];
-    if (!ws) continue;
-    const grid = XLSX.utils.sheet_to_json<unknown[]>(ws, {
-      header: 1,
-      blankrows: true,
-      defval: '',
-      raw: false,
-    });
-    rows.push(...parseSheet(sheet, grid));
-  }
-  return rows;
-}
-
-/** Parses the upload and stores its rows (not its bytes), audited, in one transaction. */
-export async function uploadQuestionnaire(db: Db, ctx: AuthContext, input: UploadInput) {
-  const rows = parseWorkbook(input.data);
+/**
+ * Parses the upload in a worker thread, within `limits`, then stores its rows (not its
+ * bytes), audited, in one transaction. Nothing is written for a file that breaks a limit.
+ */
+export async function uploadQuestionnaire(db: Db, ctx: AuthContext, input: UploadInput, limits: ParseLimits) {
+  const { rows, sha256 } = await parseUpload(input.data, limits);
   const questionCount = rows.filter((r) => r.kind === 'QUESTION').length;
-  const sha256 = createHash('sha256').update(input.data).digest('hex');
   return db.transaction(async (tx) => {
     const [q] = await tx
       .insert(questionnaires)
