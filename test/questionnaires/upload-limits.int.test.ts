@@ -243,15 +243,47 @@ describe('questionnaire uploads within limits', () => {
     await refusedWhileHealthy('1,000,000 rows', million, 422, 'QUESTIONNAIRE_MAX_ROWS');
   });
 
-  it('stores a normal upload', async () => {
-    const rows = [
+  it('stores a normal upload and pages its questions in sheet and row order', async () => {
+    const sheet = (n: number) => [
       ['ID', 'Question', 'Answer'],
-      ...Array.from({ length: 119 }, (_, i) => [`Q-${i + 1}`, `Do you rotate key ${i + 1} yearly?`, 'Yes']),
+      ...Array.from({ length: n }, (_, i) => [`Q-${i + 1}`, `Do you rotate key ${i + 1} yearly?`, 'Yes']),
     ];
-    const file = book({ Alpha: rows });
-    const up = await upload(file, { name: 'normal.xlsx' });
+    // sheets are listed in name order: Alpha before Beta
+    const file = book({ Beta: sheet(40), Alpha: sheet(79) });
+    const up = await upload(file, { name: 'paged.xlsx' });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ question_count: 119, size_bytes: file.length });
+    const base = `/workspaces/${ws.id}/questionnaires/${up.body.id}/questions`;
+
+    const seen: Array<[string, number]> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await h.request(
+        'GET',
+        `${base}?limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+        ws.adminToken,
+      );
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['data', 'next_cursor']);
+      expect(res.body.data.length).toBeLessThanOrEqual(50);
+      for (const r of res.body.data) seen.push([r.sheet, r.row_number]);
+      cursor = res.body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    const expected: Array<[string, number]> = [
+      ...Array.from({ length: 80 }, (_, i): [string, number] => ['Alpha', i + 1]),
+      ...Array.from({ length: 41 }, (_, i): [string, number] => ['Beta', i + 1]),
+    ];
+    expect(seen).toEqual(expected);
+
+    const first = await h.request('GET', base, ws.adminToken);
+    expect(first.body.data).toHaveLength(50);
+    const bad = await h.request('GET', `${base}?cursor=${ws.id}`, ws.adminToken);
+    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'query.cursor']);
+    const tooMany = await h.request('GET', `${base}?limit=501`, ws.adminToken);
+    expect([tooMany.status, tooMany.body.errors?.[0]?.field]).toEqual([400, 'query.limit']);
   });
 
   it('names each limit it refuses, for .xlsx and legacy .xls, and stores nothing', async () => {

@@ -230,13 +230,18 @@ export const questionnaireRoutes = [
     method: 'get',
     path: `${base}/:id/questions`,
     tag: T,
-    summary: 'Parsed rows (questions, headers and blanks) in sheet and row order',
+    summary: 'Parsed rows (questions, headers and blanks) in sheet and row order, a page at a time',
+    description:
+      'Cursor paging like the other lists: `limit` rows (default 50, at most 500) and `next_cursor`, ' +
+      'to pass as `cursor` for the next page (null on the last page).',
     params: wsIdParam,
-    response: z.object({ data: z.array(questionSchema) }),
-    handler: async ({ params, ctx, deps }) => {
-      const rows = await listQuestions(deps.db, ctx.workspaceId, params.id);
+    query: pageQuery(500),
+    response: pageSchema(questionSchema),
+    handler: async ({ params, query, ctx, deps }) => {
+      const page = toPage(await listQuestions(deps.db, ctx.workspaceId, params.id, query), query.limit);
       return {
-        data: rows.map(({ workspaceId: _w, createdAt: _c, ...r }) => toJson(r)),
+        data: page.data.map(({ workspaceId: _w, createdAt: _c, ...r }) => toJson(r)),
+        next_cursor: page.next_cursor,
       };
     },
   }),

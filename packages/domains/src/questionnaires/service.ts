@@ -1,6 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import { NotFound } from '@vigil/kernel/errors';
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
+import { BadRequest, NotFound } from '@vigil/kernel/errors';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { reminderSuggestions } from '../reminders/schema';
@@ -79,13 +79,40 @@ export async function listQuestionnaires(db: Executor, ws: string, f: { limit: n
     .limit(f.limit + 1);
 }
 
-export async function listQuestions(db: Executor, ws: string, id: string): Promise<QuestionRow[]> {
+/**
+ * One page of the parsed rows in sheet and row order: `limit + 1` rows (for toPage) after
+ * the row whose id is `cursor`. The cursor stays a row id like other lists', but the order
+ * is (sheet, row_number, id), so the page starts after the cursor row's position; a cursor
+ * that is not a row of this questionnaire is a 400 naming query.cursor.
+ */
+export async function listQuestions(
+  db: Executor,
+  ws: string,
+  id: string,
+  f: { limit: number; cursor?: string },
+): Promise<QuestionRow[]> {
   await getQuestionnaire(db, ws, id);
+  const q = questionnaireQuestions;
+  const where = [eq(q.workspaceId, ws), eq(q.questionnaireId, id)];
+  if (f.cursor) {
+    const [after] = await db
+      .select({ sheet: q.sheet, rowNumber: q.rowNumber })
+      .from(q)
+      .where(and(eq(q.workspaceId, ws), eq(q.questionnaireId, id), eq(q.id, f.cursor)));
+    if (!after) {
+      const message = 'Not a row of this questionnaire; pass next_cursor from the previous page';
+      throw new BadRequest(`query.cursor: ${message}`, [{ field: 'query.cursor', message }]);
+    }
+    where.push(
+      sql`(${q.sheet}, ${q.rowNumber}, ${q.id}) > (${after.sheet}::text, ${after.rowNumber}::integer, ${f.cursor}::uuid)`,
+    );
+  }
   return db
     .select()
-    .from(questionnaireQuestions)
-    .where(and(eq(questionnaireQuestions.workspaceId, ws), eq(questionnaireQuestions.questionnaireId, id)))
-    .orderBy(asc(questionnaireQuestions.sheet), asc(questionnaireQuestions.rowNumber));
+    .from(q)
+    .where(and(...where))
+    .orderBy(asc(q.sheet), asc(q.rowNumber), asc(q.id))
+    .limit(f.limit + 1);
 }
 
 const toParsed = (r: QuestionRow): ParsedRow => ({
