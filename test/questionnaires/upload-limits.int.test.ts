@@ -2,93 +2,13 @@
 // size, sheet, row, cell and time limits, so a zip bomb or a huge sheet is refused quickly
 // while the API keeps answering other requests.
 import { Agent, get as httpGet } from 'node:http';
-import { strToU8, unzipSync, Zip, ZipDeflate } from 'fflate';
+import { strToU8 } from 'fflate';
 import * as XLSX from 'xlsx';
 import { eventually, type Harness, type HttpResult, startHarness, type TestWorkspace } from '../harness';
+import { buildInWorker, declaredUnzippedBytes, xlsxPackage, zipBomb } from './xlsx-fixtures';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const XLS_MIME = 'application/vnd.ms-excel';
-const NS = 'http://schemas.openxmlformats.org';
-const CONTENT_TYPES =
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="${NS}/package/2006/content-types">` +
-  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-  '<Default Extension="xml" ContentType="application/xml"/>' +
-  '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-  '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
-  '</Types>';
-const ROOT_RELS =
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${NS}/package/2006/relationships">` +
-  `<Relationship Id="rId1" Type="${NS}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
-  '</Relationships>';
-const WORKBOOK =
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${NS}/spreadsheetml/2006/main" ` +
-  `xmlns:r="${NS}/officeDocument/2006/relationships"><sheets><sheet name="Q" sheetId="1" r:id="rId1"/></sheets></workbook>`;
-const WORKBOOK_RELS =
-  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${NS}/package/2006/relationships">` +
-  `<Relationship Id="rId1" Type="${NS}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
-  '</Relationships>';
-const SHEET_HEAD = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${NS}/spreadsheetml/2006/main"><sheetData>`;
-const SHEET_TAIL = '</sheetData></worksheet>';
-
-/** A one-sheet .xlsx whose sheet XML `writeRows` streams in, deflated by fflate as it goes. */
-function xlsxPackage(writeRows: (push: (xml: Uint8Array) => void) => void): Buffer {
-  const out: Uint8Array[] = [];
-  const zip = new Zip((err, chunk) => {
-    if (err) throw err;
-    out.push(chunk);
-  });
-  const part = (name: string, xml: string) => {
-    const f = new ZipDeflate(name, { level: 6 });
-    zip.add(f);
-    f.push(strToU8(xml), true);
-  };
-  part('[Content_Types].xml', CONTENT_TYPES);
-  part('_rels/.rels', ROOT_RELS);
-  part('xl/workbook.xml', WORKBOOK);
-  part('xl/_rels/workbook.xml.rels', WORKBOOK_RELS);
-  const sheet = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 1 });
-  zip.add(sheet);
-  sheet.push(strToU8(SHEET_HEAD));
-  writeRows((xml) => sheet.push(xml));
-  sheet.push(strToU8(SHEET_TAIL), true);
-  zip.end();
-  return Buffer.concat(out);
-}
-
-/** Identical rows of one 30,000-character cell: `bytes` of sheet XML that deflate about 1000:1. */
-function zipBomb(bytes: number): Buffer {
-  const row = `<row><c t="inlineStr"><is><t>${'A'.repeat(30_000)}</t></is></c></row>`;
-  const chunk = strToU8(row.repeat(32));
-  return xlsxPackage((push) => {
-    for (let sent = 0; sent < bytes; sent += chunk.length) push(chunk);
-  });
-}
-
-/** A sheet of `rows` numbered rows, one number cell each. */
-function numberedRows(rows: number): Buffer {
-  return xlsxPackage((push) => {
-    let xml = '';
-    for (let i = 1; i <= rows; i++) {
-      xml += `<row r="${i}"><c><v>${i}</v></c></row>`;
-      if (i % 10_000 === 0 || i === rows) {
-        push(strToU8(xml));
-        xml = '';
-      }
-    }
-  });
-}
-
-const declaredUnzippedBytes = (zip: Uint8Array) => {
-  let sum = 0;
-  unzipSync(zip, {
-    filter: (f) => {
-      sum += f.originalSize;
-      return false;
-    },
-  });
-  return sum;
-};
-
 function book(sheets: Record<string, unknown[][]>, bookType: 'xlsx' | 'biff8' = 'xlsx'): Buffer {
   const wb = XLSX.utils.book_new();
   for (const [name, rows] of Object.entries(sheets)) {
@@ -164,9 +84,10 @@ describe('questionnaire uploads within limits', () => {
   let million: Buffer;
 
   beforeAll(async () => {
-    // built first, so the garbage of building them is mostly collected before any probe runs
-    bomb = zipBomb(300 * 1024 * 1024);
-    million = numberedRows(1_000_000);
+    [bomb, million] = await Promise.all([
+      buildInWorker('zipBomb', 300 * 1024 * 1024),
+      buildInWorker('numberedRows', 1_000_000),
+    ]);
     h = await startHarness();
     ws = await h.workspace();
   });
