@@ -86,6 +86,9 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
 
     const qs = await h.request('GET', `${base()}/${id}/questions`, ws.adminToken);
     expect(qs.status).toBe(200);
+    // a page of at most 50 by default: all 10 rows, and no next page
+    expect(qs.body.data).toHaveLength(10);
+    expect(qs.body.next_cursor).toBeNull();
     const kinds = qs.body.data.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'HEADER')).toHaveLength(3);
     expect(kinds.filter((k: string) => k === 'BLANK')).toHaveLength(1);

@@ -13,6 +13,17 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  QUESTIONNAIRE_MAX_UNZIPPED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
+  QUESTIONNAIRE_MAX_SHEETS: z.coerce.number().int().positive().default(50),
+  QUESTIONNAIRE_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
+  QUESTIONNAIRE_MAX_CELL_CHARS: z.coerce.number().int().positive().default(32_767),
+  QUESTIONNAIRE_PARSE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  QUESTIONNAIRE_PARSE_MEMORY_MB: z.coerce.number().int().min(64).default(512),
+  QUESTIONNAIRE_PARSE_CONCURRENCY: z.coerce.number().int().positive().default(2),
   DOCUMENT_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { route } from '../deps';
+import { limitError, parseLimits } from './parse';
 import { sniffSpreadsheet } from './rules';
 import { QUESTION_KINDS, QUESTIONNAIRE_STATUSES } from './schema';
 import {
@@ -79,7 +80,7 @@ const fileError = (status: number, title: string, message: string) =>
 /** 413 with the connection closed: the rest of the body is discarded unread. */
 function tooLarge(res: Response, limit: number): AppError {
   res.setHeader('Connection', 'close');
-  return new AppError(413, 'Content Too Large', `The upload exceeds ${limit} bytes`);
+  return limitError('UPLOAD_LIMIT_BYTES', `The upload exceeds ${limit} bytes`);
 }
 
 /** Refuses (413) a body that declares more than `limit` bytes, before reading any of it. */
@@ -133,9 +134,14 @@ export const questionnaireRoutes = [
       'Send the file either as the raw body with Content-Type ' +
       `${XLSX_MIME} or ${XLS_MIME} and the file name in ?filename=, or as multipart/form-data with ` +
       'the file in the `file` part (the first file part named `file` is taken, other parts are skipped). ' +
-      'Only the parsed rows and a sha256 of the bytes are kept, not the file. Bodies over ' +
-      'UPLOAD_LIMIT_BYTES are refused with 413; other media types with 415; bytes that are not a ' +
-      'spreadsheet with 400 naming `file`.',
+      'Only the parsed rows and a sha256 of the bytes are kept, not the file. The file is parsed in ' +
+      'a worker thread. Refused as problem+json naming `file`, with the limit in `code`: bodies over ' +
+      'UPLOAD_LIMIT_BYTES, and .xlsx files whose zip entries would unzip to more than ' +
+      'QUESTIONNAIRE_MAX_UNZIPPED_BYTES (summed from the zip directory before anything is inflated), ' +
+      'with 413; more than QUESTIONNAIRE_MAX_SHEETS sheets, QUESTIONNAIRE_MAX_ROWS rows in all, a cell ' +
+      'longer than QUESTIONNAIRE_MAX_CELL_CHARS characters, a parse longer than ' +
+      'QUESTIONNAIRE_PARSE_TIMEOUT_MS or needing more than QUESTIONNAIRE_PARSE_MEMORY_MB of heap, with ' +
+      '422. Other media types answer 415; bytes that are not a spreadsheet 400.',
     roles: MANAGERS,
     params: wsParam,
     query: uploadQuery,
@@ -166,12 +172,17 @@ export const questionnaireRoutes = [
       if (fileName && !/\.(xlsx|xls)$/i.test(fileName)) {
         throw fileError(400, 'Bad Request', 'The file name must end in .xlsx or .xls');
       }
-      const row = await uploadQuestionnaire(deps.db, ctx, {
-        fileName: fileName ?? `questionnaire.${format}`,
-        mimeType: format === 'xlsx' ? XLSX_MIME : XLS_MIME,
-        data,
-        name: query.name,
-      });
+      const row = await uploadQuestionnaire(
+        deps.db,
+        ctx,
+        {
+          fileName: fileName ?? `questionnaire.${format}`,
+          mimeType: format === 'xlsx' ? XLSX_MIME : XLS_MIME,
+          data,
+          name: query.name,
+        },
+        parseLimits(deps.config),
+      );
       const { deletedAt: _deleted, ...shown } = row;
       return toJson(shown);
     },
@@ -219,13 +230,18 @@ export const questionnaireRoutes = [
     method: 'get',
     path: `${base}/:id/questions`,
     tag: T,
-    summary: 'Parsed rows (questions, headers and blanks) in sheet and row order',
+    summary: 'Parsed rows (questions, headers and blanks) in sheet and row order, a page at a time',
+    description:
+      'Cursor paging like the other lists: `limit` rows (default 50, at most 500) and `next_cursor`, ' +
+      'to pass as `cursor` for the next page (null on the last page).',
     params: wsIdParam,
-    response: z.object({ data: z.array(questionSchema) }),
-    handler: async ({ params, ctx, deps }) => {
-      const rows = await listQuestions(deps.db, ctx.workspaceId, params.id);
+    query: pageQuery(500),
+    response: pageSchema(questionSchema),
+    handler: async ({ params, query, ctx, deps }) => {
+      const page = toPage(await listQuestions(deps.db, ctx.workspaceId, params.id, query), query.limit);
       return {
-        data: rows.map(({ workspaceId: _w, createdAt: _c, ...r }) => toJson(r)),
+        data: page.data.map(({ workspaceId: _w, createdAt: _c, ...r }) => toJson(r)),
+        next_cursor: page.next_cursor,
       };
     },
   }),

@@ -60,6 +60,13 @@ describe('parseSheet', () => {
     ]);
     expect(out.every((r) => r.kind === 'QUESTION')).toBe(true);
   });
+
+  it('reads a 150,000-row sheet without a header row (no spread of one argument per row)', () => {
+    const grid = Array.from({ length: 150_000 }, (_, i) => [`Do you check item ${i}?`]);
+    const out = parseSheet('S', grid);
+    expect(out).toHaveLength(150_000);
+    expect(out[149_999]).toMatchObject({ rowNumber: 150_000, kind: 'QUESTION' });
+  });
 });
 
 describe('analyzeRows', () => {

@@ -119,7 +119,9 @@ export function detectColumns(cells: string[]): ColumnMap | null {
 
 /** Without a header row: the widest text column holds the questions. */
 function guessColumns(grid: string[][]): ColumnMap {
-  const width = Math.max(0, ...grid.map((r) => r.length));
+  // a loop, not Math.max(...rows): a spread of one argument per row overflows the stack on large sheets
+  let width = 0;
+  for (const r of grid) if (r.length > width) width = r.length;
   let best = 0;
   let bestLen = -1;
   for (let c = 0; c < width; c++) {

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import * as XLSX from 'xlsx';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { reminderSuggestions } from '../reminders/schema';
-import { analyzeRows, type ParsedRow, parseSheet, sniffSpreadsheet } from './rules';
+import { type ParseLimits, parseUpload } from './parse';
+import { analyzeRows, type ParsedRow } from './rules';
 import { questionnaireQuestions, questionnaires } from './schema';
 
 export type QuestionnaireRow = typeof questionnaires.$inferSelect;
@@ -22,41 +21,13 @@ export interface UploadInput {
   name?: string;
 }
 
-/** Reads every sheet of a workbook into classified rows; bytes that are not a spreadsheet are a 400 naming `file`. */
-export function parseWorkbook(data: Buffer): ParsedRow[] {
-  if (!sniffSpreadsheet(data)) {
-    throw new BadRequest('The file is not an .xlsx or .xls spreadsheet', [
-      { field: 'file', message: 'Not an Excel spreadsheet' },
-    ]);
-  }
-  let wb: XLSX.WorkBook;
-  try {
-    wb = XLSX.read(data, { type: 'buffer', cellDates: true, dense: true });
-  } catch {
-    throw new BadRequest('The spreadsheet could not be read', [
-      { field: 'file', message: 'Unreadable spreadsheet' },
-    ]);
-  }
-  const rows: ParsedRow[] = [];
-  for (const sheet of wb.SheetNames) {
-    const ws = wb.Sheets[sheet];
-    if (!ws) continue;
-    const grid = XLSX.utils.sheet_to_json<unknown[]>(ws, {
-      header: 1,
-      blankrows: true,
-      defval: '',
-      raw: false,
-    });
-    rows.push(...parseSheet(sheet, grid));
-  }
-  return rows;
-}
-
-/** Parses the upload and stores its rows (not its bytes), audited, in one transaction. */
-export async function uploadQuestionnaire(db: Db, ctx: AuthContext, input: UploadInput) {
-  const rows = parseWorkbook(input.data);
+/**
+ * Parses the upload in a worker thread, within `limits`, then stores its rows (not its
+ * bytes), audited, in one transaction. Nothing is written for a file that breaks a limit.
+ */
+export async function uploadQuestionnaire(db: Db, ctx: AuthContext, input: UploadInput, limits: ParseLimits) {
+  const { rows, sha256 } = await parseUpload(input.data, limits);
   const questionCount = rows.filter((r) => r.kind === 'QUESTION').length;
-  const sha256 = createHash('sha256').update(input.data).digest('hex');
   return db.transaction(async (tx) => {
     const [q] = await tx
       .insert(questionnaires)
@@ -108,13 +79,40 @@ export async function listQuestionnaires(db: Executor, ws: string, f: { limit: n
     .limit(f.limit + 1);
 }
 
-export async function listQuestions(db: Executor, ws: string, id: string): Promise<QuestionRow[]> {
+/**
+ * One page of the parsed rows in sheet and row order: `limit + 1` rows (for toPage) after
+ * the row whose id is `cursor`. The cursor stays a row id like other lists', but the order
+ * is (sheet, row_number, id), so the page starts after the cursor row's position; a cursor
+ * that is not a row of this questionnaire is a 400 naming query.cursor.
+ */
+export async function listQuestions(
+  db: Executor,
+  ws: string,
+  id: string,
+  f: { limit: number; cursor?: string },
+): Promise<QuestionRow[]> {
   await getQuestionnaire(db, ws, id);
+  const q = questionnaireQuestions;
+  const where = [eq(q.workspaceId, ws), eq(q.questionnaireId, id)];
+  if (f.cursor) {
+    const [after] = await db
+      .select({ sheet: q.sheet, rowNumber: q.rowNumber })
+      .from(q)
+      .where(and(eq(q.workspaceId, ws), eq(q.questionnaireId, id), eq(q.id, f.cursor)));
+    if (!after) {
+      const message = 'Not a row of this questionnaire; pass next_cursor from the previous page';
+      throw new BadRequest(`query.cursor: ${message}`, [{ field: 'query.cursor', message }]);
+    }
+    where.push(
+      sql`(${q.sheet}, ${q.rowNumber}, ${q.id}) > (${after.sheet}::text, ${after.rowNumber}::integer, ${f.cursor}::uuid)`,
+    );
+  }
   return db
     .select()
-    .from(questionnaireQuestions)
-    .where(and(eq(questionnaireQuestions.workspaceId, ws), eq(questionnaireQuestions.questionnaireId, id)))
-    .orderBy(asc(questionnaireQuestions.sheet), asc(questionnaireQuestions.rowNumber));
+    .from(q)
+    .where(and(...where))
+    .orderBy(asc(q.sheet), asc(q.rowNumber), asc(q.id))
+    .limit(f.limit + 1);
 }
 
 const toParsed = (r: QuestionRow): ParsedRow => ({
