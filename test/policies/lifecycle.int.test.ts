@@ -1,3 +1,4 @@
+import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
 describe('policies and acknowledgements on the real server', () => {
@@ -11,9 +12,18 @@ describe('policies and acknowledgements on the real server', () => {
   let engPolicy: string;
   let hrPolicy: string;
   let employee: { id: string; token: string };
+  let sendgrid: FakeSendgrid;
 
   beforeAll(async () => {
-    h = await startHarness({ worker: true, env: { PUBLIC_URL: 'https://vigil.example.com/' } });
+    sendgrid = await startFakeSendgrid();
+    h = await startHarness({
+      worker: true,
+      env: {
+        PUBLIC_URL: 'https://vigil.example.com/',
+        SENDGRID_API_KEY: 'SG.k',
+        SENDGRID_BASE_URL: sendgrid.url,
+      },
+    });
     ws = await h.workspace();
     approver = await ws.member('APPROVER', { name: 'Approver' });
     cxo = await ws.member('MANAGER', { name: 'CXO' });
@@ -26,7 +36,10 @@ describe('policies and acknowledgements on the real server', () => {
     engRole = (await h.request('POST', '/api/roles', ws.adminToken, { name: 'Engineering' })).body.id;
     hrRole = (await h.request('POST', '/api/roles', ws.adminToken, { name: 'HR' })).body.id;
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h.close();
+    await sendgrid.close();
+  });
 
   const api = (method: string, path: string, body?: unknown, token = ws.adminToken) =>
     h.request(method, path, token, body);
@@ -38,7 +51,7 @@ describe('policies and acknowledgements on the real server', () => {
     }>;
   const outbox = async (obligationId: string) =>
     (await api('GET', `/workspaces/${ws.id}/notifications?obligation_id=${obligationId}&limit=500`)).body
-      .data as Array<{ template: string; recipient_id: string; body: string }>;
+      .data as Array<{ id: string; template: string; recipient_id: string; body: string }>;
 
   it('1. creates from a template and a custom text; only the designated approver approves', async () => {
     const fromTemplate = await api('POST', '/api/policies', { template_key: 'access-control' });
@@ -109,7 +122,7 @@ describe('policies and acknowledgements on the real server', () => {
     expect(days).toBeLessThanOrEqual(30);
   });
 
-  it('3. acknowledges through the API and through the one-time signed link', async () => {
+  it('3. acknowledges through the API and through the one-time link only its member receives', async () => {
     const ack = await h.request(
       'POST',
       `/api/acknowledge/${accessPolicy}`,
@@ -132,11 +145,38 @@ describe('policies and acknowledgements on the real server', () => {
         (n) => n.template === 'obligation.reminder' && /\/ack\//.test(n.body),
       ),
     );
-    // The link is built on the configured public URL.
-    expect(reminder.body).toMatch(/https:\/\/vigil\.example\.com\/ack\/[A-Za-z0-9_-]+/);
-    const token = /\/ack\/([A-Za-z0-9_-]+)/.exec(reminder.body)?.[1] as string;
+    // The outbox that admins and auditors read holds a placeholder, never the member's token.
+    expect(reminder.body).toContain('https://vigil.example.com/ack/__vigil_secret_ack_token__');
+    // The link, built on the configured public URL, reaches the member's mailbox only.
+    const mail = await eventually(async () =>
+      sendgrid.calls.find(
+        (c) => c.body.custom_args?.vigil_notification_id === (reminder as { id?: string }).id,
+      ),
+    );
+    const text = mail.body.content.map((c) => c.value).join('\n');
+    expect(text).not.toContain('__vigil_secret_');
+    expect(text).toMatch(/https:\/\/vigil\.example\.com\/ack\/[A-Za-z0-9_-]{40,}/);
+    const token = /\/ack\/([A-Za-z0-9_-]{40,})/.exec(text)?.[1] as string;
+    // Neither an admin nor an auditor can obtain it: no response they can read holds the token,
+    // and the placeholder itself opens nothing.
+    const auditor = await ws.member('AUDITOR');
+    for (const reader of [ws.adminToken, auditor.token]) {
+      for (const path of [
+        `/workspaces/${ws.id}/notifications?limit=500`,
+        `/workspaces/${ws.id}/notifications?obligation_id=${obligationId}&limit=500`,
+        '/compliance/audit-logs?limit=500',
+        `/api/employees/${employee.id}/acknowledgement`,
+      ]) {
+        const res = await h.request('GET', path, reader);
+        expect(res.status).toBe(200);
+        expect(JSON.stringify(res.body)).not.toContain(token);
+      }
+    }
+    expect((await h.raw('GET', '/ack/__vigil_secret_ack_token__', {})).status).toBe(404);
     const pageRes = await h.raw('GET', `/ack/${token}`, {});
     expect(pageRes.status).toBe(200);
+    // The page says whose acknowledgement the link records.
+    expect(String(pageRes.body)).toContain('This link records the acknowledgement of');
     expect(String(pageRes.body)).toContain('Secure coding');
     expect(String(pageRes.body)).toContain('Review &lt;every&gt; change.');
     expect((await h.raw('GET', `/ack/${token}x`, {})).status).toBe(404);

@@ -34,6 +34,9 @@ const metricsMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** `/ack/<token>` becomes `/ack/[redacted]` (the token is a member's one-time credential). */
+export const redactLinkTokens = (url: string): string => url.replace(/\/ack\/[^/?#]+/g, '/ack/[redacted]');
+
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -68,6 +71,10 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      // One-time link tokens never reach a log line.
+      serializers: {
+        req: (req: { url?: string }) => ({ ...req, url: redactLinkTokens(req.url ?? '') }),
+      },
     }),
   );
   app.use(helmet());

@@ -7,6 +7,8 @@ import {
   MAX_DELIVERY_ATTEMPTS,
   reminderCadence,
   resolveChannels,
+  revealSecrets,
+  secretPlaceholder,
 } from './rules';
 
 const iso = (d: Date) => d.toISOString();
@@ -322,5 +324,23 @@ describe('deliveryBackoffMs', () => {
     let total = 0;
     for (let a = 1; a < MAX_DELIVERY_ATTEMPTS; a++) total += deliveryBackoffMs(a, 0);
     expect(total).toBeGreaterThan(600_000);
+  });
+});
+
+describe('secret placeholders', () => {
+  it('reveal every occurrence of each secret, and nothing else', () => {
+    const text = `Open https://v.example/ack/${secretPlaceholder('ack_token')} (or ${secretPlaceholder('ack_token')})`;
+    expect(revealSecrets(text, { ack_token: 'abc' })).toBe('Open https://v.example/ack/abc (or abc)');
+    expect(revealSecrets(text, null)).toBe(text);
+    expect(secretPlaceholder('a b')).toBe('__vigil_secret_a_b__');
+  });
+
+  it('never leave a placeholder behind once its secret is known', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), (a, b, secret) => {
+        const out = revealSecrets(`${a}${secretPlaceholder('t')}${b}`, { t: secret });
+        return out === `${a}${secret}${b}` || `${a}${b}`.includes(secretPlaceholder('t'));
+      }),
+    );
   });
 });

@@ -76,7 +76,14 @@ export async function renderLinkPage(db: Db, token: string): Promise<string> {
   const link = await findLink(db, token, false);
   const pending = await pendingOf(db, link.obligationId);
   if (!pending.length) throw new LinkError(410, 'Nothing is waiting for your acknowledgement.');
-  const sections: string[] = [];
+  const [member] = await db
+    .select({ name: members.name, email: members.email })
+    .from(members)
+    .where(eq(members.id, link.memberId));
+  // The link is the member's own: the page says whose acknowledgement it records.
+  const sections: string[] = [
+    `<p class="for">This link records the acknowledgement of <strong>${escapeHtml(member?.name ?? '')}</strong> (${escapeHtml(member?.email ?? '')}). If you are not ${escapeHtml(member?.name ?? 'them')}, do not use it.</p>`,
+  ];
   for (const p of pending) {
     const [last] = await db
       .select({ v: policyVersions })
@@ -100,7 +107,7 @@ export async function renderLinkPage(db: Db, token: string): Promise<string> {
   return page(
     'Policies to acknowledge',
     `${sections.join('')}<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">I have read and acknowledge these ${pending.length} policies</button></form>`,
+<button type="submit">I have read and acknowledge ${pending.length === 1 ? 'this policy' : `these ${pending.length} policies`}</button></form>`,
   );
 }
 
