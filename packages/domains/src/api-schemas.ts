@@ -1,3 +1,4 @@
+import { jsonByteLength, jsonDepth, MAX_FREE_JSON_BYTES, MAX_JSON_DEPTH } from '@vigil/kernel/input-policy';
 import { z } from 'zod';
 import { durationToMs } from './obligations/rules';
 
@@ -24,3 +25,19 @@ export const isoDuration = z.string().refine(
   },
   { message: 'ISO-8601 duration, e.g. PT24H, P3D or PT2S' },
 );
+
+/**
+ * A free-form JSON object (audit details, policy config): at most MAX_JSON_DEPTH levels
+ * deep and MAX_FREE_JSON_BYTES serialized. The input policy already refused NUL, lone
+ * surrogates and deeper documents before this schema runs.
+ */
+export const freeJson = (maxBytes = MAX_FREE_JSON_BYTES) =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    if (jsonDepth(value) > MAX_JSON_DEPTH) {
+      ctx.addIssue({ code: 'custom', message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
+      return;
+    }
+    const bytes = jsonByteLength(value);
+    if (bytes > maxBytes)
+      ctx.addIssue({ code: 'custom', message: `Larger than ${maxBytes} bytes as JSON (${bytes})` });
+  });
