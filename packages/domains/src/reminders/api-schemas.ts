@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoDate, isoDuration, nullableTs, ts } from '../api-schemas';
 import { ladderLevelSchema } from '../escalation/routes';
 import { LEVELS } from '../obligations/rules';
+import { standardCronProblem } from './cron';
 import { ruleConfigSchema, STRATEGIES } from './routing';
 import { FREQUENCIES } from './rules';
 import {
@@ -11,6 +12,17 @@ import {
   REMINDER_STATUSES,
   SUGGESTION_STATUSES,
 } from './schema';
+
+/** A standard five-field cron expression (minute hour day-of-month month day-of-week). */
+const cronExpression = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((v, ctx) => {
+    const problem = standardCronProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const notificationConfigSchema = z.strictObject({
   channels: z
@@ -37,7 +49,7 @@ export const reminderBody = z.strictObject({
   priority: z.enum(REMINDER_PRIORITIES).optional(),
   status: z.enum(['ACTIVE', 'PAUSED']).optional(),
   frequency: z.enum(FREQUENCIES),
-  cron_expression: z.string().trim().min(1).max(200).nullable().optional(),
+  cron_expression: cronExpression.nullable().optional(),
   timezone: z.string().min(1).max(64).optional(),
   start_date: isoDate,
   end_date: isoDate.nullable().optional(),
