@@ -7,6 +7,10 @@ export const idParam = z.object({ id: z.uuid() });
 export const wsParam = z.object({ ws: z.uuid() });
 export const wsIdParam = z.object({ ws: z.uuid(), id: z.uuid() });
 export const isoDate = z.iso.datetime({ offset: true });
+/** An ISO-8601 timestamp that must still be ahead when the request arrives (e.g. a token's expiry). */
+export const futureIsoDate = isoDate.refine((v) => Date.parse(v) > Date.now(), {
+  message: 'Must be in the future',
+});
 export const ts = z.string().describe('ISO-8601 timestamp');
 export const nullableTs = ts.nullable();
 export const okSchema = z.object({ ok: z.boolean() });

@@ -2,7 +2,7 @@ import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { futureIsoDate, isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { type AppDeps, route, withEffects } from '../deps';
 import { defaultLadderSchema } from '../escalation/api-schemas';
 import { createToken, getSettings, revokeToken, type SettingsRow, updateSettings } from './access';
@@ -277,7 +277,7 @@ export const peopleRoutes = [
     body: z.strictObject({
       member_id: z.uuid().optional(),
       name: z.string().trim().min(1).max(100),
-      expires_at: z.iso.datetime({ offset: true }).optional(),
+      expires_at: futureIsoDate.optional(),
     }),
     response: z.object({
       id: z.uuid(),
