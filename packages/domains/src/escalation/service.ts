@@ -10,7 +10,7 @@ import { acknowledgeEscalation } from '../obligations/service';
 import { signalAfterCommit } from '../obligations/start';
 import { getSettings } from '../people/access';
 import { assertInWorkspace } from '../people/service';
-import { chooseLadder, DEFAULT_LADDER, type MatrixRule } from './rules';
+import { chooseLadder, DEFAULT_LADDER, ladderTargetIds, type MatrixRule } from './rules';
 import { escalationMatrices, escalations, type TicketStatus, tickets } from './schema';
 
 export type MatrixRow = typeof escalationMatrices.$inferSelect;
@@ -38,6 +38,15 @@ const matrixColumns = (i: MatrixInput) => ({
   ...(i.is_active !== undefined && { isActive: i.is_active }),
 });
 
+/** The teams a matrix matches on and the members and teams its rules target must be in the workspace. */
+function assertMatrixRefs(db: Executor, workspaceId: string, input: MatrixInput) {
+  const targets = ladderTargetIds('body.rules', input.rules);
+  return assertInWorkspace(db, workspaceId, {
+    members: targets.members,
+    teams: { 'body.team_ids': input.team_ids ?? [], ...targets.teams },
+  });
+}
+
 export async function getMatrix(db: Executor, workspaceId: string, id: string): Promise<MatrixRow> {
   const [row] = await db
     .select()
@@ -59,7 +68,7 @@ export async function createMatrix(
   ctx: AuthContext,
   input: MatrixInput & { name: string; rules: MatrixRule[] },
 ) {
-  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  await assertMatrixRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(escalationMatrices)
@@ -78,7 +87,7 @@ export async function createMatrix(
 
 export async function updateMatrix(db: Db, ctx: AuthContext, id: string, input: MatrixInput) {
   const before = await getMatrix(db, ctx.workspaceId, id);
-  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  await assertMatrixRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(escalationMatrices)

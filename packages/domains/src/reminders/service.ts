@@ -6,6 +6,7 @@ import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
 import { assertInWorkspace } from '../people/service';
 import type { Strategy } from './routing';
@@ -114,10 +115,15 @@ const columns = (i: ReminderInput) => ({
   ...(i.source_question_id !== undefined && { sourceQuestionId: i.source_question_id }),
 });
 
+/** The default owner and team, and the members and teams the ladder targets, must be in the workspace. */
 async function assertRefs(db: Executor, workspaceId: string, i: ReminderInput) {
+  const targets = ladderTargetIds('body.escalation_config', i.escalation_config);
   await assertInWorkspace(db, workspaceId, {
-    members: i.default_owner_id ? { 'body.default_owner_id': [i.default_owner_id] } : {},
-    teams: i.default_team_id ? { 'body.default_team_id': [i.default_team_id] } : {},
+    members: {
+      ...(i.default_owner_id && { 'body.default_owner_id': [i.default_owner_id] }),
+      ...targets.members,
+    },
+    teams: { ...(i.default_team_id && { 'body.default_team_id': [i.default_team_id] }), ...targets.teams },
   });
 }
 
