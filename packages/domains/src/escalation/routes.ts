@@ -4,7 +4,7 @@ import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { route, withEffects } from '../deps';
-import { LEVELS } from '../obligations/rules';
+import { LEVELS, OBLIGATION_KINDS } from '../obligations/rules';
 import { ladderLevelSchema, matrixRuleSchema, matrixRulesSchema, targetSchema } from './api-schemas';
 import { TICKET_STATUSES } from './schema';
 import {
@@ -53,8 +53,12 @@ const ticketBody = z.strictObject({
   team_id: z.uuid().nullable().optional(),
   form_id: z.string().min(1).max(100).nullable().optional(),
   assignee_id: z.uuid().nullable().optional(),
-  obligation_kind: z.string().max(64).nullable().optional(),
-  obligation_id: z.uuid().nullable().optional(),
+  obligation_kind: z.enum(OBLIGATION_KINDS).nullable().optional(),
+  obligation_id: z
+    .uuid()
+    .nullable()
+    .optional()
+    .describe('An obligation of obligation_kind in this workspace'),
 });
 const ticketPatch = ticketBody.partial().extend({ status: z.enum(TICKET_STATUSES).optional() });
 const ticketSchema = z.object({
