@@ -36,6 +36,7 @@ export interface Ref {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string): boolean => UUID.test(id);
 
 /** Which of `ids` name a row of `rows` in the workspace, in one query (a malformed id names none). */
 export async function existingIds(
@@ -44,7 +45,7 @@ export async function existingIds(
   rows: WorkspaceRows,
   ids: Iterable<string>,
 ): Promise<Set<string>> {
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id));
+  const wanted = [...new Set(ids)].filter(isUuid);
   if (!wanted.length) return new Set();
   const found = await db
     .select({ id: rows.id })
