@@ -59,7 +59,7 @@ describe('every stored reference is checked against the caller’s workspace', (
     );
   });
 
-  it('a reminder’s escalation_config and the default ladder may target only this workspace', async () => {
+  it('a reminder’s escalation_config, its questionnaire and the default ladder are of this workspace', async () => {
     const reminder = await h.request('POST', `/workspaces/${a.id}/reminders`, a.adminToken, {
       title: 'Access review',
       frequency: 'QUARTERLY',
@@ -67,6 +67,16 @@ describe('every stored reference is checked against the caller’s workspace', (
       escalation_config: [level('L1', 'P1D', { type: 'TEAM', id: bTeam })],
     });
     refused(reminder, ['body.escalation_config.0.target.id']);
+    const sourced = (source_type: string) =>
+      h.request('POST', `/workspaces/${a.id}/reminders`, a.adminToken, {
+        title: 'From a questionnaire',
+        frequency: 'QUARTERLY',
+        start_date: new Date(Date.now() + 86_400_000).toISOString(),
+        source_type,
+        source_id: ZERO,
+      });
+    refused(await sourced('questionnaire'), ['body.source_id']);
+    expect((await sourced('jira')).status).toBe(201);
     const settings = await h.request('PATCH', `/workspaces/${a.id}/settings`, a.adminToken, {
       default_ladder: [level('L1', 'P1D', { type: 'MEMBERS', ids: [bMember.id] })],
     });
