@@ -30,7 +30,15 @@ describe('values the engine plans with are bounded: cron, durations, future time
     });
 
   it('a reminder cron must be a valid standard five-field expression', async () => {
-    for (const cron of ['* * *', '*/3 * * * * *', '0 0 * * * *', '61 * * * *', '0 9 * * 1#2', '@daily'])
+    for (const cron of [
+      '* * *',
+      '*/3 * * * * *',
+      '0 0 * * * *',
+      '61 * * * *',
+      '0 9 * * 1#2',
+      '@daily',
+      '0 0 30 2 *',
+    ])
       refused(await reminder({ cron_expression: cron }), 'body.cron_expression');
     expect((await reminder({})).status).toBe(201);
     expect((await reminder({ cron_expression: '*/15 8-18 * JAN-JUN MON-FRI' })).status).toBe(201);
@@ -53,6 +61,11 @@ describe('values the engine plans with are bounded: cron, durations, future time
       refused(await matrix(after), 'body.rules.0.after');
     expect((await matrix('PT1S')).status).toBe(201);
     expect((await matrix('P5Y')).status).toBe(201);
+    // A ladder the engine can climb: levels in order, each after no earlier than the last.
+    const climb = (rules: unknown[]) =>
+      h.request('POST', `/workspaces/${ws.id}/escalation-matrices`, ws.adminToken, { name: 'climb', rules });
+    refused(await climb([level('P2D'), { ...level('P1D'), level: 'L2' }]), 'body.rules.1.after');
+    refused(await climb([{ ...level('P1D'), level: 'L2' }, level('P2D')]), 'body.rules.1.level');
     refused(await reminder({ escalation_config: [level('PT0S')] }), 'body.escalation_config.0.after');
     refused(await reminder({ escalation_config: [level('P99999Y')] }), 'body.escalation_config.0.after');
     const settings = (body: unknown) =>
