@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { SA } from '@vigil/kernel/search-attributes';
 import { ladderOrg, secondsLadder } from './engine/org';
 import { eventually, type Harness, startHarness, testEnv } from './harness';
+import { secondsCronReminder } from './reminders/seconds-cron';
 
 /**
  * Recorded histories of every workflow type are replayed against today's workflow
@@ -50,7 +51,7 @@ async function record(h: Harness): Promise<void> {
   await save('obligationWorkflow-ticket', `ticket/${id}`);
 
   // A recurring reminder that materializes instances, then is archived.
-  const reminder = await h.request('POST', `/workspaces/${ws.id}/reminders`, ws.adminToken, {
+  const reminder = await secondsCronReminder(h, ws, {
     title: 'Replay fixture reminder',
     category: 'SECURITY',
     priority: 'HIGH',

@@ -1,5 +1,6 @@
 import { type FakeS3, startFakeS3 } from '../fakes/s3';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
+import { secondsCronReminder } from '../reminders/seconds-cron';
 import { docsPath, uploadForm } from './helpers';
 
 interface Node {
@@ -260,7 +261,7 @@ describe('documents: folder tree and links to compliance entities', () => {
   });
 
   it('a reminder instance lists its linked documents and the documents its completion evidence names', async () => {
-    const reminder = await h.request('POST', `/workspaces/${ws.id}/reminders`, ws.adminToken, {
+    const reminder = await secondsCronReminder(h, ws, {
       title: 'Rotate the break-glass password',
       frequency: 'CUSTOM',
       cron_expression: '*/3 * * * * *',
@@ -269,7 +270,7 @@ describe('documents: folder tree and links to compliance entities', () => {
       requires_evidence: true,
       notification_config: { lead_time: 'PT2S' },
     });
-    expect(reminder.status).toBe(201);
+    expect(reminder.status).toBe(200);
     const instance = await eventually(async () => {
       const res = await h.request(
         'GET',

@@ -31,7 +31,8 @@ describe('policies: tenancy, roles, bad input, template upgrades', () => {
     expect((await h.request('POST', `/api/acknowledge/${policyA}`, t, {})).status).toBe(404);
     expect((await h.request('GET', `/api/employees/${member.id}/acknowledgement`, t)).status).toBe(404);
     const assign = await h.request('POST', `/api/roles/${roleA}/assign_policies`, t, { policy_ids: [] });
-    expect(assign.status).toBe(400);
+    expect(assign.status).toBe(404);
+    expect((await h.request('GET', `/api/roles/${roleA}/policies`, t)).status).toBe(404);
     const bRole = (await h.request('POST', '/api/roles', t, { name: 'B role' })).body.id;
     const cross = await h.request('POST', `/api/roles/${bRole}/assign_policies`, t, {
       policy_ids: [policyA],

@@ -6,6 +6,7 @@ import { ladderOrg, secondsLadder } from '../engine/org';
 import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
+import { secondsCronReminder } from './seconds-cron';
 
 interface Instance {
   id: string;
@@ -60,7 +61,7 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
     ).body.data as Instance[];
 
   it('materializes routed instances that are notified at the due date, then overdue, then escalated', async () => {
-    const created = await h.request('POST', `/workspaces/${ws.id}/reminders`, ws.adminToken, {
+    const created = await secondsCronReminder(h, ws, {
       title: 'Rotate the break-glass password',
       category: 'SECURITY',
       priority: 'HIGH',
@@ -75,7 +76,7 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
       escalation_config: secondsLadder([1]),
       notification_config: { channels: ['email'], lead_time: 'PT2S' },
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ status: 'ACTIVE', frequency: 'CUSTOM', requires_evidence: true });
     expect(created.body.next_occurrence).not.toBeNull();
     reminderId = created.body.id;

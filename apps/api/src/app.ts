@@ -60,7 +60,9 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
   registerDomains();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For (the client address in the audit trail) counts only from the proxies
+  // TRUST_PROXY names; by default req.ip is the socket's address.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(
     pinoHttp({
       logger: deps.log,

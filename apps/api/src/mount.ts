@@ -8,7 +8,7 @@ import {
 } from '@vigil/domains/people/idempotency';
 import { type AuthContext, requireRole } from '@vigil/kernel/auth';
 import { NotFound, Unauthorized } from '@vigil/kernel/errors';
-import { idempotent, parseOrThrow, type RouteDef } from '@vigil/kernel/http';
+import { assertInputPolicy, idempotent, parseOrThrow, type RouteDef } from '@vigil/kernel/http';
 import type { Request, Response, Router } from 'express';
 
 /** Static segments sort before parameters, so /reminders/calendar wins over /reminders/:id. */
@@ -36,8 +36,10 @@ async function resolveCaller(req: Request, deps: AppDeps): Promise<AuthContext> 
 
 /**
  * Mounts route definitions: authenticate, check the workspace in the path
- * (another workspace's id is a 404), check the role, validate path, query and
- * body with zod (unknown fields are 400), then run the handler.
+ * (another workspace's id is a 404), check the role, apply the input policy to the
+ * path, query and JSON body (NUL, lone surrogates, deep JSON: 400 naming each field,
+ * whether or not the route declares a schema for that part), validate them with zod
+ * (unknown fields are 400), then run the handler.
  */
 export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: AppDeps): void {
   for (const r of [...routes].sort(compareRoutes)) {
@@ -51,12 +53,16 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
         if (r.roles) requireRole(ctx, r.roles);
         else if (!isRead) throw new Error(`Route ${r.method} ${r.path} must declare its roles`);
       }
-      const params = r.params ? parseOrThrow('path', r.params, req.params) : req.params;
-      const query = r.query ? parseOrThrow('query', r.query, req.query) : {};
-      const body =
-        r.body && r.bodyType !== 'raw' && r.bodyType !== 'multipart'
-          ? parseOrThrow('body', r.body, req.body)
-          : req.body;
+      const jsonBody = r.bodyType !== 'raw' && r.bodyType !== 'multipart';
+      assertInputPolicy([
+        ['path', req.params],
+        ['query', req.query],
+        ['body', jsonBody ? req.body : undefined],
+      ]);
+      const checked = { policyChecked: true };
+      const params = r.params ? parseOrThrow('path', r.params, req.params, checked) : req.params;
+      const query = r.query ? parseOrThrow('query', r.query, req.query, checked) : {};
+      const body = r.body && jsonBody ? parseOrThrow('body', r.body, req.body, checked) : req.body;
       const status = r.status ?? (r.method === 'post' ? 201 : 200);
       const key = idempotent(r) ? req.get('idempotency-key') : undefined;
       if (key !== undefined) {

@@ -17,6 +17,24 @@ export function sendProblem(res: Response, p: Problem): void {
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 
+/**
+ * What a Postgres error means for the caller when the request carried a value Postgres
+ * cannot take: a data exception (SQLSTATE class 22: too long, out of range, bad datetime,
+ * invalid text representation, NUL byte, bad Unicode escape, ...), a check-constraint
+ * violation (23514) or a value past a program limit (54000, 54001). Null for anything else.
+ */
+export function refusedValue(code: string): string | null {
+  if (code === '22001') return 'A value is too long';
+  if (code === '22003') return 'A number is out of range';
+  if (code === '22007' || code === '22008') return 'A date or time is invalid or out of range';
+  if (code === '22P02') return 'A value has the wrong format';
+  if (code === '22021' || code === '22P05') return 'A value contains a character that cannot be stored';
+  if (code.startsWith('22')) return 'A value is invalid';
+  if (code === '23514') return 'A value breaks a rule of the stored data';
+  if (code === '54000' || code === '54001') return 'A value is too large or too deeply nested';
+  return null;
+}
+
 /** Maps anything thrown to RFC 9457 problem+json. Never leaks internals; unknown errors are 500 and logged. */
 export function toProblem(err: unknown, req: Request, log: Logger): Problem {
   const instance = req.originalUrl;
@@ -71,14 +89,10 @@ export function toProblem(err: unknown, req: Request, log: Logger): Problem {
     };
   }
   const code = pgErrorCode(err);
-  if (code === '22P02' || code === '22007' || code === '22008') {
-    return {
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: 400,
-      detail: 'A value has the wrong format',
-      instance,
-    };
+  const refused = code ? refusedValue(code) : null;
+  if (refused) {
+    log.warn({ err }, 'Postgres refused a value');
+    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: refused, instance };
   }
   if (code === '23503') {
     return {

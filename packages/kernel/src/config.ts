@@ -1,10 +1,53 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Express's `trust proxy` setting: off, every hop, a hop count, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY, parsed: unset, `false` or `0` trust no proxy (the client address is the
+ * socket's); `true` trusts every hop; a number trusts that many hops; otherwise a
+ * comma-separated list of `loopback`, `linklocal`, `uniquelocal`, IP addresses and CIDR
+ * ranges. Null when the value is none of these.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy | null {
+  const v = raw?.trim() ?? '';
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v) <= 100 ? Number(v) : null;
+  const entries = v.split(',').map((e) => e.trim());
+  return entries.every(isProxyAddress) ? entries : null;
+}
 
 /** Every environment variable Vigil reads. The README's table mirrors this schema. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(v);
+      if (parsed !== null) return parsed;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'expected false, true, a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges',
+      });
+      return z.NEVER;
+    }),
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.string().default('1mb'),

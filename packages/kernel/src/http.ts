@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { AccessRole, AuthContext } from './auth';
 import { BadRequest, type FieldError } from './errors';
+import { type InputPart, inputPolicyErrors } from './input-policy';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodType<Record<string, unknown>>;
@@ -71,7 +72,7 @@ export function route<D, P extends AnyObject, Q extends AnyObject, B extends z.Z
 }
 
 /** Turns zod issues into field errors: `body.due_date`, `query.limit`, `path.id`. */
-export function zodFieldErrors(where: 'body' | 'query' | 'path', error: z.ZodError): FieldError[] {
+export function zodFieldErrors(where: InputPart, error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => ({
@@ -83,12 +84,34 @@ export function zodFieldErrors(where: 'body' | 'query' | 'path', error: z.ZodErr
   });
 }
 
-export function parseOrThrow<T>(where: 'body' | 'query' | 'path', schema: z.ZodType<T>, value: unknown): T {
+const badRequest = (errors: FieldError[], fallback: string): BadRequest => {
+  const first = errors[0];
+  return new BadRequest(first ? `Invalid ${first.field}: ${first.message}` : fallback, errors);
+};
+
+/**
+ * Refuses input that breaks the input policy (NUL or lone surrogates in any string or key,
+ * JSON nested too deep) with one 400 naming every offending field, before any schema runs.
+ */
+export function assertInputPolicy(parts: ReadonlyArray<readonly [InputPart, unknown]>): void {
+  const errors = parts.flatMap(([where, value]) => inputPolicyErrors(where, value));
+  if (errors.length) throw badRequest(errors, 'Invalid input');
+}
+
+/**
+ * Validates one part of a request: the input policy, then the zod schema. `policyChecked`
+ * skips the policy when the caller already ran assertInputPolicy on the same value.
+ */
+export function parseOrThrow<T>(
+  where: InputPart,
+  schema: z.ZodType<T>,
+  value: unknown,
+  opts: { policyChecked?: boolean } = {},
+): T {
+  if (!opts.policyChecked) assertInputPolicy([[where, value]]);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const errors = zodFieldErrors(where, parsed.error);
-  const first = errors[0];
-  throw new BadRequest(first ? `Invalid ${first.field}: ${first.message}` : `Invalid ${where}`, errors);
+  throw badRequest(zodFieldErrors(where, parsed.error), `Invalid ${where}`);
 }
 
 /** Express path params (:id) to OpenAPI ({id}). */

@@ -5,6 +5,7 @@ export * from './effects';
 export * from './errors';
 export * from './http';
 export * from './ids';
+export * from './input-policy';
 export * from './logger';
 export * from './pagination';
 export * from './serialize';

@@ -2,7 +2,7 @@ import { READ_ALL, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoDate, ts } from '../api-schemas';
+import { freeJson, isoDate, ts } from '../api-schemas';
 import { route } from '../deps';
 import { AUDIT_ACTIONS } from './rules';
 import { audit, listAudit, verifyChain } from './service';
@@ -79,7 +79,7 @@ export const auditRoutes = [
       target_type: z.string().trim().min(1).max(64),
       target_id: z.string().max(200).optional(),
       description: z.string().max(4000).optional(),
-      details: z.record(z.string(), z.unknown()).optional(),
+      details: freeJson().optional(),
       occurred_at: isoDate.optional(),
     }),
     response: z.object({ ok: z.boolean() }),

@@ -4,7 +4,7 @@
  */
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { Unprocessable } from '@vigil/kernel/errors';
+import { BadRequest, Unprocessable } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -71,6 +71,10 @@ export async function issueHeld(
         ? new Date(input.expiry_date)
         : null
       : expiryFor(issued, cert.validityMonths);
+  if (expiry && expiry.getTime() <= issued.getTime())
+    throw new BadRequest('body.expiry_date: must be after issued_date', [
+      { field: 'body.expiry_date', message: 'Must be after issued_date' },
+    ]);
   const ladder = (await ladderFor(db, ctx.workspaceId, { teamId: await firstTeam(db, input.developer_id) }))
     .levels;
   const row = await db.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import { pageQuery } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { idParam, isoDate, isoDuration, nullableTs, qbool, ts } from '../api-schemas';
+import { futureIsoDate, idParam, isoDate, isoDuration, nullableTs, qbool, ts } from '../api-schemas';
 import type { AppDeps } from '../deps';
 import { route, withEffects } from '../deps';
 import { getSettings } from '../people/access';
@@ -245,7 +245,10 @@ export const certificationRoutes = [
     body: z
       .strictObject({
         issued_date: isoDate.optional(),
-        expiry_date: isoDate.nullable().optional(),
+        expiry_date: futureIsoDate
+          .nullable()
+          .optional()
+          .describe('A renewed certification expires in the future'),
         credential_id: z.string().max(300).nullable().optional(),
       })
       .optional(),

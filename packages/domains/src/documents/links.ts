@@ -8,6 +8,7 @@ import type { Db, Executor } from '../db';
 import { tickets } from '../escalation/schema';
 import { policies } from '../policies/schema';
 import { questionnaires } from '../questionnaires/schema';
+import { existingIds, isUuid, type WorkspaceRows, workspaceRows } from '../refs';
 import { reminderInstances, reminders } from '../reminders/schema';
 import { mandatoryTrainings, trainingAssignments } from '../training/schema';
 import type { DocumentRow } from './api-schemas';
@@ -17,9 +18,18 @@ import { lockForWrite } from './service';
 
 export type LinkRow = typeof documentLinks.$inferSelect;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const one = async (rows: Promise<{ id: string }[]>) => (await rows).length > 0;
+/** Where each linkable entity lives (a deleted questionnaire does not count). */
+const LINK_ROWS: Record<LinkEntityType, WorkspaceRows> = {
+  REMINDER: workspaceRows(reminders, 'reminder'),
+  REMINDER_INSTANCE: workspaceRows(reminderInstances, 'reminder instance'),
+  CERTIFICATION: workspaceRows(certifications, 'certification'),
+  DEVELOPER_CERTIFICATION: workspaceRows(developerCertifications, 'member certification'),
+  TRAINING: workspaceRows(mandatoryTrainings, 'training'),
+  TRAINING_ASSIGNMENT: workspaceRows(trainingAssignments, 'training assignment'),
+  POLICY: workspaceRows(policies, 'policy'),
+  QUESTIONNAIRE: workspaceRows(questionnaires, 'questionnaire', isNull(questionnaires.deletedAt)),
+  TICKET: workspaceRows(tickets, 'ticket'),
+};
 
 /** Whether the entity exists in the workspace (a deleted questionnaire does not). */
 export async function entityExists(
@@ -28,77 +38,7 @@ export async function entityExists(
   type: LinkEntityType,
   id: string,
 ): Promise<boolean> {
-  switch (type) {
-    case 'REMINDER':
-      return one(
-        db
-          .select({ id: reminders.id })
-          .from(reminders)
-          .where(and(eq(reminders.workspaceId, ws), eq(reminders.id, id))),
-      );
-    case 'REMINDER_INSTANCE':
-      return one(
-        db
-          .select({ id: reminderInstances.id })
-          .from(reminderInstances)
-          .where(and(eq(reminderInstances.workspaceId, ws), eq(reminderInstances.id, id))),
-      );
-    case 'CERTIFICATION':
-      return one(
-        db
-          .select({ id: certifications.id })
-          .from(certifications)
-          .where(and(eq(certifications.workspaceId, ws), eq(certifications.id, id))),
-      );
-    case 'DEVELOPER_CERTIFICATION':
-      return one(
-        db
-          .select({ id: developerCertifications.id })
-          .from(developerCertifications)
-          .where(and(eq(developerCertifications.workspaceId, ws), eq(developerCertifications.id, id))),
-      );
-    case 'TRAINING':
-      return one(
-        db
-          .select({ id: mandatoryTrainings.id })
-          .from(mandatoryTrainings)
-          .where(and(eq(mandatoryTrainings.workspaceId, ws), eq(mandatoryTrainings.id, id))),
-      );
-    case 'TRAINING_ASSIGNMENT':
-      return one(
-        db
-          .select({ id: trainingAssignments.id })
-          .from(trainingAssignments)
-          .where(and(eq(trainingAssignments.workspaceId, ws), eq(trainingAssignments.id, id))),
-      );
-    case 'POLICY':
-      return one(
-        db
-          .select({ id: policies.id })
-          .from(policies)
-          .where(and(eq(policies.workspaceId, ws), eq(policies.id, id))),
-      );
-    case 'QUESTIONNAIRE':
-      return one(
-        db
-          .select({ id: questionnaires.id })
-          .from(questionnaires)
-          .where(
-            and(
-              eq(questionnaires.workspaceId, ws),
-              eq(questionnaires.id, id),
-              isNull(questionnaires.deletedAt),
-            ),
-          ),
-      );
-    case 'TICKET':
-      return one(
-        db
-          .select({ id: tickets.id })
-          .from(tickets)
-          .where(and(eq(tickets.workspaceId, ws), eq(tickets.id, id))),
-      );
-  }
+  return (await existingIds(db, ws, LINK_ROWS[type], [id])).has(id);
 }
 
 export async function addLink(
@@ -197,7 +137,7 @@ async function evidenceDocumentIds(db: Executor, ws: string, instanceId: string)
     .where(and(eq(reminderInstances.workspaceId, ws), eq(reminderInstances.id, instanceId)));
   return (row?.evidence ?? [])
     .map((e) => e.document_id)
-    .filter((d): d is string => typeof d === 'string' && UUID_RE.test(d));
+    .filter((d): d is string => typeof d === 'string' && isUuid(d));
 }
 
 /**

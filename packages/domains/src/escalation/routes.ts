@@ -2,9 +2,10 @@ import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoDuration, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { route, withEffects } from '../deps';
-import { LEVELS } from '../obligations/rules';
+import { LEVELS, OBLIGATION_KINDS } from '../obligations/rules';
+import { ladderLevelSchema, matrixRuleSchema, matrixRulesSchema, targetSchema } from './api-schemas';
 import { TICKET_STATUSES } from './schema';
 import {
   acknowledgeTicketEscalation,
@@ -20,42 +21,11 @@ import {
   updateTicket,
 } from './service';
 
-export const targetSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('TEAM_LEAD') }),
-  z.strictObject({ type: z.literal('MANAGER') }),
-  z.strictObject({ type: z.literal('DIRECTOR') }),
-  z.strictObject({ type: z.literal('VP_EXEC') }),
-  z.strictObject({ type: z.literal('CXO') }),
-  z.strictObject({ type: z.literal('MEMBERS'), ids: z.array(z.uuid()).min(1).max(50) }),
-  z.strictObject({ type: z.literal('TEAM'), id: z.uuid() }),
-]);
-const channels = z
-  .array(z.enum(['email', 'slack', 'log']))
-  .min(1)
-  .max(3);
-export const ladderLevelSchema = z.strictObject({
-  level: z.enum(LEVELS),
-  after: isoDuration,
-  target: targetSchema,
-  channels,
-});
-const ruleSchema = ladderLevelSchema.extend({ status: z.string().max(32).optional() });
-const rulesSchema = z
-  .array(ruleSchema)
-  .min(1)
-  .max(4)
-  .refine(
-    (r) => r.every((x, i) => i === 0 || LEVELS.indexOf(x.level) > LEVELS.indexOf(r[i - 1]?.level ?? 'L1')),
-    {
-      message: 'Levels must be in increasing order (L1 before L2 ...)',
-    },
-  );
-
 const matrixBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   description: z.string().max(2000).nullable().optional(),
   severity_levels: z.array(z.string().min(1).max(32)).max(20).optional(),
-  rules: rulesSchema,
+  rules: matrixRulesSchema,
   form_ids: z.array(z.string().min(1).max(100)).max(100).optional(),
   team_ids: z.array(z.uuid()).max(100).optional(),
   priority_order: z.number().int().min(0).max(10000).optional(),
@@ -67,7 +37,7 @@ const matrixSchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   severity_levels: z.array(z.string()),
-  rules: z.array(ruleSchema),
+  rules: z.array(matrixRuleSchema),
   form_ids: z.array(z.string()),
   team_ids: z.array(z.uuid()),
   priority_order: z.number().int(),
@@ -83,8 +53,12 @@ const ticketBody = z.strictObject({
   team_id: z.uuid().nullable().optional(),
   form_id: z.string().min(1).max(100).nullable().optional(),
   assignee_id: z.uuid().nullable().optional(),
-  obligation_kind: z.string().max(64).nullable().optional(),
-  obligation_id: z.uuid().nullable().optional(),
+  obligation_kind: z.enum(OBLIGATION_KINDS).nullable().optional(),
+  obligation_id: z
+    .uuid()
+    .nullable()
+    .optional()
+    .describe('An obligation of obligation_kind in this workspace'),
 });
 const ticketPatch = ticketBody.partial().extend({ status: z.enum(TICKET_STATUSES).optional() });
 const ticketSchema = z.object({

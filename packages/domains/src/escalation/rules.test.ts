@@ -9,7 +9,7 @@ import type {
   OrgSnapshot,
   OrgTeam,
 } from './rules';
-import { chooseLadder, DEFAULT_LADDER, matchMatrix, resolveTargets } from './rules';
+import { chooseLadder, DEFAULT_LADDER, ladderTargetIds, matchMatrix, resolveTargets } from './rules';
 
 function member(id: string, managerId: string | null, teamIds: string[] = [], active = true): OrgMember {
   return { id, active, managerId, teamIds };
@@ -341,5 +341,21 @@ describe('chooseLadder and DEFAULT_LADDER', () => {
       ['L4', 14 * day, 'VP_EXEC'],
     ]);
     expect(DEFAULT_LADDER.every((l) => l.channels.join() === 'email,slack')).toBe(true);
+  });
+});
+
+describe('ladderTargetIds', () => {
+  it('names the field of every member and team a ladder targets', () => {
+    const ladder: Array<{ target: Target }> = [
+      { target: { type: 'TEAM_LEAD' } },
+      { target: { type: 'MEMBERS', ids: ['m1', 'm2'] } },
+      { target: { type: 'TEAM', id: 't1' } },
+      { target: { type: 'CXO' } },
+    ];
+    expect(ladderTargetIds('body.rules', ladder)).toEqual({
+      members: { 'body.rules.1.target.ids': ['m1', 'm2'] },
+      teams: { 'body.rules.2.target.id': ['t1'] },
+    });
+    expect(ladderTargetIds('body.default_ladder', null)).toEqual({ members: {}, teams: {} });
   });
 });

@@ -212,3 +212,20 @@ export function chooseLadder(args: {
   }
   return { source: 'DEFAULT', levels: args.workspaceDefault.map(copy) };
 }
+
+/**
+ * The member and team ids a ladder's targets name, by field (`<prefix>.<i>.target.ids`
+ * for MEMBERS, `<prefix>.<i>.target.id` for TEAM), to check them against the workspace.
+ */
+export function ladderTargetIds(
+  prefix: string,
+  levels: ReadonlyArray<{ target: Target }> | null | undefined,
+): { members: Record<string, string[]>; teams: Record<string, string[]> } {
+  const members: Record<string, string[]> = {};
+  const teams: Record<string, string[]> = {};
+  (levels ?? []).forEach(({ target }, i) => {
+    if (target.type === 'MEMBERS') members[`${prefix}.${i}.target.ids`] = [...target.ids];
+    if (target.type === 'TEAM') teams[`${prefix}.${i}.target.id`] = [target.id];
+  });
+  return { members, teams };
+}

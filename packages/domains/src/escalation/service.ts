@@ -1,16 +1,18 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { NotFound } from '@vigil/kernel/errors';
+import { BadRequest, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
-import type { LadderLevelConfig } from '../obligations/rules';
+import { type LadderLevelConfig, OBLIGATION_KINDS, type ObligationKind } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { getSettings } from '../people/access';
-import { assertInWorkspace } from '../people/service';
-import { chooseLadder, DEFAULT_LADDER, type MatrixRule } from './rules';
+import { assertInWorkspace, peopleRefs } from '../people/service';
+import { assertRefs } from '../refs';
+import { OBLIGATION_ROWS } from './obligation-refs';
+import { chooseLadder, DEFAULT_LADDER, ladderTargetIds, type MatrixRule } from './rules';
 import { escalationMatrices, escalations, type TicketStatus, tickets } from './schema';
 
 export type MatrixRow = typeof escalationMatrices.$inferSelect;
@@ -38,6 +40,15 @@ const matrixColumns = (i: MatrixInput) => ({
   ...(i.is_active !== undefined && { isActive: i.is_active }),
 });
 
+/** The teams a matrix matches on and the members and teams its rules target must be in the workspace. */
+function assertMatrixRefs(db: Executor, workspaceId: string, input: MatrixInput) {
+  const targets = ladderTargetIds('body.rules', input.rules);
+  return assertInWorkspace(db, workspaceId, {
+    members: targets.members,
+    teams: { 'body.team_ids': input.team_ids ?? [], ...targets.teams },
+  });
+}
+
 export async function getMatrix(db: Executor, workspaceId: string, id: string): Promise<MatrixRow> {
   const [row] = await db
     .select()
@@ -59,7 +70,7 @@ export async function createMatrix(
   ctx: AuthContext,
   input: MatrixInput & { name: string; rules: MatrixRule[] },
 ) {
-  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  await assertMatrixRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(escalationMatrices)
@@ -78,7 +89,7 @@ export async function createMatrix(
 
 export async function updateMatrix(db: Db, ctx: AuthContext, id: string, input: MatrixInput) {
   const before = await getMatrix(db, ctx.workspaceId, id);
-  await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_ids': input.team_ids ?? [] } });
+  await assertMatrixRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(escalationMatrices)
@@ -147,12 +158,31 @@ export interface TicketInput {
   obligation_id?: string | null;
 }
 
-/** The team and assignee a ticket names must be in the caller's workspace (400 naming the field). */
-const assertTicketRefs = (db: Executor, workspaceId: string, input: TicketInput) =>
-  assertInWorkspace(db, workspaceId, {
-    teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
-    members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
-  });
+/**
+ * The team, assignee and obligation a ticket names must be in the caller's workspace (400
+ * naming the field). An obligation_id needs an obligation_kind; on a PATCH that changes
+ * either, the other is the ticket's current one.
+ */
+function assertTicketRefs(db: Executor, workspaceId: string, input: TicketInput, before?: TicketRow) {
+  const touched = input.obligation_id !== undefined || input.obligation_kind !== undefined;
+  const id = input.obligation_id !== undefined ? input.obligation_id : (before?.obligationId ?? null);
+  const kind = input.obligation_kind !== undefined ? input.obligation_kind : (before?.obligationKind ?? null);
+  const rows = kind && Object.hasOwn(OBLIGATION_ROWS, kind) ? OBLIGATION_ROWS[kind as ObligationKind] : null;
+  if (touched && id && !rows)
+    throw new BadRequest('body.obligation_kind: required with obligation_id', [
+      {
+        field: 'body.obligation_kind',
+        message: `Required with obligation_id: one of ${OBLIGATION_KINDS.join(', ')}`,
+      },
+    ]);
+  return assertRefs(db, workspaceId, [
+    ...peopleRefs({
+      teams: input.team_id ? { 'body.team_id': [input.team_id] } : {},
+      members: input.assignee_id ? { 'body.assignee_id': [input.assignee_id] } : {},
+    }),
+    ...(touched && id && rows ? [{ field: 'body.obligation_id', rows, ids: [id] }] : []),
+  ]);
+}
 
 export async function getTicket(db: Executor, workspaceId: string, id: string): Promise<TicketRow> {
   const [row] = await db
@@ -217,7 +247,7 @@ export async function updateTicket(
   input: TicketInput,
 ) {
   const before = await getTicket(db, ctx.workspaceId, id);
-  await assertTicketRefs(db, ctx.workspaceId, input);
+  await assertTicketRefs(db, ctx.workspaceId, input, before);
   const row = await db.transaction(async (tx) => {
     const now = new Date();
     const status = input.status;
@@ -230,6 +260,8 @@ export async function updateTicket(
         ...(input.team_id !== undefined && { teamId: input.team_id }),
         ...(input.form_id !== undefined && { formId: input.form_id }),
         ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
+        ...(input.obligation_kind !== undefined && { obligationKind: input.obligation_kind }),
+        ...(input.obligation_id !== undefined && { obligationId: input.obligation_id }),
         ...(status !== undefined && { status }),
         ...(status === 'ACKNOWLEDGED' &&
           !before.acknowledgedAt && { acknowledgedAt: now, acknowledgedById: ctx.memberId }),

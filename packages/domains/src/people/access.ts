@@ -4,6 +4,8 @@ import { NotFound, Unauthorized } from '@vigil/kernel/errors';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { ladderTargetIds } from '../escalation/rules';
+import type { LadderLevelConfig } from '../obligations/rules';
 import { hashToken, TOKEN_PREFIX } from './rules';
 import { apiTokens, members, workspaceSettings, workspaces } from './schema';
 import { assertInWorkspace, getMember } from './service';
@@ -131,7 +133,7 @@ export type SettingsInput = Partial<{
   digest_hour_utc: number;
   quiet_hours: { start: string; end: string } | null;
   skip_weekends: boolean;
-  default_ladder: unknown[] | null;
+  default_ladder: LadderLevelConfig[] | null;
   periodic_ack: { month: number; day: number } | null;
 }>;
 
@@ -157,7 +159,11 @@ export async function updateSettings(db: Db, ctx: AuthContext, input: SettingsIn
   )
     .filter((k) => input[k])
     .map((k): [string, string[]] => [`body.${k}`, [input[k] as string]]);
-  await assertInWorkspace(db, ctx.workspaceId, { members: Object.fromEntries(refs) });
+  const targets = ladderTargetIds('body.default_ladder', input.default_ladder);
+  await assertInWorkspace(db, ctx.workspaceId, {
+    members: { ...Object.fromEntries(refs), ...targets.members },
+    teams: targets.teams,
+  });
   const before = await getSettings(db, ctx.workspaceId);
   return db.transaction(async (tx) => {
     const patch: Record<string, unknown> = { updatedAt: new Date() };

@@ -2,8 +2,9 @@ import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoDuration, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { futureIsoDate, isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
 import { type AppDeps, route, withEffects } from '../deps';
+import { defaultLadderSchema } from '../escalation/api-schemas';
 import { createToken, getSettings, revokeToken, type SettingsRow, updateSettings } from './access';
 import {
   createMember,
@@ -111,7 +112,7 @@ const settingsBody = z.strictObject({
   cxo_contact_id: z.uuid().nullable().optional(),
   policy_approver_id: z.uuid().nullable().optional(),
   ack_deadline_days: z.number().int().min(1).max(365).optional(),
-  reminder_offsets: z.array(isoDuration).max(10).optional(),
+  reminder_offsets: z.array(isoOffset).max(10).optional(),
   reminder_interval_hours: z
     .number()
     .int()
@@ -122,7 +123,7 @@ const settingsBody = z.strictObject({
   digest_hour_utc: z.number().int().min(0).max(23).optional(),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable().optional(),
   skip_weekends: z.boolean().optional(),
-  default_ladder: z.array(z.record(z.string(), z.unknown())).max(4).nullable().optional(),
+  default_ladder: defaultLadderSchema.nullable().optional(),
   periodic_ack: z
     .strictObject({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(28) })
     .nullable()
@@ -276,7 +277,7 @@ export const peopleRoutes = [
     body: z.strictObject({
       member_id: z.uuid().optional(),
       name: z.string().trim().min(1).max(100),
-      expires_at: z.iso.datetime({ offset: true }).optional(),
+      expires_at: futureIsoDate.optional(),
     }),
     response: z.object({
       id: z.uuid(),

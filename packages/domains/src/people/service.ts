@@ -1,11 +1,12 @@
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
-import { BadRequest, Conflict, type FieldError, NotFound } from '@vigil/kernel/errors';
+import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
 import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
+import { assertRefs, type Ref, workspaceRows } from '../refs';
 import { isValidTimeZone, wouldCreateManagerCycle } from './rules';
 import {
   apiTokens,
@@ -33,40 +34,27 @@ export interface MemberInput {
   role_ids?: string[];
 }
 
-/** Checks that every referenced id exists in this workspace; names the offending field otherwise. */
-export async function assertInWorkspace(
-  db: Executor,
-  workspaceId: string,
-  refs: {
-    members?: Record<string, string[]>;
-    teams?: Record<string, string[]>;
-    roles?: Record<string, string[]>;
-  },
-): Promise<void> {
-  const errors: FieldError[] = [];
-  const check = async (
-    table: typeof members | typeof teams | typeof orgRoles,
-    byField: Record<string, string[]> | undefined,
-    noun: string,
-  ) => {
-    for (const [field, ids] of Object.entries(byField ?? {})) {
-      const unique = [...new Set(ids)];
-      if (!unique.length) continue;
-      const found = await db
-        .select({ id: table.id })
-        .from(table)
-        .where(and(eq(table.workspaceId, workspaceId), inArray(table.id, unique)));
-      const have = new Set(found.map((r) => r.id));
-      const missing = unique.filter((id) => !have.has(id));
-      if (missing.length)
-        errors.push({ field, message: `No such ${noun} in this workspace: ${missing.join(', ')}` });
-    }
-  };
-  await check(members, refs.members, 'member');
-  await check(teams, refs.teams, 'team');
-  await check(orgRoles, refs.roles, 'role');
-  if (errors.length) throw new BadRequest(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+export const MEMBER_ROWS = workspaceRows(members, 'member');
+export const TEAM_ROWS = workspaceRows(teams, 'team');
+export const ROLE_ROWS = workspaceRows(orgRoles, 'role');
+
+/** Member, team and role ids by field, e.g. `{ members: { 'body.manager_id': [id] } }`. */
+export interface PeopleRefs {
+  members?: Record<string, string[]>;
+  teams?: Record<string, string[]>;
+  roles?: Record<string, string[]>;
 }
+
+/** The refs of PeopleRefs, for assertRefs alongside other tables' refs. */
+export const peopleRefs = (refs: PeopleRefs): Ref[] => [
+  ...Object.entries(refs.members ?? {}).map(([field, ids]) => ({ field, rows: MEMBER_ROWS, ids })),
+  ...Object.entries(refs.teams ?? {}).map(([field, ids]) => ({ field, rows: TEAM_ROWS, ids })),
+  ...Object.entries(refs.roles ?? {}).map(([field, ids]) => ({ field, rows: ROLE_ROWS, ids })),
+];
+
+/** Checks that every referenced member, team and role is in this workspace; 400 naming each offending field. */
+export const assertInWorkspace = (db: Executor, workspaceId: string, refs: PeopleRefs): Promise<void> =>
+  assertRefs(db, workspaceId, peopleRefs(refs));
 
 export async function getMember(db: Executor, workspaceId: string, id: string): Promise<MemberRow> {
   const [row] = await db

@@ -7,8 +7,10 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { MemberHook } from '../hooks';
 import { memberRoles, workspaceSettings } from '../people/schema';
-import { createMember, getMember, type MemberInput } from '../people/service';
+import { assertInWorkspace, createMember, getMember, type MemberInput, peopleRefs } from '../people/service';
+import { assertRefs } from '../refs';
 import { ackPolicies, cancelOpenRequests, type ObligationRef, settleObligations, startEvent } from './acks';
+import { POLICY_ROWS } from './roles';
 import { type AckEventType, policiesForMember } from './rules';
 import { type AckScope, acknowledgementRequests, policies, policyVersions } from './schema';
 
@@ -139,7 +141,8 @@ export async function acknowledgePolicy(
   const memberId = input.employee_id ?? ctx.memberId;
   if (memberId !== ctx.memberId) requireSelfOr(ctx, memberId);
   if (ctx.role === 'AUDITOR') throw new Forbidden('Auditors read only');
-  await getMember(db, ctx.workspaceId, memberId);
+  // The acknowledgement is recorded for employee_id: it must be a member of this workspace.
+  await assertInWorkspace(db, ctx.workspaceId, { members: { 'body.employee_id': [memberId] } });
   const result = await db.transaction((tx) =>
     recordAck(tx, ctx, memberId, policyId, meta, input.acknowledgement_type),
   );
@@ -257,6 +260,14 @@ export async function createAckEvent(
   ctx: AuthContext,
   input: { type: 'MANUAL' | 'PERIODIC'; scope: AckScope; dueAt?: Date; periodKey?: string },
 ) {
+  // The scope is stored with the event: every id it names must be of this workspace.
+  await assertRefs(db, ctx.workspaceId, [
+    ...peopleRefs({
+      members: { 'body.scope.member_ids': input.scope.member_ids ?? [] },
+      roles: { 'body.scope.role_ids': input.scope.role_ids ?? [] },
+    }),
+    { field: 'body.scope.policy_ids', rows: POLICY_ROWS, ids: input.scope.policy_ids ?? [] },
+  ]);
   const result = await db.transaction((tx) => startEvent(tx, ctx, input));
   // Their workflows start from the commands the new obligation rows queued in that transaction.
   return { ...result, started: result.obligations.length };

@@ -1,32 +1,26 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import { BadRequest } from '@vigil/kernel/errors';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
-import { assertInWorkspace } from '../people/service';
+import { ROLE_ROWS } from '../people/service';
+import { assertFound, assertRefs, workspaceRows } from '../refs';
 import { policies, policyVersions, rolePolicies } from './schema';
 
-/** mode REPLACE: the role's policies become exactly policy_ids; ADD: policy_ids are added. */
+export const POLICY_ROWS = workspaceRows(policies, 'policy');
+
+/**
+ * mode REPLACE: the role's policies become exactly policy_ids; ADD: policy_ids are added.
+ * A role of another workspace in the path is a 404; a policy of another workspace is a 400.
+ */
 export async function assignPoliciesToRole(
   db: Db,
   ctx: AuthContext,
   roleId: string,
   input: { policy_ids: string[]; mode?: 'REPLACE' | 'ADD' },
 ) {
-  await assertInWorkspace(db, ctx.workspaceId, { roles: { 'path.role_id': [roleId] } });
+  await assertFound(db, ctx.workspaceId, ROLE_ROWS, roleId);
   const ids = [...new Set(input.policy_ids)];
-  if (ids.length) {
-    const found = await db
-      .select({ id: policies.id })
-      .from(policies)
-      .where(and(eq(policies.workspaceId, ctx.workspaceId), inArray(policies.id, ids)));
-    const have = new Set(found.map((r) => r.id));
-    const missing = ids.filter((x) => !have.has(x));
-    if (missing.length)
-      throw new BadRequest(`body.policy_ids: no such policy in this workspace: ${missing.join(', ')}`, [
-        { field: 'body.policy_ids', message: `No such policy in this workspace: ${missing.join(', ')}` },
-      ]);
-  }
+  await assertRefs(db, ctx.workspaceId, [{ field: 'body.policy_ids', rows: POLICY_ROWS, ids }]);
   const mode = input.mode ?? 'REPLACE';
   return db.transaction(async (tx) => {
     const before = await tx.select().from(rolePolicies).where(eq(rolePolicies.roleId, roleId));
@@ -49,7 +43,7 @@ export async function assignPoliciesToRole(
 }
 
 export async function rolePoliciesOf(db: Executor, workspaceId: string, roleId: string) {
-  await assertInWorkspace(db, workspaceId, { roles: { 'path.role_id': [roleId] } });
+  await assertFound(db, workspaceId, ROLE_ROWS, roleId);
   return db
     .select({ policy: policies })
     .from(rolePolicies)

@@ -2,7 +2,7 @@ import { ADMINS, WRITERS } from '@vigil/kernel/auth';
 import { Forbidden } from '@vigil/kernel/errors';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { nullableTs, ts } from '../api-schemas';
+import { freeJson, nullableTs, ts } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import { assignPoliciesToRole, rolePoliciesOf } from './roles';
 import { ackRoutes } from './routes-acks';
@@ -30,6 +30,7 @@ import {
 const T = 'Policies';
 const content = z.string().min(1).max(200_000);
 const config = z.record(z.string(), z.unknown());
+const configInput = freeJson();
 const policyParam = z.object({ policy_id: z.uuid() });
 const roleParam = z.object({ role_id: z.uuid() });
 const idParam = z.object({ id: z.uuid() });
@@ -106,7 +107,7 @@ export const policyRoutes = [
       template_key: z.string().min(1).max(100).optional(),
       name: z.string().trim().min(1).max(200).optional(),
       content: content.optional(),
-      config: config.optional(),
+      config: configInput.optional(),
       applies_to_all: z.boolean().optional(),
       change_summary: z.string().max(2000).optional(),
     }),
@@ -147,7 +148,7 @@ export const policyRoutes = [
     body: z.strictObject({
       name: z.string().trim().min(1).max(200).optional(),
       content: content.optional(),
-      config: config.optional(),
+      config: configInput.optional(),
       change_summary: z.string().max(2000).optional(),
       applies_to_all: z.boolean().optional(),
       submit: z.boolean().optional(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { isoDate, isoDuration, nullableTs, ts } from '../api-schemas';
-import { ladderLevelSchema } from '../escalation/routes';
+import { isoDate, isoOffset, nullableTs, ts } from '../api-schemas';
+import { ladderLevelSchema, ladderSchema } from '../escalation/api-schemas';
 import { LEVELS } from '../obligations/rules';
+import { standardCronProblem } from './cron';
 import { ruleConfigSchema, STRATEGIES } from './routing';
 import { FREQUENCIES } from './rules';
 import {
@@ -12,23 +13,25 @@ import {
   SUGGESTION_STATUSES,
 } from './schema';
 
+/** A standard five-field cron expression (minute hour day-of-month month day-of-week). */
+const cronExpression = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((v, ctx) => {
+    const problem = standardCronProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const notificationConfigSchema = z.strictObject({
   channels: z
     .array(z.enum(['email', 'slack', 'web_push', 'log']))
     .max(4)
     .optional(),
-  lead_time: isoDuration.optional(),
-  intervals: z.array(isoDuration).max(10).optional(),
+  lead_time: isoOffset.optional(),
+  intervals: z.array(isoOffset).max(10).optional(),
 });
-
-const ladder = z
-  .array(ladderLevelSchema)
-  .min(1)
-  .max(4)
-  .refine(
-    (r) => r.every((x, i) => i === 0 || LEVELS.indexOf(x.level) > LEVELS.indexOf(r[i - 1]?.level ?? 'L1')),
-    { message: 'Levels must be in increasing order (L1 before L2 ...)' },
-  );
 
 export const reminderBody = z.strictObject({
   title: z.string().trim().min(1).max(300),
@@ -37,7 +40,7 @@ export const reminderBody = z.strictObject({
   priority: z.enum(REMINDER_PRIORITIES).optional(),
   status: z.enum(['ACTIVE', 'PAUSED']).optional(),
   frequency: z.enum(FREQUENCIES),
-  cron_expression: z.string().trim().min(1).max(200).nullable().optional(),
+  cron_expression: cronExpression.nullable().optional(),
   timezone: z.string().min(1).max(64).optional(),
   start_date: isoDate,
   end_date: isoDate.nullable().optional(),
@@ -47,7 +50,7 @@ export const reminderBody = z.strictObject({
   domain: z.string().trim().min(1).max(100).nullable().optional(),
   control_id: z.string().trim().min(1).max(100).nullable().optional(),
   tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-  escalation_config: ladder.nullable().optional(),
+  escalation_config: ladderSchema.nullable().optional(),
   notification_config: notificationConfigSchema.optional(),
   requires_acknowledgment: z.boolean().optional(),
   requires_evidence: z.boolean().optional(),

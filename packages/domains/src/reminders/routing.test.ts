@@ -231,10 +231,10 @@ describe('ruleMatches and ruleConfigSchema', () => {
     expect(ruleMatches({ conditions: { category: [] }, assign: {} }, target)).toBe(false);
   });
 
-  it('parses a valid config and rejects unknown keys, bad enums, empty lists and empty assign', () => {
+  it('parses a valid config and rejects unknown keys, bad enums, empty lists, empty assign and bad ids', () => {
     const valid = {
       conditions: { category: ['SECURITY'], tags_any: ['soc2'] },
-      assign: { team_id: 't', strategy: 'FIXED' },
+      assign: { team_id: '00000000-0000-4000-8000-000000000001', strategy: 'FIXED' },
     };
     const parsed: RuleConfig = ruleConfigSchema.parse(valid);
     expect(parsed).toEqual(valid);
@@ -245,7 +245,8 @@ describe('ruleMatches and ruleConfigSchema', () => {
       { conditions: { priority: ['URGENT'] }, assign: { owner_id: 'a' } },
       { conditions: { domain: [] }, assign: { owner_id: 'a' } },
       { conditions: {}, assign: {} },
-      { conditions: {}, assign: { team_id: 't', strategy: 'ON_CALL' } },
+      { conditions: {}, assign: { team_id: valid.assign.team_id, strategy: 'ON_CALL' } },
+      { conditions: {}, assign: { owner_id: 'not-a-uuid' } },
     ];
     for (const b of bad) expect(ruleConfigSchema.safeParse(b).success).toBe(false);
   });

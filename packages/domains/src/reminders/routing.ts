@@ -93,8 +93,8 @@ export const ruleConfigSchema = z.strictObject({
   }),
   assign: z
     .strictObject({
-      owner_id: z.string().min(1).optional(),
-      team_id: z.string().min(1).optional(),
+      owner_id: z.uuid().optional(),
+      team_id: z.uuid().optional(),
       strategy: z.enum(['FIXED', 'ROUND_ROBIN']).optional(),
     })
     .refine((a) => a.owner_id !== undefined || a.team_id !== undefined, {

@@ -6,8 +6,11 @@ import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { assertInWorkspace } from '../people/service';
+import { peopleRefs } from '../people/service';
+import { questionnaires } from '../questionnaires/schema';
+import { assertRefs, workspaceRows } from '../refs';
 import type { Strategy } from './routing';
 import { type Frequency, nextOccurrence, type ScheduleSpec, validateSchedule } from './rules';
 import {
@@ -114,11 +117,31 @@ const columns = (i: ReminderInput) => ({
   ...(i.source_question_id !== undefined && { sourceQuestionId: i.source_question_id }),
 });
 
-async function assertRefs(db: Executor, workspaceId: string, i: ReminderInput) {
-  await assertInWorkspace(db, workspaceId, {
-    members: i.default_owner_id ? { 'body.default_owner_id': [i.default_owner_id] } : {},
-    teams: i.default_team_id ? { 'body.default_team_id': [i.default_team_id] } : {},
-  });
+const QUESTIONNAIRE_ROWS = workspaceRows(questionnaires, 'questionnaire');
+
+/**
+ * The default owner and team, the members and teams the ladder targets and, for a
+ * reminder sourced from a questionnaire, that questionnaire must be in the workspace.
+ */
+async function assertReminderRefs(db: Executor, workspaceId: string, i: ReminderInput, before?: ReminderRow) {
+  const targets = ladderTargetIds('body.escalation_config', i.escalation_config);
+  const sourceChanged = i.source_id !== undefined || i.source_type !== undefined;
+  const sourceType = i.source_type !== undefined ? i.source_type : before?.sourceType;
+  const sourceId = i.source_id !== undefined ? i.source_id : before?.sourceId;
+  await assertRefs(db, workspaceId, [
+    ...peopleRefs({
+      members: {
+        ...(i.default_owner_id && { 'body.default_owner_id': [i.default_owner_id] }),
+        ...targets.members,
+      },
+      teams: { ...(i.default_team_id && { 'body.default_team_id': [i.default_team_id] }), ...targets.teams },
+    }),
+    {
+      field: 'body.source_id',
+      rows: QUESTIONNAIRE_ROWS,
+      ids: sourceChanged && sourceType === 'questionnaire' ? [sourceId] : [],
+    },
+  ]);
 }
 
 export async function getReminder(db: Executor, workspaceId: string, id: string): Promise<ReminderRow> {
@@ -146,7 +169,7 @@ export async function createReminder(
     endDate: input.end_date ? new Date(input.end_date) : null,
   });
   scheduleIssues(spec);
-  await assertRefs(tx0 ?? db, ctx.workspaceId, input);
+  await assertReminderRefs(tx0 ?? db, ctx.workspaceId, input);
   const now = new Date();
   const run = async (tx: Executor) => {
     const [row] = await tx
@@ -187,7 +210,7 @@ export async function updateReminder(
   const before = await getReminder(db, ctx.workspaceId, id);
   const spec = specOf({ ...before, ...columns(input) });
   scheduleIssues(spec);
-  await assertRefs(db, ctx.workspaceId, input);
+  await assertReminderRefs(db, ctx.workspaceId, input, before);
   const row = await db.transaction(async (tx) => {
     const now = new Date();
     const [r] = await tx
