@@ -8,7 +8,13 @@ import {
 } from '@vigil/domains/people/idempotency';
 import { type AuthContext, requireRole } from '@vigil/kernel/auth';
 import { NotFound, Unauthorized } from '@vigil/kernel/errors';
-import { assertInputPolicy, idempotent, parseOrThrow, type RouteDef } from '@vigil/kernel/http';
+import {
+  assertInputPolicy,
+  assertRouteRoles,
+  idempotent,
+  parseOrThrow,
+  type RouteDef,
+} from '@vigil/kernel/http';
 import type { Request, Response, Router } from 'express';
 
 /** Static segments sort before parameters, so /reminders/calendar wins over /reminders/:id. */
@@ -43,15 +49,15 @@ async function resolveCaller(req: Request, deps: AppDeps): Promise<AuthContext> 
  */
 export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: AppDeps): void {
   for (const r of [...routes].sort(compareRoutes)) {
-    const isRead = r.method === 'get';
+    assertRouteRoles(r);
     router[r.method](r.path, async (req: Request, res: Response) => {
       const auth = r.auth ?? 'token';
-      const ctx = auth === 'token' ? await resolveCaller(req, deps) : (undefined as unknown as AuthContext);
-      if (auth === 'token') {
+      // Public and custom routes authenticate themselves (or not at all): they get no caller.
+      const ctx: AuthContext | undefined = auth === 'token' ? await resolveCaller(req, deps) : undefined;
+      if (ctx) {
         const ws = (req.params as Record<string, string>).ws;
         if (ws !== undefined && ws !== ctx.workspaceId) throw new NotFound('Workspace', ws);
         if (r.roles) requireRole(ctx, r.roles);
-        else if (!isRead) throw new Error(`Route ${r.method} ${r.path} must declare its roles`);
       }
       const jsonBody = r.bodyType !== 'raw' && r.bodyType !== 'multipart';
       assertInputPolicy([
@@ -64,8 +70,8 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
       const query = r.query ? parseOrThrow('query', r.query, req.query, checked) : {};
       const body = r.body && jsonBody ? parseOrThrow('body', r.body, req.body, checked) : req.body;
       const status = r.status ?? (r.method === 'post' ? 201 : 200);
-      const key = idempotent(r) ? req.get('idempotency-key') : undefined;
-      if (key !== undefined) {
+      const key = ctx && idempotent(r) ? req.get('idempotency-key') : undefined;
+      if (ctx && key !== undefined) {
         // Idempotency-Key: the first response is stored and replayed (people/idempotency.ts).
         validateIdempotencyKey(key);
         const ref = { workspaceId: ctx.workspaceId, caller: ctx.tokenId ?? ctx.memberId, key };

@@ -45,27 +45,40 @@ export interface HandlerInput<D> {
   query: any;
   // biome-ignore lint/suspicious/noExplicitAny: validated by the route's zod schemas at runtime
   body: any;
-  ctx: AuthContext;
+  /** The authenticated caller; absent on public ('none') and self-authenticating ('custom') routes. */
+  ctx?: AuthContext;
   deps: D;
   req: Request;
   res: Response;
 }
 
+type Auth = NonNullable<RouteMeta['auth']>;
+/** Token routes get the caller; public and custom ones get no context at all. */
+type CallerOf<A extends Auth> = A extends 'token' ? { ctx: AuthContext } : { ctx?: never };
+
 /** Typed helper: infers handler input types from the schemas while producing a plain RouteDef. */
-export function route<D, P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
-  def: RouteMeta & {
+export function route<
+  D,
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  A extends Auth = 'token',
+>(
+  def: Omit<RouteMeta, 'auth'> & {
+    auth?: A;
     params?: P;
     query?: Q;
     body?: B;
-    handler: (input: {
-      params: z.infer<P>;
-      query: z.infer<Q>;
-      body: z.infer<B>;
-      ctx: AuthContext;
-      deps: D;
-      req: Request;
-      res: Response;
-    }) => unknown;
+    handler: (
+      input: {
+        params: z.infer<P>;
+        query: z.infer<Q>;
+        body: z.infer<B>;
+        deps: D;
+        req: Request;
+        res: Response;
+      } & CallerOf<A>,
+    ) => unknown;
   },
 ): RouteDef<D> {
   return def as RouteDef<D>;
@@ -120,10 +133,19 @@ export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_]
 /** Fixes the dependency type once per app so handlers get typed `deps` without annotations. */
 export const routeBuilder =
   <D>() =>
-  <P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
-    def: Parameters<typeof route<D, P, Q, B>>[0],
+  <P extends AnyObject, Q extends AnyObject, B extends z.ZodType, A extends Auth = 'token'>(
+    def: Parameters<typeof route<D, P, Q, B, A>>[0],
   ) =>
-    route<D, P, Q, B>(def);
+    route<D, P, Q, B, A>(def);
+
+/**
+ * Checks a route definition when it is mounted: a write on a token route must name its roles
+ * (reads default to every role), so a forgotten role list fails at start, not per request.
+ */
+export function assertRouteRoles(r: RouteMeta): void {
+  if ((r.auth ?? 'token') === 'token' && r.method !== 'get' && !r.roles)
+    throw new Error(`Route ${r.method.toUpperCase()} ${r.path} must declare its roles`);
+}
 
 /** POSTs with a bearer token and a JSON answer honour Idempotency-Key (uploads and custom handlers do not). */
 export const idempotent = (r: RouteMeta): boolean =>
