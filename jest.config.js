@@ -13,7 +13,6 @@ const shared = {
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/test'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@vigil/kernel$': '<rootDir>/packages/kernel/src/index.ts',
     '^@vigil/kernel/(.*)$': '<rootDir>/packages/kernel/src/$1',
     '^@vigil/domains/(.*)$': '<rootDir>/packages/domains/src/$1',
     '^@vigil/stack$': '<rootDir>/packages/stack/src/index.ts',

@@ -1,6 +1,11 @@
+import { auditModule } from './audit/index';
 import { certificationsModule } from './certifications/index';
 import { documentsModule } from './documents/index';
+import { escalationModule } from './escalation/index';
 import type { DomainModule } from './module';
+import { notificationsModule } from './notifications/index';
+import { obligationsModule } from './obligations/index';
+import { peopleModule } from './people/index';
 import { policiesModule } from './policies/index';
 import { questionnairesModule } from './questionnaires/index';
 import { remindersModule } from './reminders/index';
@@ -9,6 +14,11 @@ import { trainingModule } from './training/index';
 
 /** Every domain module, in a fixed order. */
 export const DOMAIN_MODULES: DomainModule[] = [
+  peopleModule,
+  auditModule,
+  obligationsModule,
+  escalationModule,
+  notificationsModule,
   trainingModule,
   certificationsModule,
   policiesModule,

@@ -1,4 +1,3 @@
-import { ticketKind } from './escalation/ticket-kind';
 import { peopleHooks } from './hooks';
 import { DOMAIN_MODULES } from './modules';
 import { registerKind } from './obligations/kinds';
@@ -9,7 +8,6 @@ let registered = false;
 export function registerDomains(): void {
   if (registered) return;
   registered = true;
-  registerKind(ticketKind);
   for (const m of DOMAIN_MODULES) {
     for (const k of m.kinds ?? []) registerKind(k);
     peopleHooks.memberScopeChanged.push(...(m.hooks?.memberScopeChanged ?? []));

@@ -9,24 +9,6 @@ export interface SweepSchedule {
   spec: ScheduleSpec;
 }
 
-export const CORE_SCHEDULES: SweepSchedule[] = [
-  {
-    id: 'process-reminder-escalations',
-    description: 'Reconcile: start every obligation workflow that should be running and is not',
-    spec: { intervals: [{ every: '2 hours' as const }] },
-  },
-  {
-    id: 'purge-idempotency-keys',
-    description: 'Delete Idempotency-Key records older than 24 hours',
-    spec: { intervals: [{ every: '1 hour' as const }] },
-  },
-  {
-    id: 'send-daily-reminder-digest',
-    description: 'Each member’s open items, and each manager’s reports’ overdue items',
-    spec: { cronExpressions: ['0 8 * * *'] },
-  },
-];
-
 /** Creates or updates every schedule; safe at every worker start. */
 export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEEP_SCHEDULES): Promise<void> {
   for (const s of schedules) {
@@ -54,7 +36,4 @@ export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEE
 }
 
 /** Every schedule: the engine's and each domain's. */
-export const SWEEP_SCHEDULES: SweepSchedule[] = [
-  ...CORE_SCHEDULES,
-  ...DOMAIN_MODULES.flatMap((m) => m.schedules ?? []),
-];
+export const SWEEP_SCHEDULES: SweepSchedule[] = DOMAIN_MODULES.flatMap((m) => m.schedules ?? []);

@@ -10,7 +10,7 @@ import { SEARCH_ATTRIBUTES } from '../../kernel/src/search-attributes';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const CONFIG_DIR = resolve(__dirname, '../../../temporal-config');
 
-export interface TemporalServerHandle {
+interface TemporalServerHandle {
   address: string;
   uiUrl: string | null;
   cliPath: string | null;
@@ -18,7 +18,7 @@ export interface TemporalServerHandle {
   stop(): Promise<void>;
 }
 
-export function cliCacheDir(): string {
+function cliCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'vigil', 'temporal-cli', TEMPORAL_CLI_VERSION);
 }
@@ -139,10 +139,4 @@ export async function ensureTemporal(opts: {
     env,
     stop: () => env.teardown(),
   };
-}
-
-/** `temporal --version`, for diagnostics. */
-export function cliVersion(cliPath: string): string {
-  const out = spawnSync(cliPath, ['--version'], { encoding: 'utf8' });
-  return (out.stdout || out.stderr).trim();
 }

@@ -89,25 +89,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Fields worth diffing: returns only keys whose values changed, so old_value/new_value stay small. */
-export function changedFields(
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-): { old: Record<string, unknown>; new: Record<string, unknown> } | null {
-  const oldV: Record<string, unknown> = {};
-  const newV: Record<string, unknown> = {};
-  for (const key of Object.keys(after)) {
-    const a = before[key];
-    const b = after[key];
-    if (JSON.stringify(a) !== JSON.stringify(b)) {
-      oldV[key] = a ?? null;
-      newV[key] = b ?? null;
-    }
-  }
-  return Object.keys(newV).length ? { old: oldV, new: newV } : null;
-}
-
-export interface ChainRow {
+interface ChainRow {
   seq: number;
   prevHash: string;
   hash: string;

@@ -60,7 +60,7 @@ export function storageKey(workspaceId: string, objectId: string, fileName: stri
   return `workspaces/${workspaceId}/documents/${objectId}/${keySegment(fileName)}`;
 }
 
-export interface ParsedKey {
+interface ParsedKey {
   workspaceId: string;
   objectId: string;
   segment: string;
@@ -102,7 +102,7 @@ export function normalizeTag(tag: string): string | null {
   return /^[\p{L}\p{N}][\p{L}\p{N}._:-]*$/u.test(t) ? t : null;
 }
 
-export interface TagIssue {
+interface TagIssue {
   index: number;
   message: string;
 }
@@ -149,7 +149,6 @@ export function attachmentDisposition(fileName: string): string {
 
 export const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 export const base64ToHex = (b64: string) => Buffer.from(b64, 'base64').toString('hex');
-export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
 
 // ---- folders ---------------------------------------------------------------
 
@@ -159,7 +158,7 @@ export interface FolderLike {
   name: string;
 }
 
-export type ParentOf = (id: string) => string | null | undefined;
+type ParentOf = (id: string) => string | null | undefined;
 
 export const parentLookup = (folders: readonly FolderLike[]): ParentOf => {
   const m = new Map(folders.map((f) => [f.id, f.parentId]));

@@ -9,7 +9,7 @@ import { peopleHooks, runMemberHooks } from '../hooks';
 import { type OnCallRotation, orgRoles, teamMembers, teams } from './schema';
 import { assertInWorkspace } from './service';
 
-export interface TeamInput {
+interface TeamInput {
   name?: string;
   description?: string | null;
   lead_id?: string | null;
@@ -17,7 +17,7 @@ export interface TeamInput {
   on_call?: OnCallRotation | null;
 }
 
-export async function teamMemberIds(db: Executor, teamIds: string[]) {
+async function teamMemberIds(db: Executor, teamIds: string[]) {
   const out = new Map(teamIds.map((id) => [id, [] as string[]]));
   if (!teamIds.length) return out;
   const rows = await db.select().from(teamMembers).where(inArray(teamMembers.teamId, teamIds));
@@ -170,13 +170,4 @@ export async function createRole(
 
 export async function listRoles(db: Executor, workspaceId: string) {
   return db.select().from(orgRoles).where(eq(orgRoles.workspaceId, workspaceId)).orderBy(asc(orgRoles.name));
-}
-
-export async function getRole(db: Executor, workspaceId: string, id: string) {
-  const [row] = await db
-    .select()
-    .from(orgRoles)
-    .where(and(eq(orgRoles.workspaceId, workspaceId), eq(orgRoles.id, id)));
-  if (!row) throw new NotFound('Role', id);
-  return row;
 }

@@ -11,7 +11,7 @@ import { enqueueMessages } from '../notifications/service';
 import type { Target } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { members } from '../people/schema';
-import { ACK_KIND } from './ack-kind';
+import { ACK_KIND } from './kind';
 import { pendingApprovals } from './roles';
 import { acknowledgementObligations, acknowledgementRequests, policies, policyVersions } from './schema';
 

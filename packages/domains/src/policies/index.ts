@@ -1,7 +1,7 @@
 import type { DomainModule } from '../module';
-import { ackKind } from './ack-kind';
 import { onMemberOffboarded, onMemberScopeChanged, periodicSweep } from './ack-service';
 import { approvalReminderSweep } from './escalate';
+import { ackKind } from './kind';
 import { policyRoutes } from './routes';
 
 export const policiesModule: DomainModule = {

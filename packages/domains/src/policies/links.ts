@@ -4,9 +4,9 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { members } from '../people/schema';
-import { hashLinkToken } from './ack-kind';
 import { type ClientMeta, recordAck } from './ack-service';
 import type { ObligationRef } from './acks';
+import { hashLinkToken } from './kind';
 import { diffVersions, type LineDiff } from './rules';
 import { acknowledgementLinks, acknowledgementRequests, policies, policyVersions } from './schema';
 

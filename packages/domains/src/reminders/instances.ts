@@ -14,7 +14,7 @@ import type { InstanceRow } from './service';
 const KIND = 'reminder_instance' as const;
 const TERMINAL = new Set(['COMPLETED', 'SKIPPED']);
 
-export async function getInstance(db: Executor, workspaceId: string, id: string): Promise<InstanceRow> {
+async function getInstance(db: Executor, workspaceId: string, id: string): Promise<InstanceRow> {
   const [row] = await db
     .select()
     .from(reminderInstances)
@@ -171,7 +171,7 @@ export async function skipInstance(deps: AppDeps, ctx: AuthContext, fx: Effects,
   });
 }
 
-export interface ReassignInput {
+interface ReassignInput {
   owner_id?: string | null;
   team_id?: string | null;
   reason?: string | null;
@@ -257,6 +257,3 @@ export async function bulk(ids: string[], fn: (id: string) => Promise<unknown>):
   }
   return out;
 }
-
-/** Counts instances that are open and past due: acknowledged ones included (the spec's pitfall). */
-export const overdueSql = sql`${reminderInstances.dueDate} < now() AND ${reminderInstances.status} NOT IN ('COMPLETED','SKIPPED')`;

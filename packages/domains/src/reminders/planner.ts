@@ -21,14 +21,14 @@ import { type ReminderRow, specOf } from './service';
 /** How far back the planner catches up on a missed occurrence (e.g. after downtime). */
 const CATCH_UP_MS = 3_600_000;
 
-export interface ReminderPlan {
+interface ReminderPlan {
   status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED' | 'GONE';
   dueAt: number | null;
   materializeAt: number | null;
 }
 
 /** Lead time from notification_config.lead_time (ISO duration); 0 when absent or invalid. */
-export function leadTimeMs(config: { lead_time?: unknown } | null | undefined): number {
+function leadTimeMs(config: { lead_time?: unknown } | null | undefined): number {
   const raw = config?.lead_time;
   if (typeof raw !== 'string') return 0;
   try {
@@ -39,11 +39,7 @@ export function leadTimeMs(config: { lead_time?: unknown } | null | undefined): 
 }
 
 /** The next occurrence to materialize: after the latest instance (or the later of start and creation). */
-export async function planReminder(
-  db: Executor,
-  reminderId: string,
-  now = new Date(),
-): Promise<ReminderPlan> {
+async function planReminder(db: Executor, reminderId: string, now = new Date()): Promise<ReminderPlan> {
   const [r] = await db.select().from(reminders).where(eq(reminders.id, reminderId));
   if (!r) return { status: 'GONE', dueAt: null, materializeAt: null };
   if (r.status !== 'ACTIVE') return { status: r.status, dueAt: null, materializeAt: null };
@@ -126,7 +122,7 @@ export async function routingData(db: Executor, workspaceId: string) {
   };
 }
 
-export async function routeFor(db: Executor, r: ReminderRow, dueAt: Date) {
+async function routeFor(db: Executor, r: ReminderRow, dueAt: Date) {
   const data = await routingData(db, r.workspaceId);
   const input: RoutingInput = {
     strategy: r.assignmentStrategy as Strategy,
@@ -143,7 +139,7 @@ export async function routeFor(db: Executor, r: ReminderRow, dueAt: Date) {
   return routeInstance(input);
 }
 
-export async function adminIds(db: Executor, workspaceId: string): Promise<string[]> {
+async function adminIds(db: Executor, workspaceId: string): Promise<string[]> {
   const rows = await db
     .select({ id: members.id })
     .from(members)
@@ -265,8 +261,3 @@ export function reminderActivities(deps: AppDeps) {
   };
 }
 export type ReminderActivities = ReturnType<typeof reminderActivities>;
-
-export async function instancesOf(db: Executor, ids: string[]) {
-  if (!ids.length) return [];
-  return db.select().from(reminderInstances).where(inArray(reminderInstances.id, ids));
-}

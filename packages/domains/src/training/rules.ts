@@ -23,10 +23,6 @@ export function addMonthsUtc(d: Date, months: number): Date {
   return target;
 }
 
-/** When the cycle after one assigned at `assignedAt` starts. */
-export const nextCycleStart = (assignedAt: Date, recurringMonths: number): Date =>
-  addMonthsUtc(assignedAt, recurringMonths);
-
 export const TERMINAL_ASSIGNMENT = new Set(['COMPLETED', 'WAIVED']);
 
 /** Whole days until the deadline (negative once past; ceil so "due later today" is 0 or 1). */

@@ -1,1 +1,0 @@
-// Deterministic workflow code for the training domain.
