@@ -6,8 +6,63 @@ import type { ObligationView } from './service';
 export interface Publication {
   searchAttributes: SearchAttributePair[];
   memo: Record<string, unknown>;
+  /** One line, fixed at start: kind, title, owner, due date (the Web UI's summary). */
+  summary: string;
+  /** Markdown of the current state: status, level, who was notified when, what comes next. */
+  details: string;
   /** Equal keys mean nothing visible changed. */
   key: string;
+}
+
+const KIND_NAMES: Record<string, string> = {
+  training_assignment: 'Training',
+  member_certification: 'Certification',
+  reminder_instance: 'Control',
+  acknowledgement_request: 'Policy acknowledgement',
+  ticket: 'Ticket',
+};
+
+const iso = (ms: number | null | undefined) =>
+  ms == null
+    ? '—'
+    : new Date(ms)
+        .toISOString()
+        .replace(/:\d\d\.\d{3}Z$/, 'Z')
+        .replace('T', ' ');
+
+/** The static one-line summary the workflow starts with. */
+export function summaryOf(view: ObligationView): string {
+  const parts = [`${KIND_NAMES[view.kind] ?? view.kind}: ${view.title ?? view.id}`];
+  if (view.ownerName) parts.push(`owner ${view.ownerName}`);
+  if (view.dueAt != null) parts.push(`due ${iso(view.dueAt)}`);
+  return parts.join(' · ').slice(0, 400);
+}
+
+/** Markdown an operator reads at a glance: the current details of the obligation. */
+export function detailsOf(view: ObligationView): string {
+  const lines = [
+    `**${view.title ?? view.id}**`,
+    '',
+    `- Status: **${view.status ?? '—'}**${view.terminal ? ' (done)' : ''}`,
+    `- Escalation level: **${view.escalationLevel ?? 'none'}**`,
+    `- Owner: ${view.ownerName ?? view.ownerId ?? '—'}`,
+    `- Due: ${iso(view.dueAt)}`,
+    view.next.type === 'STEP'
+      ? `- Next: **${view.next.key}** at ${iso(view.next.at)}`
+      : `- Next: ${view.next.type === 'DONE' ? 'nothing (finished)' : 'waiting for a change'}`,
+  ];
+  if (view.escalations?.length) {
+    lines.push('', '| level | fired | notified | acknowledged |', '| --- | --- | --- | --- |');
+    for (const e of view.escalations)
+      lines.push(
+        `| ${e.level} | ${iso(e.firedAt)} | ${e.notified.join(', ') || '—'} | ${e.acknowledged ? 'yes' : 'no'} |`,
+      );
+  }
+  if (view.upcoming?.length) {
+    lines.push('', 'Then:');
+    for (const u of view.upcoming) lines.push(`- ${u.key} at ${iso(u.at)}`);
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -43,6 +98,8 @@ export function publicationOf(view: ObligationView): Publication {
       ...(attributes.ownerId ? [{ key: SA.OwnerId, value: attributes.ownerId }] : []),
     ],
     memo,
-    key: JSON.stringify([attributes, memo]),
+    summary: summaryOf(view),
+    details: detailsOf(view),
+    key: JSON.stringify([attributes, memo, view.escalations ?? [], view.upcoming ?? []]),
   };
 }

@@ -12,6 +12,7 @@ import { enqueueMessages } from '../notifications/service';
 import { getSettings } from '../people/access';
 import { quietWorkflowCommands } from './commands';
 import { kindAdapter, type LoadedObligation } from './kinds';
+import { withPeople } from './presentation';
 import {
   type Checkpoint,
   LEVELS,
@@ -19,6 +20,7 @@ import {
   nextCheckpoint,
   type ObligationKind,
   overdueCadence,
+  planSteps,
 } from './rules';
 import { obligationSteps } from './schema';
 
@@ -47,6 +49,12 @@ export interface ObligationView {
   details?: Record<string, unknown>;
   done?: string[];
   next: NextView;
+  /** The owner's name, for operators (filled by loadView / loadViews). */
+  ownerName?: string | null;
+  /** Steps still planned after the next one, in order (at most a few). */
+  upcoming?: Array<{ key: string; at: number }>;
+  /** Each escalation fired: when, whom it notified (names), and whether it was acknowledged. */
+  escalations?: Array<{ level: string; firedAt: number; notified: string[]; acknowledged: boolean }>;
 }
 
 const highestLevel = (done: string[]): Level | null => {
@@ -59,6 +67,14 @@ export function viewOf(kind: string, id: string, loaded: LoadedObligation | null
   if (!loaded) return { found: false, kind, id, next: { type: 'DONE' } };
   const s = loaded.state;
   const next = nextCheckpoint(s, now);
+  const nextKey = next.type === 'STEP' ? next.step.key : null;
+  const upcoming = s.terminal
+    ? []
+    : planSteps(s)
+        .filter((c) => !s.done.includes(c.key) && c.key !== nextKey && c.at.getTime() >= now.getTime())
+        .sort((a, b) => a.at.getTime() - b.at.getTime())
+        .slice(0, 5)
+        .map((c) => ({ key: c.key, at: c.at.getTime() }));
   return {
     found: true,
     kind,
@@ -72,6 +88,7 @@ export function viewOf(kind: string, id: string, loaded: LoadedObligation | null
     title: loaded.title,
     details: loaded.details,
     done: s.done,
+    upcoming,
     next:
       next.type === 'STEP'
         ? {
@@ -132,11 +149,14 @@ export async function loadViews(
     await withCadence(db, l, hours);
     views.set(id, viewOf(kind, id, l, now));
   }
+  await withPeople(db, [...views.values()]);
   return views;
 }
 
 export async function loadView(db: Db, kind: string, id: string, now = new Date()): Promise<ObligationView> {
-  return viewOf(kind, id, await loadObligation(db, kind, id, false), now);
+  const view = viewOf(kind, id, await loadObligation(db, kind, id, false), now);
+  if (view.found) await withPeople(db, [view]);
+  return view;
 }
 
 export type StepOutcome = 'PERFORMED' | 'DUPLICATE' | 'STALE' | 'EARLY' | 'GONE';

@@ -92,6 +92,8 @@ export async function startObligations(
                     args: [{ ...options.args[0], initial: view }],
                     typedSearchAttributes: p.searchAttributes,
                     memo: p.memo,
+                    staticSummary: p.summary,
+                    staticDetails: `Obligation ${kind} ${r.id} in workspace ${r.workspaceId}`,
                   }
                 : {}),
               workflowIdConflictPolicy: 'USE_EXISTING',

@@ -5,6 +5,7 @@ import {
   defineSignal,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -76,8 +77,9 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
     const stepAt = current.next.type === 'STEP' ? (current.next.at ?? now) : Number.POSITIVE_INFINITY;
     let woke = false;
     if (stepAt > now) {
+      // The timer is named after the step it waits for ("until ESCALATE:L3") in the Web UI.
       woke = Number.isFinite(stepAt)
-        ? await condition(() => changed, stepAt - now)
+        ? await condition(() => changed, stepAt - now, { summary: `until ${current.next.key}` })
         : await condition(() => changed).then(() => true);
     }
     if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Date.now()) {
@@ -103,6 +105,8 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
  */
 function publish(view: ObligationView, last: string): string {
   const p = publicationOf(view);
+  // Current details live in the workflow's memory (no history event): refreshed on every change.
+  setCurrentDetails(p.details);
   if (p.key === last) return last;
   upsertSearchAttributes(p.searchAttributes);
   upsertMemo(p.memo);

@@ -72,7 +72,7 @@ export const ackKind: KindAdapter = {
     const names = open.map((x) => x.name);
     return {
       title: names.length
-        ? `Acknowledge ${names.length} policies: ${names.join(', ')}`
+        ? `Acknowledge ${names.length === 1 ? '1 policy' : `${names.length} policies`}: ${names.join(', ')}`
         : 'Policy acknowledgement',
       details: {
         event_id: o.eventId,
