@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { tickets } from '@vigil/domains/escalation/schema';
 import { notifications } from '@vigil/domains/notifications/schema';
+import { signalObligation } from '@vigil/domains/obligations/client';
 import { obligationSteps } from '@vigil/domains/obligations/schema';
-import { signalObligation } from '@vigil/domains/obligations/start';
 import { createMember } from '@vigil/domains/people/service';
 import { createTeam } from '@vigil/domains/people/teams';
 import { systemContext } from '@vigil/kernel/auth';

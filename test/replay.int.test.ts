@@ -2,6 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { WORKFLOW_TYPES } from '@vigil/domains/obligations/signals';
+import { REMINDER_WORKFLOW } from '@vigil/domains/reminders/signals';
 import { SA } from '@vigil/kernel/search-attributes';
 import { ladderOrg, secondsLadder } from './engine/org';
 import { eventually, type Harness, startHarness, testEnv } from './harness';
@@ -13,7 +15,7 @@ import { secondsCronReminder } from './reminders/seconds-cron';
  * missing, or on purpose with RECORD_HISTORIES=1 (review them before committing).
  */
 const DIR = join(__dirname, 'fixtures', 'histories');
-const WORKFLOW_TYPES = ['obligationWorkflow', 'sweepWorkflow', 'probeWorkflow', 'reminderWorkflow'];
+const TYPES: string[] = [...Object.values(WORKFLOW_TYPES), REMINDER_WORKFLOW];
 
 async function record(h: Harness): Promise<void> {
   mkdirSync(DIR, { recursive: true });
@@ -74,29 +76,29 @@ async function record(h: Harness): Promise<void> {
   });
   await h.request('DELETE', `/workspaces/${ws.id}/reminders/${reminderId}`, ws.adminToken);
   await client.workflow.getHandle(`reminder/${reminderId}`).result();
-  await save('reminderWorkflow', `reminder/${reminderId}`);
+  await save(REMINDER_WORKFLOW, `reminder/${reminderId}`);
 
-  const sweep = await client.workflow.start('sweepWorkflow', {
+  const sweep = await client.workflow.start(WORKFLOW_TYPES.sweep, {
     taskQueue: h.taskQueue,
     workflowId: `sweep/replay-${id}`,
     args: [{ name: 'process-reminder-escalations' }],
   });
   await sweep.result();
-  await save('sweepWorkflow', sweep.workflowId);
+  await save(WORKFLOW_TYPES.sweep, sweep.workflowId);
 
-  const probe = await client.workflow.start('probeWorkflow', {
+  const probe = await client.workflow.start(WORKFLOW_TYPES.probe, {
     taskQueue: h.taskQueue,
     workflowId: `probe/replay-${id}`,
     args: [{ workspaceId: ws.id }],
     typedSearchAttributes: [{ key: SA.WorkspaceId, value: ws.id }],
   });
   await probe.result();
-  await save('probeWorkflow', probe.workflowId);
+  await save(WORKFLOW_TYPES.probe, probe.workflowId);
 }
 
 describe('workflow replay', () => {
   beforeAll(async () => {
-    const missing = WORKFLOW_TYPES.some((t) => !readdirSync(DIR).some((f) => f.startsWith(t)));
+    const missing = TYPES.some((t) => !readdirSync(DIR).some((f) => f.startsWith(t)));
     if (process.env.RECORD_HISTORIES === '1' || missing) {
       const h = await startHarness({ worker: true });
       try {
@@ -108,12 +110,12 @@ describe('workflow replay', () => {
   }, 120_000);
 
   it('has a recorded history for every workflow type', () => {
-    for (const type of WORKFLOW_TYPES) expect(readdirSync(DIR).some((f) => f.startsWith(type))).toBe(true);
+    for (const type of TYPES) expect(readdirSync(DIR).some((f) => f.startsWith(type))).toBe(true);
   });
 
   it('replays every recorded history deterministically with the current code', async () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(WORKFLOW_TYPES.length);
+    expect(files.length).toBeGreaterThanOrEqual(TYPES.length);
     const code = readFileSync(testEnv().bundlePath, 'utf8');
     for (const file of files) {
       const history = JSON.parse(readFileSync(join(DIR, file), 'utf8'));

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { stateQuery } from '@vigil/domains/obligations/signals';
 import { eventually, type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
 import { ladderOrg, secondsLadder } from './org';
 
@@ -118,7 +119,7 @@ describe('a ticket under a matrix walks the ladder on the real server', () => {
     // The workflow re-plans: nothing left but to wait for the ticket to be resolved.
     const handle = h.deps.temporal.client.workflow.getHandle(`ticket/${id}`);
     await eventually(async () => {
-      const state = (await handle.query('state')) as { next: { type: string } } | null;
+      const state = (await handle.query(stateQuery)) as { next: { type: string } } | null;
       return state?.next.type === 'WAIT';
     });
     // Past the time L2 would have fired (3 s after opening), still only L1.

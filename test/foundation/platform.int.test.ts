@@ -1,3 +1,4 @@
+import { WORKFLOW_TYPES } from '@vigil/domains/obligations/signals';
 import { allRoutes } from '@vigil/domains/routes';
 import { toOpenApiPath } from '@vigil/kernel/http';
 import { SA } from '@vigil/kernel/search-attributes';
@@ -44,7 +45,7 @@ describe('platform: health, OpenAPI, and a workflow round trip through the real 
   it('runs a workflow on the worker, which reaches Postgres, and finds it by search attributes', async () => {
     const client = h.deps.temporal.client;
     const workflowId = `probe/${ws.id}`;
-    const handle = await client.workflow.start('probeWorkflow', {
+    const handle = await client.workflow.start(WORKFLOW_TYPES.probe, {
       taskQueue: h.taskQueue,
       workflowId,
       args: [{ workspaceId: ws.id }],

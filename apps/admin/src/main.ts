@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyChain } from '@vigil/domains/audit/service';
+import { WORKFLOW_TYPES } from '@vigil/domains/obligations/signals';
 import { bootstrapWorkspace, createToken } from '@vigil/domains/people/access';
 import { members } from '@vigil/domains/people/schema';
 import { getMember } from '@vigil/domains/people/service';
@@ -135,7 +136,7 @@ async function run(argv: string[]): Promise<number> {
       await deps.pool.query('SELECT 1');
       console.log('postgres: ok');
       const id = `probe/doctor-${Date.now()}`;
-      const handle = await deps.temporal.client.workflow.start('probeWorkflow', {
+      const handle = await deps.temporal.client.workflow.start(WORKFLOW_TYPES.probe, {
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
         workflowId: id,
         args: [{ workspaceId: '00000000-0000-0000-0000-000000000000' }],

@@ -1,7 +1,8 @@
+import { signalObligation } from '@vigil/domains/obligations/client';
 import { reconcileObligations } from '@vigil/domains/obligations/reconcile';
 import { OBLIGATION_KINDS, type ObligationKind } from '@vigil/domains/obligations/rules';
 import { loadView, performStep, workflowIdFor } from '@vigil/domains/obligations/service';
-import { signalObligation } from '@vigil/domains/obligations/start';
+import { stateQuery } from '@vigil/domains/obligations/signals';
 import { registerDomains } from '@vigil/domains/registry';
 import { SWEEP_SCHEDULES } from '@vigil/domains/schedules';
 import { connect } from './connect';
@@ -28,7 +29,7 @@ export async function obligationCommand(
     if (!row.found) throw new Error(`No ${kind} ${id}`);
     const handle = deps.temporal.client.workflow.getHandle(workflowIdFor(kind, id));
     if (sub === 'show') {
-      const query = await handle.query('state').catch((err: Error) => ({ error: err.message }));
+      const query = await handle.query(stateQuery).catch((err: Error) => ({ error: err.message }));
       console.log(JSON.stringify({ row, workflow: query }, null, 2));
       return 0;
     }

@@ -1,6 +1,7 @@
 import { ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { DOMAIN_MODULES } from './modules';
+import { WORKFLOW_TYPES } from './obligations/signals';
 
 /** Temporal Schedules for the sweeps. Each runs `sweepWorkflow(name)`, which runs the named activity. */
 export interface SweepSchedule {
@@ -14,7 +15,7 @@ export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEE
   for (const s of schedules) {
     const action = {
       type: 'startWorkflow' as const,
-      workflowType: 'sweepWorkflow',
+      workflowType: WORKFLOW_TYPES.sweep,
       workflowId: `sweep/${s.id}`,
       taskQueue: temporal.taskQueue,
       args: [{ name: s.id }],

@@ -3,9 +3,9 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db, Executor } from '../db';
+import { signalObligation, startObligations } from './client';
 import type { ObligationKind } from './rules';
 import { workflowCommands } from './schema';
-import { signalObligation, startObligations } from './start';
 
 /**
  * Workflow commands are queued by database triggers (drizzle/0009_reliability.sql) in the

@@ -1,8 +1,8 @@
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import type { Db } from '../db';
+import { startObligation } from './client';
 import { registeredKinds } from './kinds';
 import { workflowIdFor } from './service';
-import { startObligation } from './start';
 
 export interface ReconcileResult {
   checked: number;

@@ -1,8 +1,6 @@
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -15,6 +13,7 @@ import { SA } from '@vigil/kernel/search-attributes';
 import type { ObligationActivities } from './activities';
 import { publicationOf } from './publication';
 import type { ObligationView } from './service';
+import { changedSignal, stateQuery } from './signals';
 
 const { probeDatabase, runSweep } = proxyActivities<ObligationActivities>({
   startToCloseTimeout: '30 seconds',
@@ -31,9 +30,6 @@ const { loadObligation, performObligationStep } = proxyLocalActivities<Obligatio
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
-
-export const changedSignal = defineSignal('changed');
-export const stateQuery = defineQuery<ObligationView | null>('state');
 
 export interface ObligationInput {
   kind: string;

@@ -10,10 +10,11 @@ import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
 import { quietWorkflowCommands } from '../obligations/commands';
 import { teams } from '../people/schema';
+import { ensureReminderWorkflow } from './client';
 import { reassignOnOffboard } from './offboarding';
 import { materializeInstance, routingData } from './planner';
 import { controlOwners, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
-import { activeReminderIds, reminderWorkflowId } from './service';
+import { activeReminderIds } from './service';
 
 /** Audit entries per chunk of corrected ids, so a million corrections stay a few hundred entries. */
 export const OVERDUE_AUDIT_CHUNK = 5000;
@@ -68,15 +69,7 @@ export async function generateReminderInstances(deps: AppDeps) {
     for (const r of page) {
       checked++;
       try {
-        await withTemporal(deps.temporal, () =>
-          deps.temporal.client.workflow.start('reminderWorkflow', {
-            workflowId: reminderWorkflowId(r.id),
-            taskQueue: deps.temporal.taskQueue,
-            args: [{ reminderId: r.id, workspaceId: r.workspaceId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [{ key: SA.WorkspaceId, value: r.workspaceId }],
-          }),
-        );
+        await ensureReminderWorkflow(deps.temporal, r);
       } catch (err) {
         failed++;
         deps.log.warn({ err, reminderId: r.id }, 'could not ensure reminder workflow');

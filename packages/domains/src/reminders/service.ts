@@ -11,6 +11,7 @@ import type { LadderLevelConfig } from '../obligations/rules';
 import { peopleRefs } from '../people/service';
 import { questionnaires } from '../questionnaires/schema';
 import { assertRefs, workspaceRows } from '../refs';
+import { signalReminder } from './client';
 import type { Strategy } from './routing';
 import { type Frequency, nextOccurrence, type ScheduleSpec, validateSchedule } from './rules';
 import {
@@ -51,22 +52,6 @@ export interface ReminderInput {
   source_type?: string | null;
   source_id?: string | null;
   source_question_id?: string | null;
-}
-
-export const reminderWorkflowId = (id: string) => `reminder/${id}`;
-
-/** Starts (or wakes) the reminder's long-lived planner workflow. */
-export async function signalReminder(temporal: TemporalHandle, r: { id: string; workspaceId: string }) {
-  await withTemporal(temporal, () =>
-    temporal.client.workflow.signalWithStart('reminderWorkflow', {
-      workflowId: reminderWorkflowId(r.id),
-      taskQueue: temporal.taskQueue,
-      args: [{ reminderId: r.id, workspaceId: r.workspaceId }],
-      signal: 'changed',
-      signalArgs: [],
-      typedSearchAttributes: [{ key: SA.WorkspaceId, value: r.workspaceId }],
-    }),
-  );
 }
 
 export function specOf(r: {

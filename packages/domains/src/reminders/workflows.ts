@@ -1,13 +1,12 @@
 // Deterministic workflow code for the reminders domain.
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ReminderActivities } from './planner';
+import { reminderChangedSignal } from './signals';
 
 const { planReminderOccurrence, materializeReminderInstance } = proxyActivities<ReminderActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
-
-export const reminderChangedSignal = defineSignal('changed');
 
 export interface ReminderWorkflowInput {
   reminderId: string;

@@ -5,6 +5,10 @@ import type { Db } from '../db';
 import { publicationOf } from './publication';
 import type { ObligationKind } from './rules';
 import { loadViews, type ObligationView, workflowIdFor } from './service';
+import { changedSignal, WORKFLOW_TYPES } from './signals';
+
+export { changedSignal, stateQuery } from './signals';
+export { workflowIdFor };
 
 export type ObligationRef = {
   kind: ObligationKind;
@@ -40,9 +44,9 @@ export async function signalObligation(
   opts: StartOptions = {},
 ): Promise<void> {
   await withTemporal(temporal, () =>
-    temporal.client.workflow.signalWithStart('obligationWorkflow', {
+    temporal.client.workflow.signalWithStart(WORKFLOW_TYPES.obligation, {
       ...workflowOptions(temporal, o, opts),
-      signal: 'changed',
+      signal: changedSignal,
       signalArgs: [],
     }),
   );
@@ -85,7 +89,7 @@ export async function startObligations(
           );
           const p = view ? publicationOf(view) : null;
           await withTemporal(deps.temporal, () =>
-            deps.temporal.client.workflow.start('obligationWorkflow', {
+            deps.temporal.client.workflow.start(WORKFLOW_TYPES.obligation, {
               ...options,
               ...(view && p
                 ? {
@@ -118,7 +122,7 @@ export async function startObligations(
  */
 export async function startObligation(temporal: TemporalHandle, o: ObligationRef): Promise<void> {
   await withTemporal(temporal, () =>
-    temporal.client.workflow.start('obligationWorkflow', {
+    temporal.client.workflow.start(WORKFLOW_TYPES.obligation, {
       ...workflowOptions(temporal, o),
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
