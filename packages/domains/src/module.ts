@@ -2,7 +2,7 @@ import type { RouteDef } from '@vigil/kernel/http';
 import type { AppDeps } from './deps';
 import type { MemberHook } from './hooks';
 import type { KindAdapter } from './obligations/kinds';
-import type { SweepSchedule } from './schedules';
+import type { Sweep } from './schedules';
 
 /**
  * What a domain contributes to the composition roots. Each domain folder's
@@ -14,9 +14,8 @@ export interface DomainModule {
   routes?: RouteDef<AppDeps>[];
   kinds?: KindAdapter[];
   hooks?: { memberScopeChanged?: MemberHook[]; memberOffboarded?: MemberHook[] };
-  /** Set-based sweeps by schedule id (see sweeps.ts); each returns counts of what it corrected. */
-  sweeps?: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>>;
-  schedules?: SweepSchedule[];
+  /** Set-based sweeps, each declared once with its schedule (see sweeps.ts, schedules.ts). */
+  sweeps?: Sweep[];
   /** Activities beyond the engine's (e.g. a recurring definition's planner). */
   activities?: (deps: AppDeps) => Record<string, (...args: never[]) => Promise<unknown>>;
 }

@@ -1,14 +1,21 @@
 import { ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
+import type { AppDeps } from './deps';
 import { DOMAIN_MODULES } from './modules';
 import { WORKFLOW_TYPES } from './obligations/signals';
 
-/** Temporal Schedules for the sweeps. Each runs `sweepWorkflow(name)`, which runs the named activity. */
-export interface SweepSchedule {
+/**
+ * A sweep, declared once: its id (also the Temporal Schedule's id), what it does, when it
+ * runs, and the set-based work itself, which returns counts of what it corrected. Each
+ * schedule runs `sweepWorkflow(id)`, which runs `run` in an activity.
+ */
+export interface Sweep {
   id: string;
   description: string;
   spec: ScheduleSpec;
+  run: (deps: AppDeps) => Promise<Record<string, unknown>>;
 }
+export type SweepSchedule = Omit<Sweep, 'run'>;
 
 /** Creates or updates every schedule; safe at every worker start. */
 export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEEP_SCHEDULES): Promise<void> {
@@ -37,4 +44,6 @@ export async function ensureSchedules(temporal: TemporalHandle, schedules = SWEE
 }
 
 /** Every schedule: the engine's and each domain's. */
-export const SWEEP_SCHEDULES: SweepSchedule[] = DOMAIN_MODULES.flatMap((m) => m.schedules ?? []);
+export const SWEEP_SCHEDULES: SweepSchedule[] = DOMAIN_MODULES.flatMap((m) => m.sweeps ?? []).map(
+  ({ run: _run, ...schedule }) => schedule,
+);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
+import type { Sweep } from '../schedules';
 import { auditCorrections } from '../training/sweeps';
 
 type Row = { id: string; workspace_id: string; status: string; events: number };
@@ -73,20 +74,17 @@ export async function checkExpiredCerts(db: Db) {
   });
 }
 
-export const certificationSweeps: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>> = {
-  'check-expiring-certs': (deps) => checkExpiringCerts(deps.db),
-  'check-expired-certs': (deps) => checkExpiredCerts(deps.db),
-};
-
-export const certificationSchedules = [
+export const certificationSweeps: Sweep[] = [
   {
     id: 'check-expiring-certs',
     description: 'Safety net: certifications inside their expiring-soon window become EXPIRING_SOON',
     spec: { cronExpressions: ['15 6 * * *'] },
+    run: (deps) => checkExpiringCerts(deps.db),
   },
   {
     id: 'check-expired-certs',
     description: 'Safety net: certifications past expiry become EXPIRED',
     spec: { cronExpressions: ['20 6 * * *'] },
+    run: (deps) => checkExpiredCerts(deps.db),
   },
 ];

@@ -6,12 +6,12 @@ import { peopleRoutes } from './routes';
 export const peopleModule: DomainModule = {
   name: 'people',
   routes: peopleRoutes,
-  sweeps: { 'purge-idempotency-keys': (deps) => purgeIdempotencyKeys(deps.db) },
-  schedules: [
+  sweeps: [
     {
       id: 'purge-idempotency-keys',
       description: 'Delete Idempotency-Key records older than 24 hours',
       spec: { intervals: [{ every: '1 hour' as const }] },
+      run: (deps) => purgeIdempotencyKeys(deps.db),
     },
   ],
 };

@@ -9,20 +9,18 @@ export const policiesModule: DomainModule = {
   routes: policyRoutes,
   kinds: [ackKind],
   hooks: { memberScopeChanged: [onMemberScopeChanged], memberOffboarded: [onMemberOffboarded] },
-  sweeps: {
-    'periodic-acknowledgements': (deps) => periodicSweep(deps.db, deps.temporal),
-    'policy-approval-reminders': (deps) => approvalReminderSweep(deps.db, deps.config),
-  },
-  schedules: [
+  sweeps: [
     {
       id: 'periodic-acknowledgements',
       description: 'A PERIODIC acknowledgement event for each workspace whose settings.periodic_ack is today',
       spec: { cronExpressions: ['0 1 * * *'] },
+      run: (deps) => periodicSweep(deps.db, deps.temporal),
     },
     {
       id: 'policy-approval-reminders',
       description: 'Remind approvers of policy versions pending approval for more than a day',
       spec: { cronExpressions: ['0 9 * * *'] },
+      run: (deps) => approvalReminderSweep(deps.db, deps.config),
     },
   ],
 };

@@ -15,27 +15,25 @@ export const remindersModule: DomainModule = {
   kinds: [reminderInstanceKind],
   hooks: { memberOffboarded: [reassignOnMemberOffboarded] },
   activities: reminderActivities,
-  sweeps: {
-    'generate-reminder-instances': async (deps) => generateReminderInstances(deps),
-    'flag-overdue-reminders': async (deps) => flagOverdueReminders(deps.db),
-    'check-evidence-freshness': async (deps) => checkEvidenceFreshness(deps),
-  },
-  schedules: [
+  sweeps: [
     {
       id: 'generate-reminder-instances',
       description: 'Daily: every active reminder has its reminder/<id> planner workflow running',
       spec: { cronExpressions: ['15 0 * * *'] },
+      run: async (deps) => generateReminderInstances(deps),
     },
     {
       id: 'flag-overdue-reminders',
       description: 'Hourly: one set-based UPDATE marks past-due open instances OVERDUE (audited in bulk)',
       spec: { intervals: [{ every: '1 hour' as const }] },
+      run: async (deps) => flagOverdueReminders(deps.db),
     },
     {
       id: 'check-evidence-freshness',
       description:
         'Daily: completions whose newest evidence is older than evidence_freshness_days fire again',
       spec: { cronExpressions: ['30 1 * * *'] },
+      run: async (deps) => checkEvidenceFreshness(deps),
     },
   ],
 };

@@ -2,7 +2,7 @@ import type { DomainModule } from '../module';
 import { onMemberScopeChanged } from './assign';
 import { trainingAssignmentKind } from './kind';
 import { trainingRoutes } from './routes';
-import { trainingSchedules, trainingSweeps } from './sweeps';
+import { trainingSweeps } from './sweeps';
 
 export const trainingModule: DomainModule = {
   name: 'training',
@@ -10,5 +10,4 @@ export const trainingModule: DomainModule = {
   kinds: [trainingAssignmentKind],
   hooks: { memberScopeChanged: [onMemberScopeChanged] },
   sweeps: trainingSweeps,
-  schedules: trainingSchedules,
 };

@@ -6,6 +6,7 @@ import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
+import type { Sweep } from '../schedules';
 import { type AssignmentRow, insertAssignments, matchingMemberIds } from './assign';
 import { DEFAULT_DUE_DAYS } from './rules';
 import { mandatoryTrainings } from './schema';
@@ -160,29 +161,26 @@ export async function regenerateRecurring(deps: AppDeps, now = new Date()) {
   return { created: created.length };
 }
 
-export const trainingSweeps: Record<string, (deps: AppDeps) => Promise<Record<string, unknown>>> = {
-  'check-approaching-due-assignments': async (deps) => {
-    return checkApproachingDueAssignments(deps.db);
-  },
-  'check-overdue-assignments': async (deps) => checkOverdueAssignments(deps.db),
-  'regenerate-recurring-trainings': async (deps) => regenerateRecurring(deps),
-};
-
-export const trainingSchedules = [
+export const trainingSweeps: Sweep[] = [
   {
     id: 'check-approaching-due-assignments',
     description:
       "Training assignments due within the workspace's first reminder offset emit assignment.approaching_due",
     spec: { cronExpressions: ['0 6 * * *'] },
+    run: async (deps) => {
+      return checkApproachingDueAssignments(deps.db);
+    },
   },
   {
     id: 'check-overdue-assignments',
     description: 'Safety net: open assignments past due become OVERDUE; emits assignment.overdue',
     spec: { cronExpressions: ['5 6 * * *'] },
+    run: async (deps) => checkOverdueAssignments(deps.db),
   },
   {
     id: 'regenerate-recurring-trainings',
     description: 'Creates the next cycle of recurring trainings whose cycle has elapsed',
     spec: { cronExpressions: ['10 6 * * *'] },
+    run: async (deps) => regenerateRecurring(deps),
   },
 ];
