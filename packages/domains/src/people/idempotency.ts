@@ -24,6 +24,14 @@ export interface IdempotentRequest {
 
 export type IdempotencyClaim = { type: 'new' } | { type: 'replay'; status: number; body: string };
 
+type KeyRef = Pick<IdempotentRequest, 'workspaceId' | 'caller' | 'key'>;
+const byKey = (r: KeyRef) =>
+  and(
+    eq(idempotencyKeys.workspaceId, r.workspaceId),
+    eq(idempotencyKeys.caller, r.caller),
+    eq(idempotencyKeys.key, r.key),
+  );
+
 /** Canonical JSON (sorted keys), so the same body hashes the same whatever its key order. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -95,39 +103,16 @@ export async function claimIdempotencyKey(db: Db, r: IdempotentRequest): Promise
 }
 
 /** Records the first response, to be replayed. */
-export async function completeIdempotencyKey(
-  db: Db,
-  r: Pick<IdempotentRequest, 'workspaceId' | 'caller' | 'key'>,
-  status: number,
-  body: string,
-): Promise<void> {
+export async function completeIdempotencyKey(db: Db, r: KeyRef, status: number, body: string): Promise<void> {
   await db
     .update(idempotencyKeys)
     .set({ status: 'DONE', responseStatus: status, responseBody: body })
-    .where(
-      and(
-        eq(idempotencyKeys.workspaceId, r.workspaceId),
-        eq(idempotencyKeys.caller, r.caller),
-        eq(idempotencyKeys.key, r.key),
-      ),
-    );
+    .where(byKey(r));
 }
 
 /** A request that failed leaves nothing to replay: the key is free for a retry. */
-export async function releaseIdempotencyKey(
-  db: Db,
-  r: Pick<IdempotentRequest, 'workspaceId' | 'caller' | 'key'>,
-): Promise<void> {
-  await db
-    .delete(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.workspaceId, r.workspaceId),
-        eq(idempotencyKeys.caller, r.caller),
-        eq(idempotencyKeys.key, r.key),
-        eq(idempotencyKeys.status, 'IN_PROGRESS'),
-      ),
-    );
+export async function releaseIdempotencyKey(db: Db, r: KeyRef): Promise<void> {
+  await db.delete(idempotencyKeys).where(and(byKey(r), eq(idempotencyKeys.status, 'IN_PROGRESS')));
 }
 
 /** The sweep: keys past their 24 h are deleted. */
