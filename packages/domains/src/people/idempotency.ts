@@ -77,16 +77,7 @@ export async function claimIdempotencyKey(db: Db, r: IdempotentRequest): Promise
                AND idempotency_keys.request_hash = excluded.request_hash)
       RETURNING 1`);
     if (res.rows.length) return { type: 'new' };
-    const [row] = await db
-      .select()
-      .from(idempotencyKeys)
-      .where(
-        and(
-          eq(idempotencyKeys.workspaceId, r.workspaceId),
-          eq(idempotencyKeys.caller, r.caller),
-          eq(idempotencyKeys.key, r.key),
-        ),
-      );
+    const [row] = await db.select().from(idempotencyKeys).where(byKey(r));
     if (!row) continue;
     if (row.requestHash !== hash)
       throw new Unprocessable('This Idempotency-Key was used with a different request', [
