@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { relayWorkflowCommands } from '@vigil/domains/obligations/commands';
 import { members } from '@vigil/domains/people/schema';
 import { bulkAssign as assignInBulk } from '@vigil/domains/training/bulk';
 import { mandatoryTrainings } from '@vigil/domains/training/schema';
@@ -78,6 +79,13 @@ export async function bulkAssign(args: string[]): Promise<void> {
       );
       const insertMs = performance.now() - t1;
       const failed = await fx.run((name, err) => console.error(name, err));
+      // The workflow starts the new rows queued, relayed as every API and worker process does.
+      for (
+        let pass = await relayWorkflowCommands(deps);
+        pass.claimed;
+        pass = await relayWorkflowCommands(deps)
+      )
+        if (pass.failed) console.error(`relay: ${pass.failed} command(s) failed; retrying`);
       const totalMs = performance.now() - t1;
       const row = {
         round,

@@ -24,7 +24,7 @@ export async function benchStack(
   const dataDir = resolve(__dirname, '../.data');
   const { pg, temporal, dispose } = await startIsolatedStack({ dataDir, name: `bench-${process.pid}` });
   const taskQueue = `bench-${randomUUID()}`;
-  const pool = createPool({ url: pg.url, max: 20 });
+  const pool = createPool({ url: pg.url, max: 20, taskQueue });
   const db = createDatabase(pool, schema);
   const handle = await connectTemporal({ address: temporal.address, namespace: 'default', taskQueue });
   const config = loadConfig({
