@@ -64,6 +64,34 @@ export function beforeCommit(tx: object, fn: () => Promise<void>): boolean {
   return true;
 }
 
+const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Within one transaction opened through createDatabase, `fn` runs once per key and later
+ * calls share its answer (an engine step reads the workspace settings once, not five times).
+ * Outside such a transaction it simply runs `fn`.
+ */
+export function memoInTransaction<T>(tx: object, key: string, fn: () => Promise<T>): Promise<T> {
+  if (!commitHooks.has(tx)) return fn();
+  let memo = memos.get(tx);
+  if (!memo) {
+    memo = new Map();
+    memos.set(tx, memo);
+  }
+  let p = memo.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = fn();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return p;
+}
+
+/** Drops a memoised answer after the transaction changed what it read. */
+export function forgetInTransaction(tx: object, key: string): void {
+  memos.get(tx)?.delete(key);
+}
+
 /** Drizzle over the pool; `db.transaction` runs the transaction's beforeCommit hooks before it commits. */
 export function createDatabase<TSchema extends Record<string, unknown>>(
   pool: Pool,

@@ -19,9 +19,8 @@ export function obligationActivities(deps: AppDeps) {
       id: string,
       stepKey: string,
     ): Promise<{ outcome: StepOutcome; notificationIds: string[]; view: ObligationView }> {
-      const res = await performStep(deps, kind, id, stepKey);
-      // The state the step left behind, so the loop plans its next wake-up without another round trip.
-      return { ...res, view: await loadView(deps.db, kind, id) };
+      // The step returns the state it left behind (read in its own transaction).
+      return performStep(deps, kind, id, stepKey);
     },
     /** Runs a named sweep (see sweeps.ts). */
     async runSweep(name: string): Promise<Record<string, unknown>> {

@@ -173,19 +173,28 @@ export async function performStep(
   id: string,
   stepKey: string,
   opts: { force?: boolean } = {},
-): Promise<{ outcome: StepOutcome; notificationIds: string[] }> {
+): Promise<{ outcome: StepOutcome; notificationIds: string[]; view: ObligationView }> {
   const adapter = kindAdapter(kind);
   return deps.db.transaction(async (tx) => {
     // The workflow performing the step knows what it changes: no workflow command for it.
     await quietWorkflowCommands(tx);
     const loaded = await loadObligation(tx, kind, id, true);
-    if (!loaded) return { outcome: 'GONE', notificationIds: [] };
     const now = new Date();
+    // What the step left behind, read in the same transaction (settings come from its memo):
+    // the workflow plans its next wake-up from it with no other round trip.
+    const after = async (outcome: StepOutcome, notificationIds: string[] = []) => {
+      const view =
+        outcome === 'PERFORMED'
+          ? viewOf(kind, id, await loadObligation(tx, kind, id, false), now)
+          : viewOf(kind, id, loaded, now);
+      if (view.found) await withPeople(tx, [view]);
+      return { outcome, notificationIds, view };
+    };
+    if (!loaded) return after('GONE');
     const next = nextCheckpoint(loaded.state, now);
-    if (next.type !== 'STEP' || next.step.key !== stepKey) return { outcome: 'STALE', notificationIds: [] };
+    if (next.type !== 'STEP' || next.step.key !== stepKey) return after('STALE');
     const step: Checkpoint = next.step;
-    if (!opts.force && step.at.getTime() > now.getTime() + 50)
-      return { outcome: 'EARLY', notificationIds: [] };
+    if (!opts.force && step.at.getTime() > now.getTime() + 50) return after('EARLY');
     const s = loaded.state;
     const recorded = await tx
       .insert(obligationSteps)
@@ -200,7 +209,7 @@ export async function performStep(
       })
       .onConflictDoNothing()
       .returning({ key: obligationSteps.stepKey });
-    if (!recorded.length) return { outcome: 'DUPLICATE', notificationIds: [] };
+    if (!recorded.length) return after('DUPLICATE');
     const ctx = systemContext(s.workspaceId);
     // A reminder after the deadline is the engine's own (the capped cadence); the kind's state does not change.
     const applied =
@@ -281,7 +290,7 @@ export async function performStep(
     const { pending: notificationIds } = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
     // Queued: audit entries are inserted when the transaction ends (see audit/service.ts).
     await audit(tx, ctx, applied.audit);
-    return { outcome: 'PERFORMED', notificationIds };
+    return after('PERFORMED', notificationIds);
   });
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AccessRole, type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
+import { forgetInTransaction, memoInTransaction } from '@vigil/kernel/db';
 import { NotFound, Unauthorized } from '@vigil/kernel/errors';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -101,7 +102,12 @@ export async function authenticate(
   };
 }
 
-export async function getSettings(db: Executor, workspaceId: string): Promise<SettingsRow> {
+/** The workspace's settings (created with defaults on first read); read once per transaction. */
+export function getSettings(db: Executor, workspaceId: string): Promise<SettingsRow> {
+  return memoInTransaction(db, `settings:${workspaceId}`, () => readSettings(db, workspaceId));
+}
+
+async function readSettings(db: Executor, workspaceId: string): Promise<SettingsRow> {
   const [row] = await db
     .select()
     .from(workspaceSettings)
@@ -178,6 +184,7 @@ export async function updateSettings(db: Db, ctx: AuthContext, input: SettingsIn
       .set(patch)
       .where(eq(workspaceSettings.workspaceId, ctx.workspaceId))
       .returning();
+    forgetInTransaction(tx, `settings:${ctx.workspaceId}`);
     await audit(tx, ctx, {
       action: 'SETTINGS_UPDATED',
       targetType: 'settings',
