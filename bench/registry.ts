@@ -2,6 +2,7 @@ import { ackCampaign } from './ack-campaign';
 import { bulkAssign } from './bulk-assign';
 import { escalationLag } from './escalation-lag';
 import { overdueSweep } from './overdue-sweep';
+import { soak } from './soak';
 
 /** Benchmarks by name; each issue that asks for one registers it here. */
 export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -9,4 +10,5 @@ export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'bulk-assign': bulkAssign,
   'ack-campaign': ackCampaign,
   'overdue-sweep': overdueSweep,
+  soak,
 };

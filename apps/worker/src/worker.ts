@@ -37,7 +37,8 @@ export async function createWorker(
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 100,
-    maxCachedWorkflows: 5000,
+    // Sleeping obligations need no cache: an evicted one is replayed when its timer fires.
+    maxCachedWorkflows: deps.config.TEMPORAL_WORKER_CACHE_SIZE,
     shutdownGraceTime: '5 seconds',
   });
   return { worker, connection };

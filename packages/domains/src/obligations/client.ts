@@ -70,11 +70,13 @@ export async function startObligations(
   const chunk = Math.max(concurrency * 8, 256);
   const errors: Array<string | undefined> = new Array(refs.length).fill(undefined);
   const { db } = deps;
-  const read = (ids: string[]) =>
-    db ? loadViews(db, kind, ids) : Promise.resolve(new Map<string, ObligationView>());
+  // A failed read (the database went away) starts those workflows without their initial state;
+  // it is caught at once, since the next batch is read while this one starts.
+  const read = (ids: string[]): Promise<Map<string, ObligationView>> =>
+    db ? loadViews(db, kind, ids).catch(() => new Map()) : Promise.resolve(new Map());
   let next = read(refs.slice(0, chunk).map((r) => r.id));
   for (let i = 0; i < refs.length; i += chunk) {
-    const views = await next.catch(() => new Map<string, ObligationView>());
+    const views = await next;
     const batch = refs.slice(i, i + chunk);
     // Read the next batch while this one starts.
     next = read(refs.slice(i + chunk, i + 2 * chunk).map((r) => r.id));
@@ -111,7 +113,7 @@ export async function startObligations(
         errors[i + j] = r.reason instanceof Error ? r.reason.message : String(r.reason);
     });
   }
-  await next.catch(() => undefined);
+  await next;
   return { failed: errors.filter(Boolean).length, errors };
 }
 
