@@ -282,4 +282,18 @@ describe('read scoping by role', () => {
     expect(everyone.count).toBe(PEOPLE.length);
     expect((await h.request('GET', '/compliance/reports/overdue', p.lead.token)).status).toBe(403);
   });
+
+  it('a reporting loop written behind the API’s back still ends the scope query', async () => {
+    // The API refuses loops (400 on manager_id); the query must end even so.
+    await q('UPDATE members SET manager_id = $1 WHERE id = $2', [p.subReport.id, p.boss.id]);
+    try {
+      for (const n of ['boss', 'report', 'subReport'] as const) {
+        const page = await get(`/compliance/assignments?mandatory_training_id=${trainingId}`, p[n].token);
+        const owners = page.data.map((a: { developer_id: string }) => a.developer_id);
+        expect([n, sorted(owners)]).toEqual([n, idsOf(SCOPE.boss)]);
+      }
+    } finally {
+      await q('UPDATE members SET manager_id = NULL WHERE id = $1', [p.boss.id]);
+    }
+  });
 });
