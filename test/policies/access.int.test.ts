@@ -79,9 +79,10 @@ describe('policies: tenancy, roles, bad input, template upgrades', () => {
       employee_id: a.adminId,
     });
     expect(other.status).toBe(403);
+    // Someone the member neither is, manages nor leads: 404, as for an unknown member.
     expect(
       (await h.request('GET', `/api/acknowledge/status?employee_id=${a.adminId}`, member.token)).status,
-    ).toBe(403);
+    ).toBe(404);
     expect(
       (await h.request('GET', `/api/acknowledge/status?employee_id=${member.id}`, auditor.token)).status,
     ).toBe(200);

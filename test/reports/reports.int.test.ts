@@ -237,7 +237,7 @@ describe('compliance reports', () => {
     });
 
     // The auditor holds nothing required: missing → NON_COMPLIANT.
-    const au = await api('GET', `/compliance/reports/developer/${auditor.id}`, undefined, manager.token);
+    const au = await api('GET', `/compliance/reports/developer/${auditor.id}`);
     expect(au.status).toBe('NON_COMPLIANT');
     expect(au.missing_required_certifications).toEqual([
       { certification_id: ids.c1, name: 'Cloud security', reason: 'NOT_HELD' },
@@ -256,8 +256,8 @@ describe('compliance reports', () => {
     expect(c.certifications[0]).toMatchObject({ is_expired: false, is_expiring_soon: false });
   });
 
-  it('developer: a member reads only their own; another workspace’s id is 404', async () => {
-    expect((await h.request('GET', `/compliance/reports/developer/${devB.id}`, devA.token)).status).toBe(403);
+  it('developer: a member reads only their own (another’s is 404); another workspace’s id is 404', async () => {
+    expect((await h.request('GET', `/compliance/reports/developer/${devB.id}`, devA.token)).status).toBe(404);
     expect((await h.request('GET', `/compliance/reports/developer/${devA.id}`, devA.token)).status).toBe(200);
     expect((await h.request('GET', `/compliance/reports/developer/${devA.id}`, auditor.token)).status).toBe(
       200,
@@ -301,7 +301,7 @@ describe('compliance reports', () => {
     expect(kind.data.map((x: { id: string }) => x.id)).toEqual([ids.aOverdue]);
     expect((await api('GET', `/compliance/reports/overdue?owner_id=${devB.id}`)).data).toEqual([]);
     expect((await api('GET', `/compliance/reports/overdue?team_id=${teamId}`)).count).toBe(4);
-    const limited = await api('GET', '/compliance/reports/overdue?limit=2', undefined, manager.token);
+    const limited = await api('GET', '/compliance/reports/overdue?limit=2');
     expect(limited).toMatchObject({ count: 2, truncated: true });
     expect(limited.data[0].id).toBe(ids.aC1);
 

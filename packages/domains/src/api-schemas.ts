@@ -49,3 +49,10 @@ export const freeJson = (maxBytes = MAX_FREE_JSON_BYTES) =>
     if (bytes > maxBytes)
       ctx.addIssue({ code: 'custom', message: `Larger than ${maxBytes} bytes as JSON (${bytes})` });
   });
+
+/** OpenAPI text for the member-owned reads scoped by people/visibility.ts. */
+export const READ_SCOPE_TEXT =
+  'Who reads what: admins, approvers and auditors read every member’s items; managers and members read their own, ' +
+  'those of the people they manage (direct and indirect reports through manager_id) and those of the members of ' +
+  'the teams they lead. A single item outside that scope answers 404, like an unknown id; a filter naming a member ' +
+  'outside it gives an empty page.';

@@ -25,9 +25,16 @@ export function requireRole(ctx: AuthContext, roles: readonly AccessRole[]): voi
     throw new Forbidden(`Role ${ctx.role} may not do this; allowed: ${roles.join(', ')}`);
 }
 
-/** Admins and auditors see everyone's items; managers see their own and their reports'. */
+/**
+ * Roles that read every member's items (assignments, certifications, reminder instances,
+ * acknowledgements, notifications). Every other role (MANAGER, MEMBER) reads its own items and
+ * those of the people it manages or leads: see `packages/domains/src/people/visibility.ts`.
+ */
+export const READ_EVERYONES_ITEMS: readonly AccessRole[] = ['ADMIN', 'APPROVER', 'AUDITOR'];
+
+/** True when the caller reads every member's items (no scoping by the org chart). */
 export function seesEverything(ctx: AuthContext): boolean {
-  return ctx.role === 'ADMIN' || ctx.role === 'AUDITOR';
+  return READ_EVERYONES_ITEMS.includes(ctx.role);
 }
 
 /** Members act only on their own items; admins (and managers, where a rule allows) act for others. */

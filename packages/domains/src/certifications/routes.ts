@@ -3,10 +3,20 @@ import { pageQuery } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { futureIsoDate, idParam, isoDate, isoDuration, nullableTs, qbool, ts } from '../api-schemas';
+import {
+  futureIsoDate,
+  idParam,
+  isoDate,
+  isoDuration,
+  nullableTs,
+  qbool,
+  READ_SCOPE_TEXT,
+  ts,
+} from '../api-schemas';
 import type { AppDeps } from '../deps';
 import { route, withEffects } from '../deps';
 import { getSettings } from '../people/access';
+import { canReadMember } from '../people/visibility';
 import { changeHeld, issueHeld } from './lifecycle';
 import { certComputed, expiringWindowMs } from './rules';
 import { CERT_STATUSES, certifications } from './schema';
@@ -140,10 +150,10 @@ export const certificationRoutes = [
     tag: T,
     summary: 'List certification definitions with holder stats',
     description:
-      'For a required certification, missing_required_developer_ids lists active members holding no ACTIVE or EXPIRING_SOON copy (first 1,000).',
+      'For a required certification, missing_required_count counts the active members of the workspace holding no ACTIVE or EXPIRING_SOON copy, and missing_required_developer_ids lists those the caller may read (first 1,000): everyone for admins, approvers and auditors; for others themselves, the people they manage and the members of the teams they lead.',
     response: z.object({ data: z.array(certSchema.extend({ stats: holderStats })) }),
     handler: async ({ ctx, deps }) => ({
-      data: (await listCerts(deps.db, ctx.workspaceId)).map((r) => ({ ...toJson(r.cert), stats: r.stats })),
+      data: (await listCerts(deps.db, ctx)).map((r) => ({ ...toJson(r.cert), stats: r.stats })),
     }),
   }),
   route({
@@ -173,8 +183,8 @@ export const certificationRoutes = [
     method: 'get',
     path: '/compliance/developer-certifications',
     tag: T,
-    summary: 'List held certifications (members see their own)',
-    description: 'With developer_id, missing_required lists the required certifications that member lacks.',
+    summary: 'List held certifications (admins, approvers, auditors: all; others: own, managed and led)',
+    description: `With developer_id, missing_required lists the required certifications that member lacks (omitted when the member is outside the caller’s scope). ${READ_SCOPE_TEXT}`,
     query: pageQuery(500).extend({
       certification_id: z.uuid().optional(),
       developer_id: z.uuid().optional(),
@@ -193,9 +203,10 @@ export const certificationRoutes = [
       return {
         data: await heldJson(deps, data),
         next_cursor: more ? (data[data.length - 1]?.id ?? null) : null,
-        ...(query.developer_id && {
-          missing_required: await missingRequired(deps.db, ctx.workspaceId, query.developer_id),
-        }),
+        ...(query.developer_id &&
+          (await canReadMember(deps.db, ctx, query.developer_id)) && {
+            missing_required: await missingRequired(deps.db, ctx.workspaceId, query.developer_id),
+          }),
       };
     },
   }),

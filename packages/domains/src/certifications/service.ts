@@ -3,6 +3,7 @@ import { NotFound, Unprocessable } from '@vigil/kernel/errors';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { readableBy, type Visible, visibleMembers } from '../people/visibility';
 import { isValidHolding } from './rules';
 import { type CertStatus, certifications, developerCertifications } from './schema';
 
@@ -104,7 +105,8 @@ export async function updateCert(db: Db, ctx: AuthContext, id: string, input: Ce
 }
 
 /** Definitions with holder stats; for required ones, the active members who hold no valid copy. */
-export async function listCerts(db: Executor, workspaceId: string) {
+export async function listCerts(db: Executor, ctx: AuthContext) {
+  const workspaceId = ctx.workspaceId;
   const defs = await db
     .select()
     .from(certifications)
@@ -120,9 +122,13 @@ export async function listCerts(db: Executor, workspaceId: string) {
     .where(eq(developerCertifications.workspaceId, workspaceId))
     .groupBy(developerCertifications.certificationId, developerCertifications.status);
   const missing = await missingByCert(db, workspaceId);
+  // The count covers the workspace; the ids name only members the caller may read.
+  const visible = visibleMembers(ctx);
+  const readable = visible === 'all' ? missing : await missingByCert(db, workspaceId, visible);
   return defs.map((c) => {
     const n = (s: CertStatus) => counts.find((x) => x.certId === c.id && x.status === s)?.n ?? 0;
     const miss = c.isRequired ? (missing.get(c.id) ?? []) : [];
+    const named = c.isRequired ? (readable.get(c.id) ?? []) : [];
     return {
       cert: c,
       stats: {
@@ -132,19 +138,20 @@ export async function listCerts(db: Executor, workspaceId: string) {
         expired: n('EXPIRED'),
         revoked: n('REVOKED'),
         missing_required_count: miss.length,
-        missing_required_developer_ids: miss.slice(0, 1000),
+        missing_required_developer_ids: named.slice(0, 1000),
       },
     };
   });
 }
 
-/** For each required certification: active members without a valid (ACTIVE/EXPIRING_SOON) holding. */
-async function missingByCert(db: Executor, workspaceId: string) {
+/** For each required certification: active members (of `among`) without a valid (ACTIVE/EXPIRING_SOON) holding. */
+async function missingByCert(db: Executor, workspaceId: string, among: Visible = 'all') {
   const res = await db.execute(sql`
     SELECT c.id AS cert_id, m.id AS member_id
     FROM certifications c
     JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
     WHERE c.workspace_id = ${workspaceId} AND c.is_required
+      AND ${among === 'all' ? sql`TRUE` : sql`m.id IN ${among}`}
       AND NOT EXISTS (
         SELECT 1 FROM developer_certifications d
         WHERE d.certification_id = c.id AND d.developer_id = m.id AND d.status IN ('ACTIVE', 'EXPIRING_SOON'))`);
@@ -188,9 +195,10 @@ export interface HeldFilter {
 }
 
 export async function listHeld(db: Executor, ctx: AuthContext, f: HeldFilter) {
-  const where = [eq(developerCertifications.workspaceId, ctx.workspaceId)];
-  if (ctx.role === 'MEMBER' || ctx.role === 'APPROVER')
-    where.push(eq(developerCertifications.developerId, ctx.memberId));
+  const where = [
+    eq(developerCertifications.workspaceId, ctx.workspaceId),
+    readableBy(ctx, developerCertifications.developerId),
+  ];
   if (f.certification_id) where.push(eq(developerCertifications.certificationId, f.certification_id));
   if (f.developer_id) where.push(eq(developerCertifications.developerId, f.developer_id));
   if (f.status) where.push(eq(developerCertifications.status, f.status));

@@ -1,4 +1,3 @@
-import { READ_ALL } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
@@ -35,8 +34,10 @@ export const notificationRoutes = [
     method: 'get',
     path: '/workspaces/:ws/notifications',
     tag: 'Notifications',
-    summary: 'The outbox: every notification with its delivery status (admins and auditors)',
-    roles: READ_ALL,
+    summary:
+      'The outbox with delivery status: every notification for admins, approvers and auditors; the caller’s own for others',
+    description:
+      'Admins, approvers and auditors read every row. Managers and members read only the messages addressed to them (recipient_id is the caller), so ?recipient_id= naming someone else gives an empty page. Message secrets (acknowledgement link tokens) are never returned.',
     params: wsParam,
     query: pageQuery(500).extend({
       status: z.enum(NOTIFICATION_STATUSES).optional(),
@@ -47,7 +48,7 @@ export const notificationRoutes = [
     }),
     response: pageSchema(notificationSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listNotifications(deps.db, ctx.workspaceId, query), query.limit);
+      const page = toPage(await listNotifications(deps.db, ctx, query), query.limit);
       return {
         data: page.data.map(({ payload: _p, secrets: _s, ...n }) => toJson(n)),
         next_cursor: page.next_cursor,

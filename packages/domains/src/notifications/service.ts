@@ -1,3 +1,4 @@
+import { type AuthContext, seesEverything } from '@vigil/kernel/auth';
 import type { Config } from '@vigil/kernel/config';
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '../db';
@@ -122,9 +123,13 @@ export async function enqueueMessages(
   };
 }
 
+/**
+ * The outbox, newest first. Admins, approvers and auditors read every row; anyone else only the
+ * messages addressed to them (recipient_id), so a ?recipient_id= naming someone else is an empty page.
+ */
 export async function listNotifications(
   db: Executor,
-  workspaceId: string,
+  ctx: AuthContext,
   f: {
     status?: string;
     channel?: string;
@@ -135,7 +140,8 @@ export async function listNotifications(
     cursor?: string;
   },
 ) {
-  const where = [eq(notifications.workspaceId, workspaceId)];
+  const where = [eq(notifications.workspaceId, ctx.workspaceId)];
+  if (!seesEverything(ctx)) where.push(eq(notifications.recipientId, ctx.memberId));
   if (f.status) where.push(eq(notifications.status, f.status as never));
   if (f.channel) where.push(eq(notifications.channel, f.channel as never));
   if (f.recipient_id) where.push(eq(notifications.recipientId, f.recipient_id));

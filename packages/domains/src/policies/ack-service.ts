@@ -1,4 +1,4 @@
-import { type AuthContext, requireSelfOr, seesEverything, systemContext } from '@vigil/kernel/auth';
+import { type AuthContext, requireSelfOr, systemContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { Conflict, Forbidden, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
@@ -8,6 +8,7 @@ import type { Db, Executor } from '../db';
 import type { MemberHook } from '../hooks';
 import { memberRoles, workspaceSettings } from '../people/schema';
 import { assertInWorkspace, createMember, getMember, type MemberInput, peopleRefs } from '../people/service';
+import { assertCanReadMember } from '../people/visibility';
 import { assertRefs } from '../refs';
 import { ackPolicies, cancelOpenRequests, type ObligationRef, settleObligations, startEvent } from './acks';
 import { POLICY_ROWS } from './roles';
@@ -178,16 +179,14 @@ export async function acknowledgeObligation(
   return settled.length;
 }
 
-/** Who may read a member's acknowledgements: the member, admins and auditors. */
-function canRead(ctx: AuthContext, memberId: string) {
-  if (memberId !== ctx.memberId && !seesEverything(ctx))
-    throw new Forbidden('You may read only your own acknowledgements');
-}
-
-/** Per applicable or requested policy: the active version, the latest acknowledgement and the open request. */
+/**
+ * Per applicable or requested policy: the active version, the latest acknowledgement and the open request.
+ * Readable by admins, approvers and auditors, the member, and those who manage them or lead one of their
+ * teams (people/visibility.ts); anyone else gets 404, as for an unknown member.
+ */
 export async function ackStatus(db: Executor, ctx: AuthContext, memberId: string) {
-  canRead(ctx, memberId);
   await getMember(db, ctx.workspaceId, memberId);
+  await assertCanReadMember(db, ctx, memberId);
   const roles = await db.select().from(memberRoles).where(eq(memberRoles.memberId, memberId));
   const all = await ackPolicies(db, ctx.workspaceId);
   const applicable = new Set(
@@ -236,10 +235,10 @@ export async function ackStatus(db: Executor, ctx: AuthContext, memberId: string
   });
 }
 
-/** Every request of a member (all policies, all versions), with version numbers. */
+/** Every request of a member (all policies, all versions), with version numbers; read scope as ackStatus. */
 export async function ackHistoryOf(db: Executor, ctx: AuthContext, memberId: string) {
-  canRead(ctx, memberId);
   await getMember(db, ctx.workspaceId, memberId);
+  await assertCanReadMember(db, ctx, memberId);
   return db
     .select({ r: acknowledgementRequests, number: policyVersions.number, name: policies.name })
     .from(acknowledgementRequests)

@@ -3,7 +3,7 @@ import { NotFound } from '@vigil/kernel/errors';
 import { toJson } from '@vigil/kernel/serialize';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { isoDuration } from '../api-schemas';
+import { isoDuration, READ_SCOPE_TEXT } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
@@ -73,7 +73,9 @@ export const ackRoutes = [
     method: 'get',
     path: '/api/employees/:employee_id/acknowledgement',
     tag: T,
-    summary: 'Full acknowledgement history of an employee (self, admins, auditors)',
+    summary:
+      'Full acknowledgement history of an employee (self, their managers and team leads; all for admins, approvers, auditors)',
+    description: READ_SCOPE_TEXT,
     params: z.object({ employee_id: z.uuid() }),
     response: z.object({ data: z.array(looseRow) }),
     handler: async ({ params, ctx, deps }) => ({
@@ -88,7 +90,9 @@ export const ackRoutes = [
     method: 'get',
     path: '/api/acknowledge/status',
     tag: T,
-    summary: 'Acknowledgement status per policy: the caller’s, or ?employee_id= (admins, auditors)',
+    summary:
+      'Acknowledgement status per policy: the caller’s, or ?employee_id= (someone they manage or lead; anyone for admins, approvers, auditors)',
+    description: READ_SCOPE_TEXT,
     query: z.strictObject({ employee_id: z.uuid().optional() }),
     response: z.object({ employee_id: z.uuid(), data: z.array(looseRow) }),
     handler: async ({ query, ctx, deps }) => {

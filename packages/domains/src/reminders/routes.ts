@@ -2,7 +2,7 @@ import { MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoDate, okSchema, qbool, wsIdParam, wsParam } from '../api-schemas';
+import { isoDate, okSchema, qbool, READ_SCOPE_TEXT, wsIdParam, wsParam } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import {
   evidenceLinkSchema,
@@ -36,6 +36,8 @@ import {
 import { calendar, dashboardStats, myReminders, viewerTimezone } from './views';
 
 const T = 'Reminders';
+/** Who reads which reminder instances (people/visibility.ts). */
+const INSTANCE_SCOPE = `${READ_SCOPE_TEXT} An instance assigned to a team is also read by that team’s members and lead.`;
 const base = '/workspaces/:ws/reminders';
 const notes = z.string().max(5000).nullable().optional();
 const bulkIds = z.array(z.uuid()).min(1).max(1000);
@@ -184,11 +186,12 @@ const viewRoutes = [
     tag: T,
     summary:
       'Counts by status, category and priority; overdue; due today and this week (in ?timezone=, else the caller’s); completion rate',
+    description: `Reminder definitions are counted over the workspace; instances over those the caller reads. ${INSTANCE_SCOPE}`,
     params: wsParam,
     query: z.object({ timezone: timezoneParam.optional() }),
     response: z.record(z.string(), z.unknown()),
     handler: async ({ query, ctx, deps }) =>
-      dashboardStats(deps.db, ctx.workspaceId, await viewerTimezone(deps.db, ctx, query.timezone)),
+      dashboardStats(deps.db, ctx, await viewerTimezone(deps.db, ctx, query.timezone)),
   }),
   route({
     method: 'get',
@@ -218,6 +221,7 @@ const viewRoutes = [
     path: `${base}/calendar`,
     tag: T,
     summary: 'Instances due in [from, to) and projected occurrences of active reminders (at most 366 days)',
+    description: `Instances: those the caller reads. Projected occurrences (no owner yet) are listed for every active reminder. ${INSTANCE_SCOPE}`,
     params: wsParam,
     query: z.object({ from: isoDate, to: isoDate }),
     response: z.object({
@@ -228,7 +232,7 @@ const viewRoutes = [
       truncated: z.boolean(),
     }),
     handler: async ({ query, ctx, deps }) => {
-      const out = await calendar(deps.db, ctx.workspaceId, new Date(query.from), new Date(query.to));
+      const out = await calendar(deps.db, ctx, new Date(query.from), new Date(query.to));
       return { ...out, instances: out.instances.map(withReminder) };
     },
   }),
@@ -276,11 +280,12 @@ const crudRoutes = [
     path: `${base}/:id`,
     tag: T,
     summary: 'Get a reminder with its most recent instances',
+    description: `The definition is readable by every member; instances only those the caller reads. ${INSTANCE_SCOPE}`,
     params: wsIdParam,
     response: reminderSchema.extend({ instances: z.array(instanceSchema) }),
     handler: async ({ params, ctx, deps }) => {
       const r = await getReminder(deps.db, ctx.workspaceId, params.id);
-      return { ...toJson(r), instances: (await recentInstances(deps.db, r.id)).map(toJson) };
+      return { ...toJson(r), instances: (await recentInstances(deps.db, ctx, r.id)).map(toJson) };
     },
   }),
   route({
@@ -318,6 +323,7 @@ const crudRoutes = [
     path: `${base}/:id/instances`,
     tag: T,
     summary: 'A reminder’s instances (filters: status, owner, team, due date window)',
+    description: INSTANCE_SCOPE,
     params: wsIdParam,
     query: pageQuery().extend({
       status: z.enum(INSTANCE_STATUSES).optional(),
@@ -328,7 +334,7 @@ const crudRoutes = [
     }),
     response: pageSchema(instanceSchema),
     handler: async ({ params, query, ctx, deps }) => {
-      const page = toPage(await listInstances(deps.db, ctx.workspaceId, params.id, query), query.limit);
+      const page = toPage(await listInstances(deps.db, ctx, params.id, query), query.limit);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),

@@ -8,7 +8,8 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { peopleRefs } from '../people/service';
+import { assertInWorkspace, peopleRefs } from '../people/service';
+import { readableByOwnerOrTeam } from '../people/visibility';
 import { questionnaires } from '../questionnaires/schema';
 import { assertRefs, workspaceRows } from '../refs';
 import { signalReminder } from './client';
@@ -308,16 +309,19 @@ export interface InstanceFilter {
   cursor?: string;
 }
 
-export async function listInstances(
-  db: Executor,
-  workspaceId: string,
-  reminderId: string,
-  f: InstanceFilter,
-) {
-  await getReminder(db, workspaceId, reminderId);
+/**
+ * Instances the caller may read: all for admins, approvers and auditors; for others, those whose
+ * owner is themselves or someone they manage or lead, or assigned to a team they belong to or lead.
+ */
+export const readableInstances = (ctx: AuthContext) =>
+  readableByOwnerOrTeam(ctx, reminderInstances.assignedOwnerId, reminderInstances.assignedTeamId);
+
+export async function listInstances(db: Executor, ctx: AuthContext, reminderId: string, f: InstanceFilter) {
+  await getReminder(db, ctx.workspaceId, reminderId);
   const where = [
-    eq(reminderInstances.workspaceId, workspaceId),
+    eq(reminderInstances.workspaceId, ctx.workspaceId),
     eq(reminderInstances.reminderId, reminderId),
+    readableInstances(ctx),
   ];
   if (f.status) where.push(eq(reminderInstances.status, f.status));
   if (f.owner_id) where.push(eq(reminderInstances.assignedOwnerId, f.owner_id));
@@ -333,11 +337,11 @@ export async function listInstances(
     .limit(f.limit + 1);
 }
 
-export async function recentInstances(db: Executor, reminderId: string, limit = 10) {
+export async function recentInstances(db: Executor, ctx: AuthContext, reminderId: string, limit = 10) {
   return db
     .select()
     .from(reminderInstances)
-    .where(eq(reminderInstances.reminderId, reminderId))
+    .where(and(eq(reminderInstances.reminderId, reminderId), readableInstances(ctx)))
     .orderBy(desc(reminderInstances.dueDate))
     .limit(limit);
 }

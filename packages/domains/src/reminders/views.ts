@@ -5,7 +5,7 @@ import type { Executor } from '../db';
 import { members, teamMembers } from '../people/schema';
 import { localDayWindow, occurrencesBetween } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
-import { specOf } from './service';
+import { readableInstances, specOf } from './service';
 
 const DAY_MS = 86_400_000;
 
@@ -28,10 +28,15 @@ const countBy = async (db: Executor, column: SQL, from: SQL) => {
   return Object.fromEntries((res.rows as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
 };
 
-/** Dashboard counters (due today / this week are local calendar days in `timezone`; weeks start on Monday). */
-export async function dashboardStats(db: Executor, workspaceId: string, timezone = 'UTC', now = new Date()) {
+/**
+ * Dashboard counters (due today / this week are local calendar days in `timezone`; weeks start on Monday).
+ * Reminder definitions are counted over the workspace; instances over those the caller may read.
+ */
+export async function dashboardStats(db: Executor, ctx: AuthContext, timezone = 'UTC', now = new Date()) {
+  const workspaceId = ctx.workspaceId;
+  const readable = readableInstances(ctx) ?? sql`TRUE`;
   const ws = sql`reminders WHERE workspace_id = ${workspaceId}`;
-  const wsi = sql`reminder_instances WHERE workspace_id = ${workspaceId}`;
+  const wsi = sql`${reminderInstances} WHERE ${reminderInstances.workspaceId} = ${workspaceId} AND ${readable}`;
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
@@ -41,7 +46,7 @@ export async function dashboardStats(db: Executor, workspaceId: string, timezone
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
       count(*) FILTER (WHERE due_date <= ${now} AND status <> 'SKIPPED')::int AS due_so_far,
       count(*)::int AS total
-    FROM reminder_instances WHERE workspace_id = ${workspaceId}`);
+    FROM ${wsi}`);
   const row = res.rows[0] as Record<string, number>;
   const dueSoFar = row.due_so_far ?? 0;
   return {
@@ -126,8 +131,12 @@ export async function myReminders(
 export const CALENDAR_MAX_DAYS = 366;
 export const CALENDAR_MAX_PROJECTED = 2000;
 
-/** Instances due in [from, to) plus projected future occurrences of ACTIVE reminders (bounded). */
-export async function calendar(db: Executor, workspaceId: string, from: Date, to: Date, now = new Date()) {
+/**
+ * Instances due in [from, to) that the caller may read, plus projected future occurrences of ACTIVE
+ * reminders (bounded; a projection has no owner yet).
+ */
+export async function calendar(db: Executor, ctx: AuthContext, from: Date, to: Date, now = new Date()) {
+  const workspaceId = ctx.workspaceId;
   if (to.getTime() <= from.getTime()) {
     throw new BadRequest('query.to must be after query.from', [
       { field: 'query.to', message: 'must be after from' },
@@ -147,6 +156,7 @@ export async function calendar(db: Executor, workspaceId: string, from: Date, to
         eq(reminderInstances.workspaceId, workspaceId),
         gte(reminderInstances.dueDate, from),
         lt(reminderInstances.dueDate, to),
+        readableInstances(ctx),
       ),
     )
     .orderBy(asc(reminderInstances.dueDate))

@@ -1,8 +1,9 @@
 /** Read-only compliance reports over the training, certification, reminder, policy and ticket tables. */
 import type { AuthContext } from '@vigil/kernel/auth';
-import { Forbidden, NotFound } from '@vigil/kernel/errors';
+import { NotFound } from '@vigil/kernel/errors';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { assertCanReadMember } from '../people/visibility';
 import {
   certExpiry,
   daysUntil,
@@ -14,12 +15,12 @@ import {
 
 import { certExpiringDays, date, dateOrNull, jsonRow, OPEN_INSTANCES, rows } from './sql';
 
-const SEE_ANYONE = new Set(['ADMIN', 'AUDITOR', 'MANAGER']);
-
-/** One member's compliance picture; admins, auditors and managers see anyone, a member only themselves. */
+/**
+ * One member's compliance picture. Admins, approvers and auditors read anyone's; others their own and
+ * that of the people they manage or lead (people/visibility.ts); anyone else is a 404, like an unknown id.
+ */
 export async function developerStatus(db: Executor, ctx: AuthContext, id: string, now = new Date()) {
-  if (!SEE_ANYONE.has(ctx.role) && ctx.memberId !== id)
-    throw new Forbidden('You may read only your own compliance status');
+  await assertCanReadMember(db, ctx, id);
   const ws = ctx.workspaceId;
   const [member] = await rows(
     db,

@@ -1,6 +1,8 @@
 /** The bounded report lists: overdue items across kinds and soon-expiring certifications. */
+import type { AuthContext } from '@vigil/kernel/auth';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { visibleMembers, visibleTeams } from '../people/visibility';
 import { DAY_MS, daysOverdue, daysUntil, type OverdueKind } from './rules';
 
 import { date, OPEN_INSTANCES, rows, str } from './sql';
@@ -12,19 +14,23 @@ export interface OverdueFilter {
   limit: number;
 }
 
-/** Every overdue item across kinds, most overdue first, bounded by `limit` (no cursor). */
-export async function overdueReport(db: Executor, workspaceId: string, f: OverdueFilter, now = new Date()) {
-  const ws = workspaceId;
+/**
+ * Every overdue item across kinds, most overdue first, bounded by `limit` (no cursor). Only items the
+ * caller may read (people/visibility.ts): owned by them or someone they manage or lead, or (reminder
+ * instances) assigned to a team they belong to or lead; every item for admins, approvers and auditors.
+ */
+export async function overdueReport(db: Executor, ctx: AuthContext, f: OverdueFilter, now = new Date()) {
+  const ws = ctx.workspaceId;
   const parts: SQL[] = [];
   const want = (k: OverdueKind) => !f.kind || f.kind === k;
   if (want('training_assignment'))
-    parts.push(sql`SELECT 'training_assignment' AS kind, a.id, t.name AS title, a.developer_id AS owner_id,
+    parts.push(sql`SELECT 'training_assignment' AS kind, a.id, t.name AS title, a.developer_id AS owner_id, NULL::uuid AS team_id,
       a.due_date AS due_at, a.current_escalation_level AS level
       FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
       WHERE a.workspace_id = ${ws} AND a.status NOT IN ('COMPLETED', 'WAIVED')
         AND (a.status = 'OVERDUE' OR a.due_date <= ${now})`);
   if (want('member_certification'))
-    parts.push(sql`SELECT 'member_certification' AS kind, d.id, c.name AS title, d.developer_id AS owner_id,
+    parts.push(sql`SELECT 'member_certification' AS kind, d.id, c.name AS title, d.developer_id AS owner_id, NULL::uuid AS team_id,
       d.expiry_date AS due_at, d.current_escalation_level AS level
       FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
       WHERE d.workspace_id = ${ws} AND c.is_required AND d.status <> 'REVOKED'
@@ -33,18 +39,22 @@ export async function overdueReport(db: Executor, workspaceId: string, f: Overdu
           AND v.certification_id = d.certification_id AND v.status IN ('ACTIVE', 'EXPIRING_SOON')
           AND (v.expiry_date IS NULL OR v.expiry_date > ${now}))`);
   if (want('reminder_instance'))
-    parts.push(sql`SELECT 'reminder_instance' AS kind, i.id, r.title, i.assigned_owner_id AS owner_id,
+    parts.push(sql`SELECT 'reminder_instance' AS kind, i.id, r.title, i.assigned_owner_id AS owner_id, i.assigned_team_id AS team_id,
       i.due_date AS due_at, i.current_escalation_level AS level
       FROM reminder_instances i JOIN reminders r ON r.id = i.reminder_id
       WHERE i.workspace_id = ${ws} AND i.status IN ${OPEN_INSTANCES}
         AND (i.status IN ('OVERDUE', 'ESCALATED') OR i.due_date <= ${now})`);
   if (want('acknowledgement_request'))
-    parts.push(sql`SELECT 'acknowledgement_request' AS kind, q.id, p.name AS title, q.member_id AS owner_id,
+    parts.push(sql`SELECT 'acknowledgement_request' AS kind, q.id, p.name AS title, q.member_id AS owner_id, NULL::uuid AS team_id,
       q.due_at, o.current_escalation_level AS level
       FROM acknowledgement_requests q JOIN policies p ON p.id = q.policy_id
       LEFT JOIN acknowledgement_obligations o ON o.id = q.obligation_id
       WHERE q.workspace_id = ${ws} AND (q.status = 'OVERDUE' OR (q.status = 'PENDING' AND q.due_at <= ${now}))`);
   const where: SQL[] = [sql`TRUE`];
+  const people = visibleMembers(ctx);
+  const teams = visibleTeams(ctx);
+  if (people !== 'all' && teams !== 'all')
+    where.push(sql`(x.owner_id IN ${people} OR x.team_id IN ${teams})`);
   if (f.owner_id) where.push(sql`x.owner_id = ${f.owner_id}`);
   if (f.team_id)
     where.push(
@@ -73,22 +83,24 @@ export async function overdueReport(db: Executor, workspaceId: string, f: Overdu
   return { generated_at: now.toISOString(), count: data.length, truncated, data };
 }
 
-/** Valid certifications whose expiry falls within the next `daysAhead` days, soonest first. */
+/** Valid certifications whose expiry falls within the next `daysAhead` days, soonest first (read scope as above). */
 export async function expiringCertifications(
   db: Executor,
-  workspaceId: string,
+  ctx: AuthContext,
   daysAhead: number,
   limit: number,
   now = new Date(),
 ) {
   const until = new Date(now.getTime() + daysAhead * DAY_MS);
+  const people = visibleMembers(ctx);
+  const readable = people === 'all' ? sql`TRUE` : sql`d.developer_id IN ${people}`;
   const found = await rows(
     db,
     sql`SELECT d.id, d.certification_id, c.name, c.is_required, d.developer_id, m.name AS developer_name,
       d.status, d.expiry_date
       FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
       LEFT JOIN members m ON m.id = d.developer_id
-      WHERE d.workspace_id = ${workspaceId} AND d.status IN ('ACTIVE', 'EXPIRING_SOON')
+      WHERE d.workspace_id = ${ctx.workspaceId} AND ${readable} AND d.status IN ('ACTIVE', 'EXPIRING_SOON')
         AND d.expiry_date > ${now} AND d.expiry_date <= ${until}
       ORDER BY d.expiry_date, d.id LIMIT ${limit + 1}`,
   );

@@ -1,6 +1,6 @@
 import { MANAGERS, READ_ALL } from '@vigil/kernel/auth';
 import { z } from 'zod';
-import { idParam, nullableTs, ts } from '../api-schemas';
+import { idParam, nullableTs, READ_SCOPE_TEXT, ts } from '../api-schemas';
 import { route } from '../deps';
 import { developerStatus } from './developer';
 import { expiringCertifications, overdueReport } from './lists';
@@ -192,9 +192,9 @@ export const reportRoutes = [
     method: 'get',
     path: '/compliance/reports/developer/:id',
     tag: T,
-    summary: "A member's compliance status (admins, auditors, managers; a member reads their own)",
-    description:
-      'status: NON_COMPLIANT if anything is overdue or a required certification is expired or missing; AT_RISK if anything is due, or a certification expires, within 7 days; else COMPLIANT.',
+    summary:
+      "A member's compliance status (anyone's for admins, approvers, auditors; else own, managed and led)",
+    description: `status: NON_COMPLIANT if anything is overdue or a required certification is expired or missing; AT_RISK if anything is due, or a certification expires, within 7 days; else COMPLIANT. ${READ_SCOPE_TEXT}`,
     params: idParam,
     response: developerSchema,
     handler: async ({ params, ctx, deps }) => developerStatus(deps.db, ctx, params.id),
@@ -205,7 +205,7 @@ export const reportRoutes = [
     tag: T,
     summary: 'Every overdue item across kinds, most overdue first',
     description:
-      'Open training assignments past due, expired required certifications (not renewed), open reminder instances past due (ACKNOWLEDGED included) and overdue policy acknowledgement requests. Bounded by limit (max 1000); no cursor.',
+      'Open training assignments past due, expired required certifications (not renewed), open reminder instances past due (ACKNOWLEDGED included) and overdue policy acknowledgement requests. Bounded by limit (max 1000); no cursor. Admins and auditors see every item; managers the items of themselves, the people they manage and the members of the teams they lead (and reminder instances assigned to teams they belong to or lead).',
     roles: REPORT_READERS,
     query: z.object({
       kind: z.enum(OVERDUE_KINDS).optional(),
@@ -214,13 +214,15 @@ export const reportRoutes = [
       limit: z.coerce.number().int().min(1).max(OVERDUE_LIMIT_MAX).default(OVERDUE_LIMIT_DEFAULT),
     }),
     response: overdueSchema,
-    handler: async ({ query, ctx, deps }) => overdueReport(deps.db, ctx.workspaceId, query),
+    handler: async ({ query, ctx, deps }) => overdueReport(deps.db, ctx, query),
   }),
   route({
     method: 'get',
     path: '/compliance/reports/expiring-certifications',
     tag: T,
     summary: 'Valid certifications expiring within days_ahead days (default 30), soonest first',
+    description:
+      'Admins and auditors see every holder; managers themselves, the people they manage and the members of the teams they lead.',
     roles: REPORT_READERS,
     query: z.object({
       days_ahead: z.coerce.number().int().min(1).max(365).default(30),
@@ -228,6 +230,6 @@ export const reportRoutes = [
     }),
     response: expiringSchema,
     handler: async ({ query, ctx, deps }) =>
-      expiringCertifications(deps.db, ctx.workspaceId, query.days_ahead, query.limit),
+      expiringCertifications(deps.db, ctx, query.days_ahead, query.limit),
   }),
 ];

@@ -2,7 +2,7 @@ import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { idParam, isoDate, nullableTs, okSchema, ts } from '../api-schemas';
+import { idParam, isoDate, nullableTs, okSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
 import { route, withEffects } from '../deps';
 import type { AssignmentRow, TrainingRow } from './assign';
 import { BULK_MAX, bulkAssign } from './bulk';
@@ -15,6 +15,7 @@ import {
   deactivateTraining,
   listAssignments,
   listTrainings,
+  readAssignment,
   updateTraining,
 } from './service';
 
@@ -192,7 +193,8 @@ export const trainingRoutes = [
     method: 'get',
     path: '/compliance/assignments',
     tag: T,
-    summary: 'List training assignments (members see their own)',
+    summary: 'List training assignments (admins, approvers, auditors: all; others: own, managed and led)',
+    description: READ_SCOPE_TEXT,
     query: pageQuery(500).extend({
       status: z.enum(ASSIGNMENT_STATUSES).optional(),
       developer_id: z.uuid().optional(),
@@ -204,6 +206,16 @@ export const trainingRoutes = [
       const now = new Date();
       return { data: page.data.map((a) => assignmentJson(a, now)), next_cursor: page.next_cursor };
     },
+  }),
+  route({
+    method: 'get',
+    path: '/compliance/assignments/:id',
+    tag: T,
+    summary: 'Get a training assignment (404 when it is outside the caller’s read scope)',
+    description: READ_SCOPE_TEXT,
+    params: idParam,
+    response: assignmentSchema,
+    handler: async ({ params, ctx, deps }) => assignmentJson(await readAssignment(deps.db, ctx, params.id)),
   }),
   route({
     method: 'patch',

@@ -9,6 +9,7 @@ import type { Db, Executor } from '../db';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
+import { readableBy } from '../people/visibility';
 import {
   type AssignmentRow,
   alreadyAssigned,
@@ -178,6 +179,22 @@ export async function getAssignment(db: Executor, workspaceId: string, id: strin
   return row;
 }
 
+/** One assignment the caller may read; another member's outside their scope is a 404, like an unknown id. */
+export async function readAssignment(db: Executor, ctx: AuthContext, id: string): Promise<AssignmentRow> {
+  const [row] = await db
+    .select()
+    .from(trainingAssignments)
+    .where(
+      and(
+        eq(trainingAssignments.workspaceId, ctx.workspaceId),
+        eq(trainingAssignments.id, id),
+        readableBy(ctx, trainingAssignments.developerId),
+      ),
+    );
+  if (!row) throw new NotFound('Training assignment', id);
+  return row;
+}
+
 export async function listAssignments(
   db: Executor,
   ctx: AuthContext,
@@ -189,10 +206,11 @@ export async function listAssignments(
     cursor?: string;
   },
 ) {
-  const where = [eq(trainingAssignments.workspaceId, ctx.workspaceId)];
-  // Members see only their own assignments.
-  if (ctx.role === 'MEMBER' || ctx.role === 'APPROVER')
-    where.push(eq(trainingAssignments.developerId, ctx.memberId));
+  // Own assignments and those of the people the caller manages or leads (all for admins, approvers, auditors).
+  const where = [
+    eq(trainingAssignments.workspaceId, ctx.workspaceId),
+    readableBy(ctx, trainingAssignments.developerId),
+  ];
   if (f.status) where.push(eq(trainingAssignments.status, f.status));
   if (f.developer_id) where.push(eq(trainingAssignments.developerId, f.developer_id));
   if (f.mandatory_training_id)
