@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import {
   byStatus,
-  certExpiry,
   classify,
   complianceScore,
   DAY_MS,
@@ -110,32 +109,6 @@ describe('overdue rules (acknowledged is not completed)', () => {
     expect(isAckOverdue('PENDING', inDays(1), now)).toBe(false);
     expect(isAckOverdue('ACKNOWLEDGED', inDays(-1), now)).toBe(false);
     expect(isAckOverdue('CANCELLED', inDays(-1), now)).toBe(false);
-  });
-});
-
-describe('certExpiry', () => {
-  it('expired, expiring soon, valid, revoked, never expires', () => {
-    expect(certExpiry({ expiryDate: inDays(-1), status: 'ACTIVE' }, 30, now)).toEqual({
-      days_until_expiry: -1,
-      is_expired: true,
-      is_expiring_soon: false,
-    });
-    expect(certExpiry({ expiryDate: inDays(10), status: 'ACTIVE' }, 30, now)).toMatchObject({
-      days_until_expiry: 10,
-      is_expired: false,
-      is_expiring_soon: true,
-    });
-    expect(certExpiry({ expiryDate: inDays(60), status: 'ACTIVE' }, 30, now).is_expiring_soon).toBe(false);
-    expect(certExpiry({ expiryDate: inDays(-5), status: 'REVOKED' }, 30, now)).toMatchObject({
-      is_expired: false,
-      is_expiring_soon: false,
-    });
-    expect(certExpiry({ expiryDate: null, status: 'ACTIVE' }, 30, now)).toEqual({
-      days_until_expiry: null,
-      is_expired: false,
-      is_expiring_soon: false,
-    });
-    expect(certExpiry({ expiryDate: inDays(90), status: 'EXPIRED' }, 30, now).is_expired).toBe(true);
   });
 });
 

@@ -73,25 +73,6 @@ export const isInstanceOverdue = (status: string, due: Date, now: Date): boolean
 export const isAckOverdue = (status: string, due: Date, now: Date): boolean =>
   status === 'OVERDUE' || (status === 'PENDING' && due.getTime() <= now.getTime());
 
-/** Expiry fields of a held certification; `windowDays` is the expiring-soon window. */
-export function certExpiry(
-  c: { expiryDate: Date | null; status: string },
-  windowDays: number,
-  now: Date,
-): { days_until_expiry: number | null; is_expired: boolean; is_expiring_soon: boolean } {
-  const t = c.expiryDate?.getTime() ?? null;
-  const live = c.status !== 'REVOKED';
-  const expired = c.status === 'EXPIRED' || (live && t !== null && t <= now.getTime());
-  return {
-    days_until_expiry: daysUntil(c.expiryDate, now),
-    is_expired: expired,
-    is_expiring_soon:
-      !expired &&
-      live &&
-      (c.status === 'EXPIRING_SOON' || (t !== null && t - windowDays * DAY_MS <= now.getTime())),
-  };
-}
-
 /** Counts per status, with every known status present (0 when absent). */
 export function byStatus<S extends string>(
   statuses: readonly S[],
