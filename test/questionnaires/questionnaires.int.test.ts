@@ -191,6 +191,51 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     );
   });
 
+  it('re-analysis keeps the ids a client holds and every accepted or rejected suggestion', async () => {
+    const up = await upload(ws.adminToken, workbook(), XLSX_MIME, '?filename=stable.xlsx');
+    expect(up.status).toBe(201);
+    const id: string = up.body.id;
+    const suggestions = async () =>
+      (
+        await h.request('GET', `/workspaces/${ws.id}/reminders/suggestions?limit=200`, ws.adminToken)
+      ).body.data.filter(
+        (s: { questionnaire_response_id: string }) => s.questionnaire_response_id === id,
+      ) as Array<{
+        id: string;
+        question_id: string;
+        status: string;
+      }>;
+    const byQuestion = (list: Array<{ id: string; question_id: string; status: string }>) =>
+      Object.fromEntries(list.map((s) => [s.question_id, { id: s.id, status: s.status }]));
+
+    expect((await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken)).status).toBe(200);
+    const first = byQuestion(await suggestions());
+    expect(Object.keys(first).sort()).toEqual(['AC-1', 'AC-2', 'BK-1', 'IR-1']);
+    const accept = (sid: string) =>
+      h.request('POST', `/workspaces/${ws.id}/reminders/suggestions/${sid}/accept`, ws.adminToken, {});
+    const reject = (sid: string) =>
+      h.request('POST', `/workspaces/${ws.id}/reminders/suggestions/${sid}/reject`, ws.adminToken, {
+        reason: 'covered elsewhere',
+      });
+    expect((await accept(first['AC-1']?.id ?? '')).status).toBe(200);
+    expect((await reject(first['AC-2']?.id ?? '')).status).toBe(200);
+
+    // analyze twice more: the same ids, the decisions kept, nothing added
+    for (let i = 0; i < 2; i++)
+      expect((await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken)).status).toBe(200);
+    const after = await suggestions();
+    expect(after).toHaveLength(4);
+    expect(byQuestion(after)).toEqual({
+      'AC-1': { id: first['AC-1']?.id, status: 'ACCEPTED' },
+      'AC-2': { id: first['AC-2']?.id, status: 'REJECTED' },
+      'BK-1': { id: first['BK-1']?.id, status: 'PENDING' },
+      'IR-1': { id: first['IR-1']?.id, status: 'PENDING' },
+    });
+    // the ids held from the first analysis still answer
+    expect((await accept(first['BK-1']?.id ?? '')).status).toBe(200);
+    expect((await reject(first['IR-1']?.id ?? '')).status).toBe(200);
+  });
+
   it('accepts multipart/form-data with a `file` part', async () => {
     const file = workbook();
     const b = 'vigil-test-boundary';
