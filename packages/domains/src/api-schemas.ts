@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationToMs } from './obligations/rules';
+import { PERCENT_DESCRIPTION } from './percent';
 
 /** Shared request/response building blocks for every domain's routes. */
 export const idParam = z.object({ id: z.uuid() });
@@ -9,6 +10,8 @@ export const isoDate = z.iso.datetime({ offset: true });
 export const ts = z.string().describe('ISO-8601 timestamp');
 export const nullableTs = ts.nullable();
 export const okSchema = z.object({ ok: z.boolean() });
+/** Every rate in the API (see percent.ts). */
+export const percentSchema = z.number().min(0).max(100).describe(PERCENT_DESCRIPTION);
 /** Query booleans: "true"/"false"/"1"/"0". */
 export const qbool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

@@ -3,6 +3,7 @@ import { BadRequest } from '@vigil/kernel/errors';
 import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { members, teamMembers } from '../people/schema';
+import { percent } from '../percent';
 import { localDayWindow, occurrencesBetween } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { specOf } from './service';
@@ -39,7 +40,7 @@ export async function dashboardStats(db: Executor, workspaceId: string, timezone
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_today,
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_this_week,
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
-      count(*) FILTER (WHERE due_date <= ${now} AND status <> 'SKIPPED')::int AS due_so_far,
+      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR due_date <= ${now}))::int AS due_so_far,
       count(*)::int AS total
     FROM reminder_instances WHERE workspace_id = ${workspaceId}`);
   const row = res.rows[0] as Record<string, number>;
@@ -58,7 +59,7 @@ export async function dashboardStats(db: Executor, workspaceId: string, timezone
       due_today: row.due_today ?? 0,
       due_this_week: row.due_this_week ?? 0,
       completed: row.completed ?? 0,
-      completion_rate: dueSoFar > 0 ? Math.min(1, (row.completed ?? 0) / dueSoFar) : null,
+      completion_rate: percent(row.completed ?? 0, dueSoFar),
     },
   };
 }

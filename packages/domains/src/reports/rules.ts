@@ -1,10 +1,11 @@
 /**
- * Pure rules of the compliance reports: rates, rounding, days overdue, and the classification of
+ * Pure rules of the compliance reports: the score, days overdue, and the classification of
  * a member's compliance status. No I/O.
  *
  * Reports key off completion (completed_at / COMPLETED), never off acknowledgement: an acknowledged
  * training or reminder instance that is past due is still overdue.
  */
+import { round1 } from '../percent';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Window of the "due or expiring soon" checks that make a member AT_RISK. */
@@ -25,18 +26,9 @@ export const OVERDUE_KINDS = [
 ] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 
-/** Rounds to two decimals (percentages are reported as 0..100 with two decimals). */
-export const round2 = (n: number): number => Math.round(n * 100) / 100;
-
-/** `part` as a percentage of `whole` (0..100, two decimals); null when there is nothing to measure. */
-export function rate(part: number, whole: number): number | null {
-  if (whole <= 0) return null;
-  return round2((Math.min(Math.max(part, 0), whole) / whole) * 100);
-}
-
 /**
- * The overall compliance score, 0..100: the unweighted mean of the completion rates that are
- * available (non-null), rounded to two decimals. The rates used by the overview are
+ * The overall compliance score, a percentage like every rate (0–100, one decimal; see percent.ts):
+ * the unweighted mean of the completion rates that are available (non-null). The rates used by the overview are
  * - training: completed / non-waived assignments,
  * - certifications: valid holdings / (required certifications x active members),
  * - reminders: completed / non-skipped instances that are due or completed,
@@ -46,7 +38,7 @@ export function rate(part: number, whole: number): number | null {
 export function complianceScore(rates: ReadonlyArray<number | null>): number {
   const present = rates.filter((r): r is number => r !== null && Number.isFinite(r));
   if (!present.length) return 100;
-  return round2(present.reduce((s, r) => s + r, 0) / present.length);
+  return round1(present.reduce((s, r) => s + r, 0) / present.length);
 }
 
 /** Whole days until a deadline (negative once past; ceil, so "later today" is 0 or 1). */

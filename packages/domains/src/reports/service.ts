@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { byStatus, complianceScore, DAY_MS, OVERVIEW_EXPIRING_DAYS, rate } from './rules';
+import { percent as rate } from '../percent';
+import { byStatus, complianceScore, DAY_MS, OVERVIEW_EXPIRING_DAYS } from './rules';
 
 import { ACK, ASSIGNMENT, CERT, counts, INSTANCE, num, OPEN_INSTANCES, rows, TICKET } from './sql';
 

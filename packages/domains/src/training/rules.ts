@@ -1,4 +1,5 @@
 /** Pure rules of mandatory training: due dates, cycles and computed fields. No I/O. */
+import { percent } from '../percent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default window when a training names neither due_days_after_assignment nor fixed_due_date. */
@@ -49,7 +50,7 @@ export interface TrainingStats {
   completion_rate: number;
 }
 
-/** Completion rate over assignments that still count (waived ones are excluded). */
+/** Completion rate (percent, 0–100, one decimal) over assignments that still count (waived ones are excluded). */
 export function trainingStats(counts: Partial<Record<string, number>>): TrainingStats {
   const n = (k: string) => counts[k] ?? 0;
   const assigned = n('PENDING') + n('IN_PROGRESS') + n('COMPLETED') + n('OVERDUE') + n('WAIVED');
@@ -60,7 +61,7 @@ export function trainingStats(counts: Partial<Record<string, number>>): Training
     completed: n('COMPLETED'),
     overdue: n('OVERDUE'),
     waived: n('WAIVED'),
-    completion_rate: counted > 0 ? Math.round((n('COMPLETED') / counted) * 10000) / 100 : 0,
+    completion_rate: percent(n('COMPLETED'), counted) ?? 0,
   };
 }
 
