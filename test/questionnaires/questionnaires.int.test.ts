@@ -86,12 +86,17 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
 
     const qs = await h.request('GET', `${base()}/${id}/questions`, ws.adminToken);
     expect(qs.status).toBe(200);
-    // a page of at most 50 by default: all 10 rows, and no next page
-    expect(qs.body.data).toHaveLength(10);
+    // a page of at most 50 by default: all 11 rows (the empty row 9 included), and no next page
+    expect(qs.body.data).toHaveLength(11);
     expect(qs.body.next_cursor).toBeNull();
     const kinds = qs.body.data.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'HEADER')).toHaveLength(3);
-    expect(kinds.filter((k: string) => k === 'BLANK')).toHaveLength(1);
+    // BK-2 has no question text; row 9 is completely empty: both are blanks
+    expect(kinds.filter((k: string) => k === 'BLANK')).toHaveLength(2);
+    expect(qs.body.data.find((r: { row_number: number }) => r.row_number === 9)).toMatchObject({
+      kind: 'BLANK',
+      text: '',
+    });
     expect(qs.body.data.find((r: { question_id: string }) => r.question_id === 'AC-2')).toMatchObject({
       sheet: 'Security',
       row_number: 5,
@@ -103,9 +108,9 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     expect(analyzed.status).toBe(200);
     expect(analyzed.body).toEqual({
       suggestions_count: 4,
-      skipped_count: 6,
+      skipped_count: 7,
       domains: { access: 2, backup: 1, incident: 1 },
-      skip_summary: { duplicates: 1, negatives: 1, blanks: 1, headers: 3 },
+      skip_summary: { duplicates: 1, negatives: 1, blanks: 2, headers: 3 },
     });
     // re-analyzing replaces pending suggestions instead of duplicating them
     const again = await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken);
