@@ -5,13 +5,8 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { reminderSuggestions } from '../reminders/schema';
 import { type ParseLimits, parseUpload } from './parse';
-import {
-  analyzeRows,
-  type ParsedRow,
-  planSuggestions,
-  type StoredSuggestion,
-  type Suggestion,
-} from './rules';
+import { planSuggestions, type StoredSuggestion } from './reanalysis';
+import { analyzeRows, type ParsedRow, type Suggestion } from './rules';
 import { questionnaireQuestions, questionnaires } from './schema';
 
 export type QuestionnaireRow = typeof questionnaires.$inferSelect;
