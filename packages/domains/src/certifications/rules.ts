@@ -1,5 +1,5 @@
 /** Pure rules of certifications: expiry dates, the expiring-soon window, the status and computed fields. No I/O. */
-import { durationToMs } from '../obligations/rules';
+import { durationToMs, isPastDue } from '../obligations/rules';
 import { addMonthsUtc } from '../training/rules';
 import type { CertStatus } from './schema';
 
@@ -31,9 +31,8 @@ export function expiringWindowMs(offset: string | null, certExpiringDays: number
 export function certStatus(expiry: Date | null, windowMs: number, now: Date, revoked: boolean): CertStatus {
   if (revoked) return 'REVOKED';
   if (expiry === null) return 'ACTIVE';
-  const t = now.getTime();
-  if (expiry.getTime() <= t) return 'EXPIRED';
-  if (expiry.getTime() - windowMs <= t) return 'EXPIRING_SOON';
+  if (isPastDue(expiry, now)) return 'EXPIRED';
+  if (isPastDue(new Date(expiry.getTime() - windowMs), now)) return 'EXPIRING_SOON';
   return 'ACTIVE';
 }
 

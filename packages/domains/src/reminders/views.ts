@@ -2,6 +2,7 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest } from '@vigil/kernel/errors';
 import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { col, pastDueSql } from '../obligations/due';
 import { members, teamMembers } from '../people/schema';
 import { percent } from '../percent';
 import { localDayWindow, occurrencesBetween } from './rules';
@@ -36,11 +37,11 @@ export async function dashboardStats(db: Executor, workspaceId: string, timezone
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
-      count(*) FILTER (WHERE due_date < ${now} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
+      count(*) FILTER (WHERE ${pastDueSql(col('due_date'), now)} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_today,
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_this_week,
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
-      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR due_date <= ${now}))::int AS due_so_far,
+      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR ${pastDueSql(col('due_date'), now)}))::int AS due_so_far,
       count(*)::int AS total
     FROM reminder_instances WHERE workspace_id = ${workspaceId}`);
   const row = res.rows[0] as Record<string, number>;
@@ -110,7 +111,7 @@ export async function myReminders(
       : inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
   );
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
-  if (f.overdue) where.push(lt(reminderInstances.dueDate, now));
+  if (f.overdue) where.push(pastDueSql(reminderInstances.dueDate, now));
   if (f.due_today)
     where.push(gte(reminderInstances.dueDate, todayStart), lt(reminderInstances.dueDate, todayEnd));
   if (f.due_this_week)

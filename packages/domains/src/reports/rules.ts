@@ -5,6 +5,7 @@
  * Reports key off completion (completed_at / COMPLETED), never off acknowledgement: an acknowledged
  * training or reminder instance that is past due is still overdue.
  */
+import { isPastDue } from '../obligations/rules';
 import { round1 } from '../percent';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,16 +55,15 @@ const OPEN_INSTANCE = new Set(['PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED
 
 /** An assignment is overdue when marked so, or open with its due date passed (acknowledged or not). */
 export const isAssignmentOverdue = (status: string, due: Date, now: Date): boolean =>
-  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || due.getTime() <= now.getTime());
+  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || isPastDue(due, now));
 
 /** A reminder instance is overdue while open and past due; ACKNOWLEDGED does not clear it. */
 export const isInstanceOverdue = (status: string, due: Date, now: Date): boolean =>
-  OPEN_INSTANCE.has(status) &&
-  (status === 'OVERDUE' || status === 'ESCALATED' || due.getTime() <= now.getTime());
+  OPEN_INSTANCE.has(status) && (status === 'OVERDUE' || status === 'ESCALATED' || isPastDue(due, now));
 
 /** An acknowledgement request is overdue when marked so, or still PENDING past its deadline. */
 export const isAckOverdue = (status: string, due: Date, now: Date): boolean =>
-  status === 'OVERDUE' || (status === 'PENDING' && due.getTime() <= now.getTime());
+  status === 'OVERDUE' || (status === 'PENDING' && isPastDue(due, now));
 
 /** Counts per status, with every known status present (0 when absent). */
 export function byStatus<S extends string>(
@@ -122,9 +122,8 @@ export interface MissingRequired {
 
 /** A member's missing required certifications, acknowledgement counts and compliance status. */
 export function developerSummary(d: DeveloperInput, now: Date) {
-  const t = now.getTime();
   const live = (c: DeveloperInput['certifications'][number]) =>
-    c.status !== 'REVOKED' && c.status !== 'EXPIRED' && (c.expiry === null || c.expiry.getTime() > t);
+    c.status !== 'REVOKED' && c.status !== 'EXPIRED' && (c.expiry === null || !isPastDue(c.expiry, now));
   const valid = new Set(d.certifications.filter(live).map((c) => c.certificationId));
   const held = new Set(d.certifications.filter((c) => c.status !== 'REVOKED').map((c) => c.certificationId));
   const missingRequired: MissingRequired[] = d.required

@@ -1,4 +1,5 @@
 /** Pure rules of mandatory training: due dates, cycles and computed fields. No I/O. */
+import { isPastDue } from '../obligations/rules';
 import { percent } from '../percent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -37,7 +38,7 @@ export const daysUntil = (due: Date | null, now: Date): number | null =>
 export function assignmentComputed(a: { dueDate: Date; status: string }, now: Date) {
   return {
     days_until_due: daysUntil(a.dueDate, now),
-    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && a.dueDate <= now),
+    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && isPastDue(a.dueDate, now)),
   };
 }
 
