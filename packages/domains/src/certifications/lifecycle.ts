@@ -13,7 +13,8 @@ import { escalations } from '../escalation/schema';
 import { ladderFor } from '../escalation/service';
 import { obligationSteps } from '../obligations/schema';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
-import { members, teamMembers } from '../people/schema';
+import { firstTeam } from '../people/memberships';
+import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { events } from '../training/schema';
 import { certStatus, expiryFor, statusRank } from './rules';
@@ -31,15 +32,6 @@ export interface HeldInput {
   verification_url?: string | null;
   certificate_url?: string | null;
   score?: number | null;
-}
-
-async function firstTeam(db: Executor, memberId: string) {
-  const [t] = await db
-    .select({ id: teamMembers.teamId })
-    .from(teamMembers)
-    .where(eq(teamMembers.memberId, memberId))
-    .limit(1);
-  return t?.id ?? null;
 }
 
 /** A holding that a write moved into EXPIRING_SOON or EXPIRED emits the event the engine's step would have. */
