@@ -50,7 +50,7 @@ export async function overdueSweep(args: string[]): Promise<void> {
       const b = await time(() =>
         deps.db.execute(sql`
           UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
-          WHERE due_date < now() AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')`),
+          WHERE due_date <= now() AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')`),
       );
       bare.push(b.ms);
       bareRows = (b.out as { rowCount: number | null }).rowCount ?? 0;

@@ -86,12 +86,17 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
 
     const qs = await h.request('GET', `${base()}/${id}/questions`, ws.adminToken);
     expect(qs.status).toBe(200);
-    // a page of at most 50 by default: all 10 rows, and no next page
-    expect(qs.body.data).toHaveLength(10);
+    // a page of at most 50 by default: all 11 rows (the empty row 9 included), and no next page
+    expect(qs.body.data).toHaveLength(11);
     expect(qs.body.next_cursor).toBeNull();
     const kinds = qs.body.data.map((r: { kind: string }) => r.kind);
     expect(kinds.filter((k: string) => k === 'HEADER')).toHaveLength(3);
-    expect(kinds.filter((k: string) => k === 'BLANK')).toHaveLength(1);
+    // BK-2 has no question text; row 9 is completely empty: both are blanks
+    expect(kinds.filter((k: string) => k === 'BLANK')).toHaveLength(2);
+    expect(qs.body.data.find((r: { row_number: number }) => r.row_number === 9)).toMatchObject({
+      kind: 'BLANK',
+      text: '',
+    });
     expect(qs.body.data.find((r: { question_id: string }) => r.question_id === 'AC-2')).toMatchObject({
       sheet: 'Security',
       row_number: 5,
@@ -103,9 +108,9 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     expect(analyzed.status).toBe(200);
     expect(analyzed.body).toEqual({
       suggestions_count: 4,
-      skipped_count: 6,
+      skipped_count: 7,
       domains: { access: 2, backup: 1, incident: 1 },
-      skip_summary: { duplicates: 1, negatives: 1, blanks: 1, headers: 3 },
+      skip_summary: { duplicates: 1, negatives: 1, blanks: 2, headers: 3 },
     });
     // re-analyzing replaces pending suggestions instead of duplicating them
     const again = await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken);
@@ -189,6 +194,51 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['QUESTIONNAIRE_UPLOADED', 'QUESTIONNAIRE_ANALYZED', 'QUESTIONNAIRE_DELETED']),
     );
+  });
+
+  it('re-analysis keeps the ids a client holds and every accepted or rejected suggestion', async () => {
+    const up = await upload(ws.adminToken, workbook(), XLSX_MIME, '?filename=stable.xlsx');
+    expect(up.status).toBe(201);
+    const id: string = up.body.id;
+    const suggestions = async () =>
+      (
+        await h.request('GET', `/workspaces/${ws.id}/reminders/suggestions?limit=200`, ws.adminToken)
+      ).body.data.filter(
+        (s: { questionnaire_response_id: string }) => s.questionnaire_response_id === id,
+      ) as Array<{
+        id: string;
+        question_id: string;
+        status: string;
+      }>;
+    const byQuestion = (list: Array<{ id: string; question_id: string; status: string }>) =>
+      Object.fromEntries(list.map((s) => [s.question_id, { id: s.id, status: s.status }]));
+
+    expect((await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken)).status).toBe(200);
+    const first = byQuestion(await suggestions());
+    expect(Object.keys(first).sort()).toEqual(['AC-1', 'AC-2', 'BK-1', 'IR-1']);
+    const accept = (sid: string) =>
+      h.request('POST', `/workspaces/${ws.id}/reminders/suggestions/${sid}/accept`, ws.adminToken, {});
+    const reject = (sid: string) =>
+      h.request('POST', `/workspaces/${ws.id}/reminders/suggestions/${sid}/reject`, ws.adminToken, {
+        reason: 'covered elsewhere',
+      });
+    expect((await accept(first['AC-1']?.id ?? '')).status).toBe(200);
+    expect((await reject(first['AC-2']?.id ?? '')).status).toBe(200);
+
+    // analyze twice more: the same ids, the decisions kept, nothing added
+    for (let i = 0; i < 2; i++)
+      expect((await h.request('POST', `${base()}/${id}/analyze`, ws.adminToken)).status).toBe(200);
+    const after = await suggestions();
+    expect(after).toHaveLength(4);
+    expect(byQuestion(after)).toEqual({
+      'AC-1': { id: first['AC-1']?.id, status: 'ACCEPTED' },
+      'AC-2': { id: first['AC-2']?.id, status: 'REJECTED' },
+      'BK-1': { id: first['BK-1']?.id, status: 'PENDING' },
+      'IR-1': { id: first['IR-1']?.id, status: 'PENDING' },
+    });
+    // the ids held from the first analysis still answer
+    expect((await accept(first['BK-1']?.id ?? '')).status).toBe(200);
+    expect((await reject(first['IR-1']?.id ?? '')).status).toBe(200);
   });
 
   it('accepts multipart/form-data with a `file` part', async () => {

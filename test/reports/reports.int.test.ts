@@ -142,7 +142,7 @@ describe('compliance reports', () => {
     const { PENDING, OVERDUE, ...others } = o.training.by_status;
     expect(PENDING + OVERDUE).toBe(2);
     expect(others).toEqual({ IN_PROGRESS: 0, COMPLETED: 1, WAIVED: 0 });
-    expect(o.training).toMatchObject({ total: 3, overdue: 1, completion_rate: 33.33 });
+    expect(o.training).toMatchObject({ total: 3, overdue: 1, completion_rate: 33.3 });
     expect(o.certifications).toMatchObject({
       total: 3,
       expiring_in_30_days: 2,
@@ -159,6 +159,9 @@ describe('compliance reports', () => {
       overdue: 1,
       completion_rate: 50,
     });
+    // The reminders dashboard reports the same rate on the same scale (percent, 0–100).
+    const dash = await api('GET', `/workspaces/${ws.id}/reminders/dashboard/stats`);
+    expect(dash.instances.completion_rate).toBe(o.reminders.completion_rate);
     expect(o.policies).toEqual({
       requests_by_status: { PENDING: 0, ACKNOWLEDGED: 1, OVERDUE: 1, CANCELLED: 0 },
       overdue_requests: 1,
@@ -170,8 +173,8 @@ describe('compliance reports', () => {
     });
     expect(o.tickets).toMatchObject({ open: 1, escalated: 0 });
     expect(o.tickets.by_status.OPEN).toBe(1);
-    // mean(33.33, 20, 50, 50)
-    expect(o.compliance_score).toBe(38.33);
+    // mean(33.3, 20, 50, 50), one decimal like every rate
+    expect(o.compliance_score).toBe(38.3);
 
     expect((await h.request('GET', '/compliance/reports/overview', manager.token)).status).toBe(200);
     expect((await h.request('GET', '/compliance/reports/overview', auditor.token)).status).toBe(200);

@@ -1,6 +1,8 @@
 import { jsonByteLength, jsonDepth, MAX_FREE_JSON_BYTES, MAX_JSON_DEPTH } from '@vigil/kernel/input-policy';
 import { z } from 'zod';
 import { durationProblem } from './durations';
+import { durationToMs } from './obligations/rules';
+import { PERCENT_DESCRIPTION } from './percent';
 
 /** Shared request/response building blocks for every domain's routes. */
 export const idParam = z.object({ id: z.uuid() });
@@ -14,6 +16,8 @@ export const futureIsoDate = isoDate.refine((v) => Date.parse(v) > Date.now(), {
 export const ts = z.string().describe('ISO-8601 timestamp');
 export const nullableTs = ts.nullable();
 export const okSchema = z.object({ ok: z.boolean() });
+/** Every rate in the API (see percent.ts). */
+export const percentSchema = z.number().min(0).max(100).describe(PERCENT_DESCRIPTION);
 /** Query booleans: "true"/"false"/"1"/"0". */
 export const qbool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

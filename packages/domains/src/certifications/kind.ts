@@ -68,25 +68,28 @@ export const memberCertificationKind: KindAdapter = {
         })
         .onConflictDoNothing();
     if (step.action === 'MARK_EXPIRING_SOON') {
-      const changed = await tx
+      // Already past expiry (a late step): the EXPIRE step that follows tells the owner.
+      if (s.status !== 'ACTIVE' && s.status !== 'EXPIRING_SOON') return { audit: [], messages: [] };
+      // EXPIRING_SOON already when the write that set it (create, PATCH, renew) fell inside the window.
+      await tx
         .update(developerCertifications)
         .set({ status: 'EXPIRING_SOON', renewalReminderSentAt: now, updatedAt: now })
-        .where(and(eq(developerCertifications.id, s.id), eq(developerCertifications.status, 'ACTIVE')))
-        .returning({ id: developerCertifications.id });
+        .where(eq(developerCertifications.id, s.id));
       await event('certification.expiring');
       return {
-        audit: changed.length
-          ? [
-              {
-                action: 'CERTIFICATION_EXPIRING',
-                targetType: KIND,
-                targetId: s.id,
-                oldValue: { status: s.status },
-                newValue: { status: 'EXPIRING_SOON' },
-                description: `${loaded.title}: expiring soon; renewal reminder sent`,
-              },
-            ]
-          : [],
+        audit:
+          s.status === 'ACTIVE'
+            ? [
+                {
+                  action: 'CERTIFICATION_EXPIRING',
+                  targetType: KIND,
+                  targetId: s.id,
+                  oldValue: { status: s.status },
+                  newValue: { status: 'EXPIRING_SOON' },
+                  description: `${loaded.title}: expiring soon; renewal reminder sent`,
+                },
+              ]
+            : [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.expiring', data }] : [],
       };
     }

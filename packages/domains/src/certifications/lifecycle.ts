@@ -13,11 +13,13 @@ import { escalations } from '../escalation/schema';
 import { ladderFor } from '../escalation/service';
 import { obligationSteps } from '../obligations/schema';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
-import { members, teamMembers } from '../people/schema';
+import { firstTeam } from '../people/memberships';
+import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
-import { expiryFor } from './rules';
-import { developerCertifications } from './schema';
-import { getCert, getHeld, type HeldRow } from './service';
+import { events } from '../training/schema';
+import { certStatus, expiryFor, statusRank } from './rules';
+import { type CertStatus, developerCertifications } from './schema';
+import { getCert, getHeld, type HeldRow, windowFor } from './service';
 
 const KIND = 'member_certification' as const;
 
@@ -32,13 +34,27 @@ export interface HeldInput {
   score?: number | null;
 }
 
-async function firstTeam(db: Executor, memberId: string) {
-  const [t] = await db
-    .select({ id: teamMembers.teamId })
-    .from(teamMembers)
-    .where(eq(teamMembers.memberId, memberId))
-    .limit(1);
-  return t?.id ?? null;
+/** A holding that a write moved into EXPIRING_SOON or EXPIRED emits the event the engine's step would have. */
+async function statusEvent(tx: Executor, row: HeldRow, before: CertStatus | null) {
+  if (row.status === before || (row.status !== 'EXPIRING_SOON' && row.status !== 'EXPIRED')) return;
+  await tx
+    .insert(events)
+    .values({
+      workspaceId: row.workspaceId,
+      type: row.status === 'EXPIRED' ? 'certification.expired' : 'certification.expiring',
+      entityType: KIND,
+      entityId: row.id,
+      payload: { developer_id: row.developerId, expiry_date: row.expiryDate?.toISOString() ?? null },
+    })
+    .onConflictDoNothing();
+}
+
+/** The expiry plan starts over: forget the previous cycle's performed steps and escalations. */
+async function restartPlan(tx: Executor, id: string) {
+  await tx
+    .delete(obligationSteps)
+    .where(and(eq(obligationSteps.kind, KIND), eq(obligationSteps.obligationId, id)));
+  await tx.delete(escalations).where(and(eq(escalations.kind, KIND), eq(escalations.obligationId, id)));
 }
 
 /** Records a certification a member holds; its workflow plans EXPIRING_SOON, EXPIRED and (if required) escalation. */
@@ -77,6 +93,8 @@ export async function issueHeld(
     ]);
   const ladder = (await ladderFor(db, ctx.workspaceId, { teamId: await firstTeam(db, input.developer_id) }))
     .levels;
+  // Inside its window (or past expiry) already: the status says so from the first moment.
+  const status = certStatus(expiry, await windowFor(db, cert), new Date(), false);
   const row = await db.transaction(async (tx) => {
     const [r] = await tx
       .insert(developerCertifications)
@@ -86,6 +104,7 @@ export async function issueHeld(
         certificationId: cert.id,
         issuedDate: issued,
         expiryDate: expiry,
+        status,
         credentialId: input.credential_id ?? null,
         verificationUrl: input.verification_url ?? null,
         certificateUrl: input.certificate_url ?? null,
@@ -98,9 +117,10 @@ export async function issueHeld(
       action: 'CERTIFICATION_ISSUED',
       targetType: KIND,
       targetId: r.id,
-      newValue: { ...input, expiry_date: expiry?.toISOString() ?? null },
+      newValue: { ...input, expiry_date: expiry?.toISOString() ?? null, status },
       description: `"${cert.name}" recorded`,
     });
+    await statusEvent(tx, r, null);
     return r;
   });
   return row;
@@ -133,6 +153,7 @@ export async function changeHeld(
       { field: 'status', message: 'Already REVOKED' },
     ]);
   const cert = await getCert(db, ctx.workspaceId, before.certificationId);
+  const windowMs = await windowFor(db, cert);
   const now = new Date();
   const row = await db.transaction(async (tx) => {
     const set: Partial<HeldRow> = { updatedAt: now };
@@ -152,6 +173,16 @@ export async function changeHeld(
       if (i.verification_url !== undefined) set.verificationUrl = i.verification_url;
       if (i.certificate_url !== undefined) set.certificateUrl = i.certificate_url;
       if (i.score !== undefined) set.score = i.score;
+      set.status = certStatus(set.expiryDate ?? before.expiryDate, windowMs, now, false);
+      if (i.expiry_date !== undefined) newValue = { ...i, status: set.status };
+      // A later expiry takes the holding back (EXPIRED or EXPIRING_SOON to an earlier status): its plan starts over.
+      if (statusRank(set.status) < statusRank(before.status)) {
+        Object.assign(set, {
+          currentEscalationLevel: null,
+          ...(set.status === 'ACTIVE' && { renewalReminderSentAt: null }),
+        });
+        await restartPlan(tx, id);
+      }
     } else if (change.type === 'verify') {
       action = 'CERTIFICATION_VERIFIED';
       set.verifiedAt = now;
@@ -169,20 +200,20 @@ export async function changeHeld(
       Object.assign(set, {
         issuedDate: issued,
         expiryDate: expiry,
-        status: 'ACTIVE',
+        status: certStatus(expiry, windowMs, now, false),
         renewalReminderSentAt: null,
         currentEscalationLevel: null,
         ...(change.input.credential_id !== undefined && { credentialId: change.input.credential_id }),
       });
-      newValue = { issued_date: issued.toISOString(), expiry_date: expiry?.toISOString() ?? null };
-      // The plan starts over: forget the previous cycle's performed steps and escalations.
-      await tx
-        .delete(obligationSteps)
-        .where(and(eq(obligationSteps.kind, KIND), eq(obligationSteps.obligationId, id)));
-      await tx.delete(escalations).where(and(eq(escalations.kind, KIND), eq(escalations.obligationId, id)));
+      newValue = {
+        issued_date: issued.toISOString(),
+        expiry_date: expiry?.toISOString() ?? null,
+        status: set.status,
+      };
+      await restartPlan(tx, id);
     } else {
       action = 'CERTIFICATION_REVOKED';
-      set.status = 'REVOKED';
+      set.status = certStatus(before.expiryDate, windowMs, now, true);
       set.revokedAt = now;
       set.revokeReason = change.reason;
       newValue = { status: 'REVOKED', reason: change.reason };
@@ -193,6 +224,7 @@ export async function changeHeld(
       .where(stillIn(developerCertifications, id, before.status))
       .returning();
     if (!r) throw changedConcurrently('Certification', id);
+    await statusEvent(tx, r, change.type === 'renew' ? null : before.status);
     await audit(tx, ctx, {
       action,
       targetType: KIND,

@@ -249,7 +249,8 @@ export const certificationRoutes = [
     method: 'post',
     path: '/compliance/developer-certifications/:id/renew',
     tag: T,
-    summary: 'Renew: new dates, ACTIVE again; the expiry plan starts over',
+    summary:
+      'Renew: new dates; ACTIVE again unless the new expiry is inside the window; the expiry plan starts over',
     roles: WRITERS,
     status: 200,
     params: idParam,

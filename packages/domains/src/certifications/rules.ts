@@ -1,6 +1,7 @@
-/** Pure rules of certifications: expiry dates, the expiring-soon window and computed fields. No I/O. */
-import { durationToMs } from '../obligations/rules';
+/** Pure rules of certifications: expiry dates, the expiring-soon window, the status and computed fields. No I/O. */
+import { durationToMs, isPastDue } from '../obligations/rules';
 import { addMonthsUtc } from '../training/rules';
+import type { CertStatus } from './schema';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,15 +21,32 @@ export function expiringWindowMs(offset: string | null, certExpiringDays: number
   return certExpiringDays * DAY_MS;
 }
 
+/**
+ * The one definition of a held certification's status, used by every path that writes it
+ * (create, PATCH, renew, revoke, the sweeps) and by the computed fields:
+ * REVOKED once revoked; else EXPIRED from the expiry instant on (expiry <= now); else
+ * EXPIRING_SOON from expiry - window on; else ACTIVE. Without an expiry: ACTIVE.
+ * The engine plans MARK_EXPIRING_SOON at expiry - window and EXPIRE at expiry: the same instants.
+ */
+export function certStatus(expiry: Date | null, windowMs: number, now: Date, revoked: boolean): CertStatus {
+  if (revoked) return 'REVOKED';
+  if (expiry === null) return 'ACTIVE';
+  if (isPastDue(expiry, now)) return 'EXPIRED';
+  if (isPastDue(new Date(expiry.getTime() - windowMs), now)) return 'EXPIRING_SOON';
+  return 'ACTIVE';
+}
+
+/** How far along the expiry plan a status is: a change to a lower rank starts the plan over. */
+export const statusRank = (s: string): number =>
+  s === 'ACTIVE' ? 0 : s === 'EXPIRING_SOON' ? 1 : s === 'EXPIRED' ? 2 : 3;
+
 export function certComputed(c: { expiryDate: Date | null; status: string }, windowMs: number, now: Date) {
   const t = c.expiryDate?.getTime() ?? null;
-  const live = c.status !== 'REVOKED';
+  const status = certStatus(c.expiryDate, windowMs, now, c.status === 'REVOKED');
   return {
     days_until_expiry: t === null ? null : Math.ceil((t - now.getTime()) / DAY_MS),
-    is_expired: c.status === 'EXPIRED' || (live && t !== null && t <= now.getTime()),
-    is_expiring_soon:
-      c.status === 'EXPIRING_SOON' ||
-      (c.status === 'ACTIVE' && t !== null && t > now.getTime() && t - windowMs <= now.getTime()),
+    is_expired: status === 'EXPIRED',
+    is_expiring_soon: status === 'EXPIRING_SOON',
   };
 }
 

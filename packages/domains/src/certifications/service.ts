@@ -3,8 +3,9 @@ import { NotFound, Unprocessable } from '@vigil/kernel/errors';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { getSettings } from '../people/access';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
-import { isValidHolding } from './rules';
+import { expiringWindowMs, isValidHolding } from './rules';
 import { type CertStatus, certifications, developerCertifications } from './schema';
 
 export type CertRow = typeof certifications.$inferSelect;
@@ -47,6 +48,12 @@ export async function getCert(db: Executor, workspaceId: string, id: string): Pr
     .where(and(eq(certifications.workspaceId, workspaceId), eq(certifications.id, id)));
   if (!row) throw new NotFound('Certification', id);
   return row;
+}
+
+/** The definition's EXPIRING_SOON window in ms (its expiring_soon_offset, else settings.cert_expiring_days). */
+export async function windowFor(db: Executor, cert: Pick<CertRow, 'workspaceId' | 'expiringSoonOffset'>) {
+  const settings = await getSettings(db, cert.workspaceId);
+  return expiringWindowMs(cert.expiringSoonOffset, settings.certExpiringDays);
 }
 
 async function checkPrerequisites(db: Executor, workspaceId: string, ids: string[] | undefined) {

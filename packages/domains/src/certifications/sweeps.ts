@@ -1,78 +1,110 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { AuditAction } from '../audit/rules';
+import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
 import type { Sweep } from '../schedules';
 import { auditCorrections } from '../training/sweeps';
+import { certStatus, expiringWindowMs } from './rules';
+import type { CertStatus } from './schema';
 
-type Row = { id: string; workspace_id: string; status: string; events: number };
+interface Candidate {
+  id: string;
+  workspace_id: string;
+  certification_id: string;
+  status: CertStatus;
+  expiry_date: Date | string | null;
+}
+
+/** Each definition's EXPIRING_SOON window in ms (its expiring_soon_offset, else settings.cert_expiring_days). */
+async function windows(tx: Executor): Promise<Map<string, number>> {
+  const res = await tx.execute(sql`
+    SELECT c.id, c.expiring_soon_offset, coalesce(s.cert_expiring_days, 30) AS days
+    FROM certifications c LEFT JOIN workspace_settings s ON s.workspace_id = c.workspace_id`);
+  const rows = res.rows as Array<{ id: string; expiring_soon_offset: string | null; days: number }>;
+  return new Map(rows.map((r) => [r.id, expiringWindowMs(r.expiring_soon_offset, Number(r.days))]));
+}
+
+const EVENT: Partial<Record<CertStatus, string>> = {
+  EXPIRING_SOON: 'certification.expiring',
+  EXPIRED: 'certification.expired',
+};
+
+const CORRECTION: Record<CertStatus, { action: AuditAction; text: string }> = {
+  ACTIVE: { action: 'CERTIFICATION_UPDATED', text: 'Active again: outside its (narrower) window' },
+  EXPIRING_SOON: { action: 'CERTIFICATION_EXPIRING', text: 'Expiring soon' },
+  EXPIRED: { action: 'CERTIFICATION_EXPIRED', text: 'Expired' },
+  REVOKED: { action: 'CERTIFICATION_REVOKED', text: 'Revoked' },
+};
 
 /**
- * Safety net: one UPDATE moves every ACTIVE certification inside its expiring-soon window
- * (the definition's expiring_soon_offset, else settings.cert_expiring_days) to EXPIRING_SOON,
- * stamps renewal_reminder_sent_at, and emits certification.expiring.
+ * Safety net: every live holding (ACTIVE or EXPIRING_SOON) whose status `certStatus` now
+ * answers differently, and into one of `into`, takes that status; events and audit entries follow.
+ * The candidates are read with each definition's window, so SQL only narrows and the pure rule decides.
  */
-export async function checkExpiringCerts(db: Db) {
+async function correctStatuses(db: Db, into: CertStatus[], now: Date, label: string) {
   return db.transaction(async (tx) => {
     await quietWorkflowCommands(tx);
+    const win = await windows(tx);
+    const ids = [...win.keys()];
+    const ms = ids.map((id) => win.get(id) ?? 0);
     const res = await tx.execute(sql`
-      WITH upd AS (
-        UPDATE developer_certifications d
-        SET status = 'EXPIRING_SOON', renewal_reminder_sent_at = coalesce(d.renewal_reminder_sent_at, now()),
-            updated_at = now()
-        FROM certifications c
-        LEFT JOIN workspace_settings s ON s.workspace_id = c.workspace_id
-        WHERE c.id = d.certification_id AND d.status = 'ACTIVE' AND d.expiry_date IS NOT NULL
-          AND d.expiry_date > now()
-          AND d.expiry_date - coalesce(c.expiring_soon_offset::interval,
-                make_interval(days => coalesce(s.cert_expiring_days, 30))) <= now()
-        RETURNING d.id, d.workspace_id, d.developer_id, d.expiry_date, d.status
-      ), ev AS (
-        INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
-        SELECT gen_random_uuid(), workspace_id, 'certification.expiring', 'member_certification', id,
-               jsonb_build_object('developer_id', developer_id, 'expiry_date', expiry_date)
-        FROM upd ON CONFLICT DO NOTHING RETURNING id
-      )
-      SELECT upd.id, upd.workspace_id, upd.status, (SELECT count(*)::int FROM ev) AS events FROM upd`);
-    const rows = res.rows as unknown as Row[];
-    await auditCorrections(
-      tx,
-      rows,
-      'CERTIFICATION_EXPIRING',
-      'member_certification',
-      () => 'Expiring soon (daily check)',
-    );
-    return { corrected: rows.length, events: rows[0]?.events ?? 0 };
+      SELECT d.id, d.workspace_id, d.certification_id, d.status, d.expiry_date
+      FROM developer_certifications d
+      JOIN unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${ms.join(',')}}`}::bigint[]) AS w(id, ms)
+        ON w.id = d.certification_id
+      WHERE d.status IN ('ACTIVE', 'EXPIRING_SOON')
+        AND (d.status = 'EXPIRING_SOON' OR
+             d.expiry_date <= ${now.toISOString()}::timestamptz + w.ms * interval '1 millisecond')
+      FOR UPDATE OF d`);
+    const byTarget = new Map<CertStatus, Candidate[]>();
+    for (const c of res.rows as unknown as Candidate[]) {
+      const expiry = c.expiry_date === null ? null : new Date(c.expiry_date);
+      const target = certStatus(expiry, win.get(c.certification_id) ?? 0, now, false);
+      if (target === c.status || !into.includes(target)) continue;
+      byTarget.set(target, [...(byTarget.get(target) ?? []), c]);
+    }
+    let corrected = 0;
+    let emitted = 0;
+    for (const [target, rows] of byTarget) {
+      const list = `{${rows.map((r) => r.id).join(',')}}`;
+      const stamp =
+        target === 'EXPIRING_SOON'
+          ? sql`coalesce(renewal_reminder_sent_at, ${now.toISOString()}::timestamptz)`
+          : target === 'ACTIVE'
+            ? sql`NULL`
+            : sql`renewal_reminder_sent_at`;
+      const upd = await tx.execute(sql`
+        UPDATE developer_certifications SET status = ${target}, renewal_reminder_sent_at = ${stamp},
+          updated_at = now()
+        WHERE id = ANY(${list}::uuid[])
+        RETURNING id, workspace_id, status`);
+      const done = upd.rows as Array<{ id: string; workspace_id: string; status: string }>;
+      corrected += done.length;
+      const type = EVENT[target];
+      if (type) {
+        const ev = await tx.execute(sql`
+          INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
+          SELECT gen_random_uuid(), workspace_id, ${type}, 'member_certification', id,
+                 jsonb_build_object('developer_id', developer_id, 'expiry_date', expiry_date)
+          FROM developer_certifications WHERE id = ANY(${list}::uuid[])
+          ON CONFLICT DO NOTHING RETURNING id`);
+        emitted += ev.rows.length;
+      }
+      const { action, text } = CORRECTION[target];
+      await auditCorrections(tx, done, action, 'member_certification', () => `${text} (${label})`);
+    }
+    return { corrected, events: emitted };
   });
 }
 
-/** Safety net: one UPDATE marks every live certification past its expiry EXPIRED; emits certification.expired. */
-export async function checkExpiredCerts(db: Db) {
-  return db.transaction(async (tx) => {
-    await quietWorkflowCommands(tx);
-    const res = await tx.execute(sql`
-      WITH upd AS (
-        UPDATE developer_certifications SET status = 'EXPIRED', updated_at = now()
-        WHERE status IN ('ACTIVE', 'EXPIRING_SOON') AND expiry_date IS NOT NULL AND expiry_date <= now()
-        RETURNING id, workspace_id, developer_id, expiry_date, status
-      ), ev AS (
-        INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
-        SELECT gen_random_uuid(), workspace_id, 'certification.expired', 'member_certification', id,
-               jsonb_build_object('developer_id', developer_id, 'expiry_date', expiry_date)
-        FROM upd ON CONFLICT DO NOTHING RETURNING id
-      )
-      SELECT upd.id, upd.workspace_id, upd.status, (SELECT count(*)::int FROM ev) AS events FROM upd`);
-    const rows = res.rows as unknown as Row[];
-    await auditCorrections(
-      tx,
-      rows,
-      'CERTIFICATION_EXPIRED',
-      'member_certification',
-      () => 'Expired (daily check)',
-    );
-    return { corrected: rows.length, events: rows[0]?.events ?? 0 };
-  });
-}
+/** Safety net: holdings inside their window become EXPIRING_SOON (and ones a narrower window left outside, ACTIVE). */
+export const checkExpiringCerts = (db: Db, now = new Date()) =>
+  correctStatuses(db, ['EXPIRING_SOON', 'ACTIVE'], now, 'daily check');
+
+/** Safety net: live holdings past their expiry become EXPIRED. */
+export const checkExpiredCerts = (db: Db, now = new Date()) =>
+  correctStatuses(db, ['EXPIRED'], now, 'daily check');
 
 export const certificationSweeps: Sweep[] = [
   {

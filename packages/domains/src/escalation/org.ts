@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import type { Target } from '../obligations/rules';
 import { getSettings } from '../people/access';
+import { compareMemberships } from '../people/rules';
 import { members, teamMembers, teams } from '../people/schema';
 import type { OrgMember, OrgSnapshot, OrgTeam } from './rules';
 
@@ -25,8 +26,8 @@ export async function loadOrgFor(
   const teamIds = [scope.ownerTeamId, target.type === 'TEAM' ? target.id : null].filter(
     (id): id is string => typeof id === 'string',
   );
-  const links = await db
-    .select({ teamId: teamMembers.teamId, memberId: teamMembers.memberId })
+  const found = await db
+    .select({ teamId: teamMembers.teamId, memberId: teamMembers.memberId, createdAt: teamMembers.createdAt })
     .from(teamMembers)
     .where(
       and(
@@ -38,6 +39,8 @@ export async function loadOrgFor(
       ),
     )
     .orderBy(asc(teamMembers.createdAt), asc(teamMembers.teamId));
+  // Membership order, so each member's teamIds start with their first team (the owner's L1 team lead).
+  const links = [...found].sort(compareMemberships);
   const allTeamIds = [...new Set([...teamIds, ...links.map((l) => l.teamId)])];
   const teamRows = allTeamIds.length
     ? await db

@@ -42,7 +42,8 @@ function compareStrings(a: string, b: string): number {
  * - MANAGER: the owner's manager; if not usable, that manager's manager, and so on
  *   up the chain (a manager cycle ends the walk).
  * - TEAM_LEAD: the lead of the owner's team (`ownerTeamId` if given, else the first
- *   of the owner's teams present in the snapshot); if there is none or it is not
+ *   of the owner's teams present in the snapshot: loadOrgFor lists them in membership
+ *   order, so that is the owner's first team, `firstTeamByMember`); if there is none or it is not
  *   usable (e.g. the owner leads the team), falls back to MANAGER.
  * - DIRECTOR: contacts.directorId, else the manager's manager (the first usable
  *   member above the resolved manager in the chain).

@@ -4,6 +4,7 @@ import {
   durationToMs,
   formatDurationMs,
   isOverdue,
+  isPastDue,
   nextCheckpoint,
   overdueCadence,
   planSteps,
@@ -97,6 +98,21 @@ describe('isOverdue', () => {
     expect(isOverdue({ dueAt, terminal: false }, at(DAY))).toBe(true);
     expect(isOverdue({ dueAt, terminal: true }, at(2 * DAY))).toBe(false);
     expect(isOverdue({ dueAt: null, terminal: false }, at(2 * DAY))).toBe(false);
+  });
+
+  it('property: isPastDue turns true at the instant nextCheckpoint plans MARK_OVERDUE, and not before', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * DAY }), (dueMs) => {
+        const dueAt = at(dueMs);
+        const state = makeState({ dueAt, preDue: [], ladder: [] });
+        const step = stepOf(state);
+        expect(step?.action).toBe('MARK_OVERDUE');
+        const when = step?.at ?? dueAt;
+        expect(isPastDue(dueAt, when)).toBe(true);
+        expect(isPastDue(dueAt, new Date(when.getTime() - 1))).toBe(false);
+        expect(isOverdue(state, when)).toBe(true);
+      }),
+    );
   });
 });
 

@@ -220,9 +220,17 @@ export function resolveLadder(levels: LadderLevelConfig[]): LadderLevel[] {
   return out;
 }
 
+/**
+ * The one overdue boundary: a deadline has passed from its own instant on (due at exactly
+ * `now` is past due). `nextCheckpoint` plans MARK_OVERDUE / EXPIRE at `dueAt` and the workflow
+ * performs a step once its time is not in the future, so the engine, the sweeps (`pastDueSql`
+ * in obligations/due.ts) and the reports all agree with this.
+ */
+export const isPastDue = (due: Date, now: Date): boolean => due.getTime() <= now.getTime();
+
 /** Overdue from the instant of the deadline on (the same instant MARK_OVERDUE is planned for). */
 export function isOverdue(state: Pick<ObligationState, 'dueAt' | 'terminal'>, now: Date): boolean {
-  return !state.terminal && state.dueAt !== null && now.getTime() >= state.dueAt.getTime();
+  return !state.terminal && state.dueAt !== null && isPastDue(state.dueAt, now);
 }
 
 /** Fixed order of different actions planned for the same instant. */

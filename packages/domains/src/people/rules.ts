@@ -39,3 +39,27 @@ export function parseClock(hhmm: string): number {
   if (!m) throw new Error(`Invalid time ${hhmm}`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
+
+export interface Membership {
+  memberId: string;
+  teamId: string;
+  createdAt: Date;
+}
+
+/** Membership order: the earliest membership first (created_at), then the lower team id. */
+export const compareMemberships = (a: Membership, b: Membership): number =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.teamId < b.teamId ? -1 : a.teamId > b.teamId ? 1 : 0);
+
+/**
+ * Each member's "first team": their earliest membership by created_at, then team id. It is
+ * the one team that picks the escalation matrix of a member's obligations and whose lead is
+ * their L1 (TEAM_LEAD) when the obligation names no team of its own.
+ */
+export function firstTeamByMember(rows: readonly Membership[]): Map<string, string> {
+  const best = new Map<string, Membership>();
+  for (const r of rows) {
+    const cur = best.get(r.memberId);
+    if (!cur || compareMemberships(r, cur) < 0) best.set(r.memberId, r);
+  }
+  return new Map([...best].map(([memberId, m]) => [memberId, m.teamId]));
+}

@@ -1,8 +1,8 @@
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
-import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
-import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { BadRequest, Conflict, type FieldError, NotFound } from '@vigil/kernel/errors';
+import { and, asc, eq, gt, ilike, inArray, notInArray, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
@@ -102,10 +102,18 @@ async function validateMember(db: Executor, workspaceId: string, input: MemberIn
 
 async function setLinks(tx: Executor, workspaceId: string, memberId: string, input: MemberInput) {
   if (input.team_ids) {
-    await tx.delete(teamMembers).where(eq(teamMembers.memberId, memberId));
     const ids = [...new Set(input.team_ids)];
+    // Memberships that stay keep their created_at: it orders the member's teams (their first team).
+    await tx
+      .delete(teamMembers)
+      .where(
+        and(eq(teamMembers.memberId, memberId), ids.length ? notInArray(teamMembers.teamId, ids) : undefined),
+      );
     if (ids.length)
-      await tx.insert(teamMembers).values(ids.map((teamId) => ({ workspaceId, teamId, memberId })));
+      await tx
+        .insert(teamMembers)
+        .values(ids.map((teamId) => ({ workspaceId, teamId, memberId })))
+        .onConflictDoNothing();
   }
   if (input.role_ids) {
     await tx.delete(memberRoles).where(eq(memberRoles.memberId, memberId));

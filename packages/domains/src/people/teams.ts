@@ -2,7 +2,7 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
 import { NotFound } from '@vigil/kernel/errors';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
@@ -41,11 +41,17 @@ const nameTaken = onUniqueViolation('body.name', 'A team with this name already 
 async function setTeamMembers(tx: Executor, ctx: AuthContext, fx: Effects, teamId: string, ids: string[]) {
   const current = (await teamMemberIds(tx, [teamId])).get(teamId) ?? [];
   const next = [...new Set(ids)];
-  await tx.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
+  // Memberships that stay keep their created_at: it orders a member's teams (their first team).
+  await tx
+    .delete(teamMembers)
+    .where(
+      and(eq(teamMembers.teamId, teamId), next.length ? notInArray(teamMembers.memberId, next) : undefined),
+    );
   if (next.length)
     await tx
       .insert(teamMembers)
-      .values(next.map((memberId) => ({ workspaceId: ctx.workspaceId, teamId, memberId })));
+      .values(next.map((memberId) => ({ workspaceId: ctx.workspaceId, teamId, memberId })))
+      .onConflictDoNothing();
   const changed = [
     ...next.filter((id) => !current.includes(id)),
     ...current.filter((id) => !next.includes(id)),

@@ -44,9 +44,19 @@ describe('parseSheet', () => {
     expect(rows.find((r) => r.rowNumber === 8)).toMatchObject({ kind: 'BLANK', questionId: 'BK-2' });
   });
 
-  it('skips empty rows entirely and keeps 1-based row numbers', () => {
-    expect(rows.some((r) => r.rowNumber === 9)).toBe(false);
+  it('counts a completely empty row inside the sheet as BLANK and keeps 1-based row numbers', () => {
+    expect(rows.find((r) => r.rowNumber === 9)).toMatchObject({ kind: 'BLANK', text: '', questionId: null });
     expect(rows.find((r) => r.rowNumber === 10)?.questionId).toBe('VN-1');
+  });
+
+  it('leaves out the empty rows after the last filled one', () => {
+    const out = parseSheet('S', [['Question'], [], ['Do you patch servers monthly?'], [], ['', ''], []]);
+    expect(out.map((r) => [r.rowNumber, r.kind])).toEqual([
+      [1, 'HEADER'],
+      [2, 'BLANK'],
+      [3, 'QUESTION'],
+    ]);
+    expect(parseSheet('E', [[], ['']])).toEqual([]);
   });
 
   it('without a header row uses the widest column for questions', () => {
@@ -72,8 +82,8 @@ describe('parseSheet', () => {
 describe('analyzeRows', () => {
   it('drops headers, blanks, duplicates and negatives and clusters the rest by domain', () => {
     const out = analyzeRows(parseSheet('Sheet1', grid));
-    expect(out.skipSummary).toEqual({ duplicates: 1, negatives: 2, blanks: 1, headers: 3 });
-    expect(out.skippedCount).toBe(7);
+    expect(out.skipSummary).toEqual({ duplicates: 1, negatives: 2, blanks: 2, headers: 3 });
+    expect(out.skippedCount).toBe(8);
     expect(out.suggestions.map((s) => s.questionId)).toEqual(['AC-1', 'AC-2', 'HR-1']);
     expect(out.domains).toEqual({ access: 2, hr: 1 });
     const first = out.suggestions[0];
@@ -104,7 +114,7 @@ describe('analyzeRows', () => {
     expect(dup.skipSummary.duplicates).toBe(1);
   });
 
-  it('property: every non-empty row is either suggested or counted once as skipped', () => {
+  it('property: every row up to the last filled one is either suggested or counted once as skipped', () => {
     const cell = fc.oneof(
       fc.constant(''),
       fc.constant('No'),
@@ -116,6 +126,10 @@ describe('analyzeRows', () => {
     fc.assert(
       fc.property(fc.array(fc.array(cell, { maxLength: 4 }), { maxLength: 30 }), (g) => {
         const rows = parseSheet('S', g);
+        const filled = g.map((r) => r.some((c) => c.replace(/\s+/g, ' ').trim() !== ''));
+        expect(rows.map((r) => r.rowNumber)).toEqual(
+          Array.from({ length: filled.lastIndexOf(true) + 1 }, (_, i) => i + 1),
+        );
         const out = analyzeRows(rows);
         expect(out.suggestions.length + out.skippedCount).toBe(rows.length);
         const ids = out.suggestions.map((s) => s.questionId);

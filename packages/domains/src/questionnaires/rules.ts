@@ -141,9 +141,15 @@ export function isSectionHeading(text: string, otherCellsFilled: boolean): boole
   return words <= 5 && text.length <= 60 && !/[.:;,]$/.test(text);
 }
 
-/** Classifies every non-empty row of one sheet. Row numbers are 1-based like the spreadsheet's. */
+/**
+ * Classifies the rows of one sheet. Row numbers are 1-based like the spreadsheet's. A
+ * completely empty row inside the sheet is a BLANK like a row without question text; empty
+ * rows after the last filled one are not part of the questionnaire and are left out.
+ */
 export function parseSheet(sheet: string, grid: unknown[][]): ParsedRow[] {
   const rows = grid.map((r) => (Array.isArray(r) ? r.map(cellText) : []));
+  let last = rows.length - 1;
+  while (last >= 0 && (rows[last] ?? []).every((c) => c === '')) last--;
   let cols: ColumnMap | null = null;
   let headerRow = -1;
   for (let i = 0; i < Math.min(rows.length, 20) && cols === null; i++) {
@@ -156,7 +162,12 @@ export function parseSheet(sheet: string, grid: unknown[][]): ParsedRow[] {
   const map = cols ?? guessColumns(rows);
   const out: ParsedRow[] = [];
   rows.forEach((cells, i) => {
-    if (cells.every((c) => c === '')) return;
+    if (i > last) return;
+    if (cells.every((c) => c === '')) {
+      const none = { questionId: null, answer: null, domain: null, isHeader: false };
+      out.push({ sheet, rowNumber: i + 1, ...none, text: '', kind: 'BLANK' });
+      return;
+    }
     const at = (c: number | null) => (c === null ? '' : (cells[c] ?? ''));
     const text = at(map.question);
     const questionId = at(map.id) || null;

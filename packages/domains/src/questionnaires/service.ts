@@ -1,11 +1,12 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { reminderSuggestions } from '../reminders/schema';
 import { type ParseLimits, parseUpload } from './parse';
-import { analyzeRows, type ParsedRow } from './rules';
+import { planSuggestions, type StoredSuggestion } from './reanalysis';
+import { analyzeRows, type ParsedRow, type Suggestion } from './rules';
 import { questionnaireQuestions, questionnaires } from './schema';
 
 export type QuestionnaireRow = typeof questionnaires.$inferSelect;
@@ -133,10 +134,33 @@ export interface AnalyzeResult {
   skip_summary: { duplicates: number; negatives: number; blanks: number; headers: number };
 }
 
+const suggestionColumns = (s: Suggestion) => ({
+  questionId: s.questionId,
+  suggestedTitle: s.title,
+  suggestedDescription: s.description,
+  suggestedCategory: s.category,
+  suggestedFrequency: s.frequency,
+  suggestedDomain: s.domain,
+  confidenceScore: s.confidence,
+});
+
+const storedSuggestion = (r: typeof reminderSuggestions.$inferSelect): StoredSuggestion => ({
+  id: r.id,
+  questionId: r.questionId,
+  status: r.status,
+  title: r.suggestedTitle,
+  description: r.suggestedDescription ?? '',
+  category: r.suggestedCategory as Suggestion['category'],
+  frequency: r.suggestedFrequency as Suggestion['frequency'],
+  domain: r.suggestedDomain ?? '',
+  confidence: r.confidenceScore ?? 0,
+});
+
 /**
- * Turns the questions into PENDING reminder suggestions. Idempotent: the
- * questionnaire's still-PENDING suggestions are replaced in the same transaction,
- * and questions whose suggestion was already accepted or rejected are not suggested again.
+ * Turns the questions into PENDING reminder suggestions. Idempotent, and stable: a
+ * question's pending suggestion keeps its id across re-analysis (updated in place if its
+ * proposal changed), only pending suggestions of questions no longer suggested are removed,
+ * and accepted or rejected ones are never touched nor suggested again (see planSuggestions).
  */
 export async function analyzeQuestionnaire(db: Db, ctx: AuthContext, id: string): Promise<AnalyzeResult> {
   return db.transaction(async (tx) => {
@@ -162,31 +186,37 @@ export async function analyzeQuestionnaire(db: Db, ctx: AuthContext, id: string)
       eq(reminderSuggestions.workspaceId, ctx.workspaceId),
       eq(reminderSuggestions.questionnaireResponseId, id),
     );
-    await tx.delete(reminderSuggestions).where(and(mine, eq(reminderSuggestions.status, 'PENDING')));
-    const decided = await tx
-      .select({ questionId: reminderSuggestions.questionId })
+    // Locked, so a concurrent accept or reject either lands first (and is seen as decided) or waits.
+    const stored = await tx
+      .select()
       .from(reminderSuggestions)
-      .where(mine);
-    const done = new Set(decided.map((d) => d.questionId));
-    const fresh = analysis.suggestions.filter((s) => !done.has(s.questionId));
-    for (let i = 0; i < fresh.length; i += 1000) {
+      .where(mine)
+      .orderBy(asc(reminderSuggestions.id))
+      .for('update');
+    const plan = planSuggestions(stored.map(storedSuggestion), analysis.suggestions);
+    const stillPending = (ids: string[]) =>
+      and(mine, inArray(reminderSuggestions.id, ids), eq(reminderSuggestions.status, 'PENDING'));
+    if (plan.remove.length) await tx.delete(reminderSuggestions).where(stillPending(plan.remove));
+    const now = new Date();
+    for (const u of plan.update)
+      await tx
+        .update(reminderSuggestions)
+        .set({ ...suggestionColumns(u.suggestion), updatedAt: now })
+        .where(stillPending([u.id]));
+    for (let i = 0; i < plan.insert.length; i += 1000) {
       await tx.insert(reminderSuggestions).values(
-        fresh.slice(i, i + 1000).map((s) => ({
+        plan.insert.slice(i, i + 1000).map((s) => ({
+          ...suggestionColumns(s),
           workspaceId: ctx.workspaceId,
           questionnaireResponseId: id,
-          questionId: s.questionId,
-          suggestedTitle: s.title,
-          suggestedDescription: s.description,
-          suggestedCategory: s.category,
-          suggestedFrequency: s.frequency,
-          suggestedDomain: s.domain,
-          confidenceScore: s.confidence,
           status: 'PENDING',
         })),
       );
     }
-    const analyzedAt = new Date();
-    await tx.update(questionnaires).set({ status: 'ANALYZED', analyzedAt }).where(eq(questionnaires.id, id));
+    await tx
+      .update(questionnaires)
+      .set({ status: 'ANALYZED', analyzedAt: now })
+      .where(eq(questionnaires.id, id));
     const result: AnalyzeResult = {
       suggestions_count: analysis.suggestions.length,
       skipped_count: analysis.skippedCount,
@@ -198,7 +228,14 @@ export async function analyzeQuestionnaire(db: Db, ctx: AuthContext, id: string)
       targetType: 'questionnaire',
       targetId: id,
       oldValue: { status: q.status },
-      newValue: { ...result, already_decided: analysis.suggestions.length - fresh.length },
+      newValue: {
+        ...result,
+        already_decided: plan.decided,
+        kept: plan.keep.length,
+        updated: plan.update.length,
+        added: plan.insert.length,
+        removed: plan.remove.length,
+      },
     });
     return result;
   });

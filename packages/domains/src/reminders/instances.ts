@@ -1,7 +1,7 @@
 import { type AuthContext, MANAGERS, requireSelfOr } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { AppError, BadRequest, Conflict, NotFound, Unprocessable } from '@vigil/kernel/errors';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { doneKeys, escalationAcked, type KindAdapter, type StepMessage } from '../obligations/kinds';
-import { durationToMs, resolveLadder } from '../obligations/rules';
+import { durationToMs, isPastDue, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeInstance, completeInstance } from './instances';
 import { OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
@@ -144,7 +144,7 @@ export const reminderInstanceKind: KindAdapter = {
           inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
         ),
       );
-    const now = Date.now();
+    const now = new Date();
     return rows.flatMap(({ i, title }) =>
       i.assignedOwnerId
         ? [
@@ -155,7 +155,7 @@ export const reminderInstanceKind: KindAdapter = {
               title,
               dueAt: i.dueDate,
               status: i.status,
-              overdue: i.dueDate.getTime() <= now,
+              overdue: isPastDue(i.dueDate, now),
             },
           ]
         : [],

@@ -9,6 +9,7 @@ import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
 import { quietWorkflowCommands } from '../obligations/commands';
+import { col, pastDueSql } from '../obligations/due';
 import { teams } from '../people/schema';
 import { ensureReminderWorkflow } from './client';
 import { reassignOnOffboard } from './offboarding';
@@ -23,7 +24,7 @@ export const OVERDUE_AUDIT_CHUNK = 5000;
  * The hourly safety net: one set-based UPDATE marks every open, past-due instance that is
  * still PENDING / NOTIFIED / ACKNOWLEDGED as OVERDUE, then audits the corrections in bulk.
  */
-export async function flagOverdueReminders(db: Db) {
+export async function flagOverdueReminders(db: Db, now = new Date()) {
   const run = async (tx: Executor) => {
     // A backlog of a million rows may take longer than the API's per-statement limit.
     await tx.execute(sql`SET LOCAL statement_timeout = '10min'`);
@@ -31,7 +32,7 @@ export async function flagOverdueReminders(db: Db) {
     await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
-      WHERE due_date < now() AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')
+      WHERE ${pastDueSql(col('due_date'), now)} AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')
       RETURNING id, workspace_id`);
     const rows = res.rows as Array<{ id: string; workspace_id: string }>;
     const byWs = new Map<string, string[]>();

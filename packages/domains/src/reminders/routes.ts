@@ -2,8 +2,9 @@ import { MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { isoDate, okSchema, qbool, READ_SCOPE_TEXT, wsIdParam, wsParam } from '../api-schemas';
+import { isoDate, okSchema, percentSchema, qbool, READ_SCOPE_TEXT, wsIdParam, wsParam } from '../api-schemas';
 import { route, withEffects } from '../deps';
+import { PERCENT_DESCRIPTION } from '../percent';
 import {
   evidenceLinkSchema,
   instanceSchema,
@@ -179,6 +180,24 @@ const timezoneParam = z
   .max(64)
   .refine(isValidTimezone, { message: 'Must be an IANA time zone such as Europe/Paris' });
 
+const tally = z.record(z.string(), z.number().int());
+const dashboardSchema = z.object({
+  reminders: z.object({ total: z.number().int(), by_status: tally, by_category: tally, by_priority: tally }),
+  instances: z.object({
+    total: z.number().int(),
+    by_status: tally,
+    overdue: z.number().int(),
+    due_today: z.number().int(),
+    due_this_week: z.number().int(),
+    completed: z.number().int(),
+    completion_rate: percentSchema
+      .nullable()
+      .describe(
+        `${PERCENT_DESCRIPTION}: completed over non-skipped instances that are due or completed (as in the overview report); null when there are none`,
+      ),
+  }),
+});
+
 const viewRoutes = [
   route({
     method: 'get',
@@ -189,7 +208,7 @@ const viewRoutes = [
     description: `Reminder definitions are counted over the workspace; instances over those the caller reads. ${INSTANCE_SCOPE}`,
     params: wsParam,
     query: z.object({ timezone: timezoneParam.optional() }),
-    response: z.record(z.string(), z.unknown()),
+    response: dashboardSchema,
     handler: async ({ query, ctx, deps }) =>
       dashboardStats(deps.db, ctx, await viewerTimezone(deps.db, ctx, query.timezone)),
   }),

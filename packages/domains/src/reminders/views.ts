@@ -2,7 +2,9 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest } from '@vigil/kernel/errors';
 import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { col, pastDueSql } from '../obligations/due';
 import { members, teamMembers } from '../people/schema';
+import { percent } from '../percent';
 import { localDayWindow, occurrencesBetween } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { readableInstances, specOf } from './service';
@@ -40,11 +42,11 @@ export async function dashboardStats(db: Executor, ctx: AuthContext, timezone = 
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
-      count(*) FILTER (WHERE due_date < ${now} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
+      count(*) FILTER (WHERE ${pastDueSql(col('due_date'), now)} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_today,
       count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_this_week,
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
-      count(*) FILTER (WHERE due_date <= ${now} AND status <> 'SKIPPED')::int AS due_so_far,
+      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR ${pastDueSql(col('due_date'), now)}))::int AS due_so_far,
       count(*)::int AS total
     FROM ${wsi}`);
   const row = res.rows[0] as Record<string, number>;
@@ -63,7 +65,7 @@ export async function dashboardStats(db: Executor, ctx: AuthContext, timezone = 
       due_today: row.due_today ?? 0,
       due_this_week: row.due_this_week ?? 0,
       completed: row.completed ?? 0,
-      completion_rate: dueSoFar > 0 ? Math.min(1, (row.completed ?? 0) / dueSoFar) : null,
+      completion_rate: percent(row.completed ?? 0, dueSoFar),
     },
   };
 }
@@ -114,7 +116,7 @@ export async function myReminders(
       : inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
   );
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
-  if (f.overdue) where.push(lt(reminderInstances.dueDate, now));
+  if (f.overdue) where.push(pastDueSql(reminderInstances.dueDate, now));
   if (f.due_today)
     where.push(gte(reminderInstances.dueDate, todayStart), lt(reminderInstances.dueDate, todayEnd));
   if (f.due_this_week)

@@ -2,16 +2,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { NotFound } from '@vigil/kernel/errors';
 import { sql } from 'drizzle-orm';
+import { certComputed, expiringWindowMs } from '../certifications/rules';
 import type { Executor } from '../db';
 import { assertCanReadMember } from '../people/visibility';
-import {
-  certExpiry,
-  daysUntil,
-  developerSummary,
-  isAckOverdue,
-  isAssignmentOverdue,
-  isInstanceOverdue,
-} from './rules';
+import { daysUntil, developerSummary, isAckOverdue, isAssignmentOverdue, isInstanceOverdue } from './rules';
 
 import { certExpiringDays, date, dateOrNull, jsonRow, OPEN_INSTANCES, rows } from './sql';
 
@@ -47,12 +41,16 @@ export async function developerStatus(db: Executor, ctx: AuthContext, id: string
   const certificationsRaw = await rows(
     db,
     sql`SELECT d.id, d.certification_id, c.name AS certification_name, c.is_required, d.status, d.issued_date,
-        d.expiry_date FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
+        d.expiry_date, c.expiring_soon_offset FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
         WHERE d.workspace_id = ${ws} AND d.developer_id = ${id} ORDER BY d.expiry_date NULLS LAST, d.id`,
   );
-  const certifications = certificationsRaw.map((r) => ({
+  const certifications = certificationsRaw.map(({ expiring_soon_offset: offset, ...r }) => ({
     ...jsonRow(r),
-    ...certExpiry({ expiryDate: dateOrNull(r.expiry_date), status: String(r.status) }, windowDays, now),
+    ...certComputed(
+      { expiryDate: dateOrNull(r.expiry_date), status: String(r.status) },
+      expiringWindowMs(typeof offset === 'string' ? offset : null, windowDays),
+      now,
+    ),
   }));
   const required = await rows(
     db,

@@ -2,6 +2,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { col, pastDueSql } from '../obligations/due';
 import { visibleMembers, visibleTeams } from '../people/visibility';
 import { DAY_MS, daysOverdue, daysUntil, type OverdueKind } from './rules';
 
@@ -28,28 +29,28 @@ export async function overdueReport(db: Executor, ctx: AuthContext, f: OverdueFi
       a.due_date AS due_at, a.current_escalation_level AS level
       FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
       WHERE a.workspace_id = ${ws} AND a.status NOT IN ('COMPLETED', 'WAIVED')
-        AND (a.status = 'OVERDUE' OR a.due_date <= ${now})`);
+        AND (a.status = 'OVERDUE' OR ${pastDueSql(col('a.due_date'), now)})`);
   if (want('member_certification'))
     parts.push(sql`SELECT 'member_certification' AS kind, d.id, c.name AS title, d.developer_id AS owner_id, NULL::uuid AS team_id,
       d.expiry_date AS due_at, d.current_escalation_level AS level
       FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
       WHERE d.workspace_id = ${ws} AND c.is_required AND d.status <> 'REVOKED'
-        AND (d.status = 'EXPIRED' OR d.expiry_date <= ${now}) AND d.expiry_date IS NOT NULL
+        AND (d.status = 'EXPIRED' OR ${pastDueSql(col('d.expiry_date'), now)}) AND d.expiry_date IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM developer_certifications v WHERE v.developer_id = d.developer_id
           AND v.certification_id = d.certification_id AND v.status IN ('ACTIVE', 'EXPIRING_SOON')
-          AND (v.expiry_date IS NULL OR v.expiry_date > ${now}))`);
+          AND (v.expiry_date IS NULL OR NOT ${pastDueSql(col('v.expiry_date'), now)}))`);
   if (want('reminder_instance'))
     parts.push(sql`SELECT 'reminder_instance' AS kind, i.id, r.title, i.assigned_owner_id AS owner_id, i.assigned_team_id AS team_id,
       i.due_date AS due_at, i.current_escalation_level AS level
       FROM reminder_instances i JOIN reminders r ON r.id = i.reminder_id
       WHERE i.workspace_id = ${ws} AND i.status IN ${OPEN_INSTANCES}
-        AND (i.status IN ('OVERDUE', 'ESCALATED') OR i.due_date <= ${now})`);
+        AND (i.status IN ('OVERDUE', 'ESCALATED') OR ${pastDueSql(col('i.due_date'), now)})`);
   if (want('acknowledgement_request'))
     parts.push(sql`SELECT 'acknowledgement_request' AS kind, q.id, p.name AS title, q.member_id AS owner_id, NULL::uuid AS team_id,
       q.due_at, o.current_escalation_level AS level
       FROM acknowledgement_requests q JOIN policies p ON p.id = q.policy_id
       LEFT JOIN acknowledgement_obligations o ON o.id = q.obligation_id
-      WHERE q.workspace_id = ${ws} AND (q.status = 'OVERDUE' OR (q.status = 'PENDING' AND q.due_at <= ${now}))`);
+      WHERE q.workspace_id = ${ws} AND (q.status = 'OVERDUE' OR (q.status = 'PENDING' AND ${pastDueSql(col('q.due_at'), now)}))`);
   const where: SQL[] = [sql`TRUE`];
   const people = visibleMembers(ctx);
   const teams = visibleTeams(ctx);
@@ -101,7 +102,7 @@ export async function expiringCertifications(
       FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
       LEFT JOIN members m ON m.id = d.developer_id
       WHERE d.workspace_id = ${ctx.workspaceId} AND ${readable} AND d.status IN ('ACTIVE', 'EXPIRING_SOON')
-        AND d.expiry_date > ${now} AND d.expiry_date <= ${until}
+        AND NOT ${pastDueSql(col('d.expiry_date'), now)} AND d.expiry_date <= ${until}
       ORDER BY d.expiry_date, d.id LIMIT ${limit + 1}`,
   );
   const data = found.slice(0, limit).map((r) => {

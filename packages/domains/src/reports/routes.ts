@@ -1,7 +1,8 @@
 import { MANAGERS, READ_ALL } from '@vigil/kernel/auth';
 import { z } from 'zod';
-import { idParam, nullableTs, READ_SCOPE_TEXT, ts } from '../api-schemas';
+import { idParam, nullableTs, percentSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
 import { route } from '../deps';
+import { PERCENT_DESCRIPTION } from '../percent';
 import { developerStatus } from './developer';
 import { expiringCertifications, overdueReport } from './lists';
 import { COMPLIANCE_STATUSES, OVERDUE_KINDS, OVERDUE_LIMIT_DEFAULT, OVERDUE_LIMIT_MAX } from './rules';
@@ -12,12 +13,8 @@ const REPORT_READERS = [...new Set([...READ_ALL, ...MANAGERS])];
 
 const counts = (keys: readonly string[]) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])));
-const pct = z
-  .number()
-  .min(0)
-  .max(100)
-  .nullable()
-  .describe('Percent 0..100 (two decimals); null when nothing to measure');
+const pct = (what: string) =>
+  percentSchema.nullable().describe(`${PERCENT_DESCRIPTION}: ${what}; null when nothing to measure`);
 const level = z.string().nullable();
 
 const overviewSchema = z.object({
@@ -27,7 +24,7 @@ const overviewSchema = z.object({
     by_status: counts(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'OVERDUE', 'WAIVED']),
     total: z.number().int(),
     overdue: z.number().int().describe('Open assignments past due (acknowledged or not)'),
-    completion_rate: pct.describe('Completed (completed_at) over non-waived assignments'),
+    completion_rate: pct('completed (completed_at) over non-waived assignments'),
   }),
   certifications: z.object({
     by_status: counts(['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'REVOKED']),
@@ -35,7 +32,7 @@ const overviewSchema = z.object({
     expiring_in_30_days: z.number().int(),
     required_certifications: z.number().int(),
     members_missing_required: z.number().int(),
-    required_coverage_rate: pct,
+    required_coverage_rate: pct('required certifications validly held over required x active members'),
   }),
   reminders: z.object({
     by_status: counts([
@@ -49,15 +46,15 @@ const overviewSchema = z.object({
     ]),
     total: z.number().int(),
     overdue: z.number().int(),
-    completion_rate: pct.describe('Completed over non-skipped instances that are due or completed'),
+    completion_rate: pct('completed over non-skipped instances that are due or completed'),
   }),
   policies: z.object({
     requests_by_status: counts(['PENDING', 'ACKNOWLEDGED', 'OVERDUE', 'CANCELLED']),
     overdue_requests: z.number().int(),
     members_requested: z.number().int(),
     members_fully_acknowledged: z.number().int(),
-    members_fully_acknowledged_rate: pct,
-    acknowledgement_rate: pct,
+    members_fully_acknowledged_rate: pct('members with nothing left to acknowledge over members asked'),
+    acknowledgement_rate: pct('acknowledged over non-cancelled requests'),
     policies_pending_approval: z.number().int(),
   }),
   tickets: z.object({
@@ -65,7 +62,7 @@ const overviewSchema = z.object({
     open: z.number().int(),
     escalated: z.number().int(),
   }),
-  compliance_score: z.number().min(0).max(100),
+  compliance_score: percentSchema.describe(`${PERCENT_DESCRIPTION}: the mean of the available rates`),
 });
 
 const developerSchema = z.object({

@@ -1,10 +1,12 @@
 /**
- * Pure rules of the compliance reports: rates, rounding, days overdue, and the classification of
+ * Pure rules of the compliance reports: the score, days overdue, and the classification of
  * a member's compliance status. No I/O.
  *
  * Reports key off completion (completed_at / COMPLETED), never off acknowledgement: an acknowledged
  * training or reminder instance that is past due is still overdue.
  */
+import { isPastDue } from '../obligations/rules';
+import { round1 } from '../percent';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Window of the "due or expiring soon" checks that make a member AT_RISK. */
@@ -25,18 +27,9 @@ export const OVERDUE_KINDS = [
 ] as const;
 export type OverdueKind = (typeof OVERDUE_KINDS)[number];
 
-/** Rounds to two decimals (percentages are reported as 0..100 with two decimals). */
-export const round2 = (n: number): number => Math.round(n * 100) / 100;
-
-/** `part` as a percentage of `whole` (0..100, two decimals); null when there is nothing to measure. */
-export function rate(part: number, whole: number): number | null {
-  if (whole <= 0) return null;
-  return round2((Math.min(Math.max(part, 0), whole) / whole) * 100);
-}
-
 /**
- * The overall compliance score, 0..100: the unweighted mean of the completion rates that are
- * available (non-null), rounded to two decimals. The rates used by the overview are
+ * The overall compliance score, a percentage like every rate (0–100, one decimal; see percent.ts):
+ * the unweighted mean of the completion rates that are available (non-null). The rates used by the overview are
  * - training: completed / non-waived assignments,
  * - certifications: valid holdings / (required certifications x active members),
  * - reminders: completed / non-skipped instances that are due or completed,
@@ -46,7 +39,7 @@ export function rate(part: number, whole: number): number | null {
 export function complianceScore(rates: ReadonlyArray<number | null>): number {
   const present = rates.filter((r): r is number => r !== null && Number.isFinite(r));
   if (!present.length) return 100;
-  return round2(present.reduce((s, r) => s + r, 0) / present.length);
+  return round1(present.reduce((s, r) => s + r, 0) / present.length);
 }
 
 /** Whole days until a deadline (negative once past; ceil, so "later today" is 0 or 1). */
@@ -62,35 +55,15 @@ const OPEN_INSTANCE = new Set(['PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED
 
 /** An assignment is overdue when marked so, or open with its due date passed (acknowledged or not). */
 export const isAssignmentOverdue = (status: string, due: Date, now: Date): boolean =>
-  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || due.getTime() <= now.getTime());
+  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || isPastDue(due, now));
 
 /** A reminder instance is overdue while open and past due; ACKNOWLEDGED does not clear it. */
 export const isInstanceOverdue = (status: string, due: Date, now: Date): boolean =>
-  OPEN_INSTANCE.has(status) &&
-  (status === 'OVERDUE' || status === 'ESCALATED' || due.getTime() <= now.getTime());
+  OPEN_INSTANCE.has(status) && (status === 'OVERDUE' || status === 'ESCALATED' || isPastDue(due, now));
 
 /** An acknowledgement request is overdue when marked so, or still PENDING past its deadline. */
 export const isAckOverdue = (status: string, due: Date, now: Date): boolean =>
-  status === 'OVERDUE' || (status === 'PENDING' && due.getTime() <= now.getTime());
-
-/** Expiry fields of a held certification; `windowDays` is the expiring-soon window. */
-export function certExpiry(
-  c: { expiryDate: Date | null; status: string },
-  windowDays: number,
-  now: Date,
-): { days_until_expiry: number | null; is_expired: boolean; is_expiring_soon: boolean } {
-  const t = c.expiryDate?.getTime() ?? null;
-  const live = c.status !== 'REVOKED';
-  const expired = c.status === 'EXPIRED' || (live && t !== null && t <= now.getTime());
-  return {
-    days_until_expiry: daysUntil(c.expiryDate, now),
-    is_expired: expired,
-    is_expiring_soon:
-      !expired &&
-      live &&
-      (c.status === 'EXPIRING_SOON' || (t !== null && t - windowDays * DAY_MS <= now.getTime())),
-  };
-}
+  status === 'OVERDUE' || (status === 'PENDING' && isPastDue(due, now));
 
 /** Counts per status, with every known status present (0 when absent). */
 export function byStatus<S extends string>(
@@ -149,9 +122,8 @@ export interface MissingRequired {
 
 /** A member's missing required certifications, acknowledgement counts and compliance status. */
 export function developerSummary(d: DeveloperInput, now: Date) {
-  const t = now.getTime();
   const live = (c: DeveloperInput['certifications'][number]) =>
-    c.status !== 'REVOKED' && c.status !== 'EXPIRED' && (c.expiry === null || c.expiry.getTime() > t);
+    c.status !== 'REVOKED' && c.status !== 'EXPIRED' && (c.expiry === null || !isPastDue(c.expiry, now));
   const valid = new Set(d.certifications.filter(live).map((c) => c.certificationId));
   const held = new Set(d.certifications.filter((c) => c.status !== 'REVOKED').map((c) => c.certificationId));
   const missingRequired: MissingRequired[] = d.required

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { byStatus, complianceScore, DAY_MS, OVERVIEW_EXPIRING_DAYS, rate } from './rules';
+import { col, pastDueSql } from '../obligations/due';
+import { percent as rate } from '../percent';
+import { byStatus, complianceScore, DAY_MS, OVERVIEW_EXPIRING_DAYS } from './rules';
 
 import { ACK, ASSIGNMENT, CERT, counts, INSTANCE, num, OPEN_INSTANCES, rows, TICKET } from './sql';
 
@@ -24,7 +26,7 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
   const [tx] = await rows(
     db,
     sql`SELECT
-      count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'WAIVED') AND (status = 'OVERDUE' OR due_date <= ${now}))::int AS overdue,
+      count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'WAIVED') AND (status = 'OVERDUE' OR ${pastDueSql(col('due_date'), now)}))::int AS overdue,
       count(*) FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)::int AS completed,
       count(*) FILTER (WHERE status <> 'WAIVED')::int AS counted
       FROM training_assignments WHERE workspace_id = ${ws}`,
@@ -41,16 +43,16 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
     db,
     sql`SELECT
       (SELECT count(*)::int FROM developer_certifications WHERE workspace_id = ${ws}
-        AND status IN ('ACTIVE', 'EXPIRING_SOON') AND expiry_date > ${now} AND expiry_date <= ${in30}) AS expiring,
+        AND status IN ('ACTIVE', 'EXPIRING_SOON') AND NOT ${pastDueSql(col('expiry_date'), now)} AND expiry_date <= ${in30}) AS expiring,
       (SELECT count(*)::int FROM certifications WHERE workspace_id = ${ws} AND is_required) AS required,
       (SELECT count(*)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
         WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
           SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
-            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR d.expiry_date > ${now}))) AS missing_pairs,
+            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_pairs,
       (SELECT count(DISTINCT m.id)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
         WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
           SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
-            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR d.expiry_date > ${now}))) AS missing_members`,
+            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_members`,
   );
 
   const instances = counts(
@@ -63,9 +65,9 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
   const [rx] = await rows(
     db,
     sql`SELECT
-      count(*) FILTER (WHERE status IN ${OPEN_INSTANCES} AND (status IN ('OVERDUE', 'ESCALATED') OR due_date <= ${now}))::int AS overdue,
+      count(*) FILTER (WHERE status IN ${OPEN_INSTANCES} AND (status IN ('OVERDUE', 'ESCALATED') OR ${pastDueSql(col('due_date'), now)}))::int AS overdue,
       count(*) FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)::int AS completed,
-      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR due_date <= ${now}))::int AS counted
+      count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR ${pastDueSql(col('due_date'), now)}))::int AS counted
       FROM reminder_instances WHERE workspace_id = ${ws}`,
   );
 
@@ -87,7 +89,7 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
           SELECT 1 FROM acknowledgement_requests o WHERE o.workspace_id = r.workspace_id AND o.member_id = r.member_id
             AND o.status IN ('PENDING', 'OVERDUE'))) AS full_members,
       (SELECT count(*)::int FROM acknowledgement_requests WHERE workspace_id = ${ws}
-        AND (status = 'OVERDUE' OR (status = 'PENDING' AND due_at <= ${now}))) AS overdue`,
+        AND (status = 'OVERDUE' OR (status = 'PENDING' AND ${pastDueSql(col('due_at'), now)}))) AS overdue`,
   );
 
   const tickets = counts(

@@ -8,6 +8,7 @@ import type { Db, Executor } from '../db';
 import { ladderFor } from '../escalation/service';
 import { startObligations } from '../obligations/client';
 import type { LadderLevelConfig } from '../obligations/rules';
+import { firstTeams } from '../people/memberships';
 import { memberRoles, members, teamMembers } from '../people/schema';
 import { dueDateFor } from './rules';
 import { mandatoryTrainings, trainingAssignments } from './schema';
@@ -59,14 +60,7 @@ export async function matchingMemberIds(
 
 /** Each member's ladder (from their first team's matrix, else the workspace default), computed once per team. */
 async function laddersFor(db: Executor, workspaceId: string, memberIds: string[]) {
-  const teamOf = new Map<string, string>();
-  for (let i = 0; i < memberIds.length; i += 5000) {
-    const rows = await db
-      .select({ memberId: teamMembers.memberId, teamId: teamMembers.teamId })
-      .from(teamMembers)
-      .where(inArray(teamMembers.memberId, memberIds.slice(i, i + 5000)));
-    for (const r of rows) if (!teamOf.has(r.memberId)) teamOf.set(r.memberId, r.teamId);
-  }
+  const teamOf = await firstTeams(db, memberIds);
   const byTeam = new Map<string, LadderLevelConfig[]>();
   const out = new Map<string, LadderLevelConfig[]>();
   for (const id of memberIds) {

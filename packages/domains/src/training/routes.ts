@@ -2,8 +2,9 @@ import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
 import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { idParam, isoDate, nullableTs, okSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
+import { idParam, isoDate, nullableTs, okSchema, percentSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
 import { route, withEffects } from '../deps';
+import { PERCENT_DESCRIPTION } from '../percent';
 import type { AssignmentRow, TrainingRow } from './assign';
 import { BULK_MAX, bulkAssign } from './bulk';
 import { assignmentComputed, type TrainingStats } from './rules';
@@ -36,7 +37,9 @@ const statsSchema = z.object({
   completed: z.number().int(),
   overdue: z.number().int(),
   waived: z.number().int(),
-  completion_rate: z.number().describe('Percent of non-waived assignments completed'),
+  completion_rate: percentSchema.describe(
+    `${PERCENT_DESCRIPTION}: non-waived assignments completed; 0 when there are none`,
+  ),
 });
 const trainingSchema = z.object({
   id: z.uuid(),

@@ -51,6 +51,8 @@ describe('training rules', () => {
       completion_rate: 50,
     });
     expect(trainingStats({}).completion_rate).toBe(0);
+    // the API's one scale for rates: percent, 0–100, one decimal
+    expect(trainingStats({ COMPLETED: 1, PENDING: 2 }).completion_rate).toBe(33.3);
   });
   it('selects members by scope', () => {
     const m = { id: 'm', teamIds: ['t'], roleIds: ['r'] };

@@ -1,4 +1,6 @@
 /** Pure rules of mandatory training: due dates, cycles and computed fields. No I/O. */
+import { isPastDue } from '../obligations/rules';
+import { percent } from '../percent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default window when a training names neither due_days_after_assignment nor fixed_due_date. */
@@ -32,7 +34,7 @@ export const daysUntil = (due: Date | null, now: Date): number | null =>
 export function assignmentComputed(a: { dueDate: Date; status: string }, now: Date) {
   return {
     days_until_due: daysUntil(a.dueDate, now),
-    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && a.dueDate <= now),
+    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && isPastDue(a.dueDate, now)),
   };
 }
 
@@ -45,7 +47,7 @@ export interface TrainingStats {
   completion_rate: number;
 }
 
-/** Completion rate over assignments that still count (waived ones are excluded). */
+/** Completion rate (percent, 0–100, one decimal) over assignments that still count (waived ones are excluded). */
 export function trainingStats(counts: Partial<Record<string, number>>): TrainingStats {
   const n = (k: string) => counts[k] ?? 0;
   const assigned = n('PENDING') + n('IN_PROGRESS') + n('COMPLETED') + n('OVERDUE') + n('WAIVED');
@@ -56,7 +58,7 @@ export function trainingStats(counts: Partial<Record<string, number>>): Training
     completed: n('COMPLETED'),
     overdue: n('OVERDUE'),
     waived: n('WAIVED'),
-    completion_rate: counted > 0 ? Math.round((n('COMPLETED') / counted) * 10000) / 100 : 0,
+    completion_rate: percent(n('COMPLETED'), counted) ?? 0,
   };
 }
 

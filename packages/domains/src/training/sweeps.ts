@@ -6,6 +6,7 @@ import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
+import { col, pastDueSql } from '../obligations/due';
 import type { Sweep } from '../schedules';
 import { type AssignmentRow, insertAssignments, matchingMemberIds } from './assign';
 import { DEFAULT_DUE_DAYS } from './rules';
@@ -52,7 +53,7 @@ export async function checkApproachingDueAssignments(db: Db) {
       SELECT a.id, a.workspace_id, a.developer_id, a.due_date
       FROM training_assignments a
       LEFT JOIN workspace_settings s ON s.workspace_id = a.workspace_id
-      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND a.due_date > now()
+      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND NOT ${pastDueSql(col('a.due_date'))}
         AND a.due_date <= now() + coalesce(
           (SELECT max(o::interval) FROM jsonb_array_elements_text(s.reminder_offsets) o),
           interval '7 days')
@@ -67,13 +68,13 @@ export async function checkApproachingDueAssignments(db: Db) {
 }
 
 /** Safety net: one UPDATE marks every open assignment past its due date OVERDUE; emits assignment.overdue. */
-export async function checkOverdueAssignments(db: Db) {
+export async function checkOverdueAssignments(db: Db, now = new Date()) {
   return db.transaction(async (tx) => {
     await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       WITH upd AS (
         UPDATE training_assignments SET status = 'OVERDUE', updated_at = now()
-        WHERE status IN ('PENDING', 'IN_PROGRESS') AND due_date <= now()
+        WHERE status IN ('PENDING', 'IN_PROGRESS') AND ${pastDueSql(col('due_date'), now)}
         RETURNING id, workspace_id, developer_id, due_date, status
       ), ev AS (
         INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
