@@ -1,8 +1,9 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { NotFound, Unprocessable } from '@vigil/kernel/errors';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { listPage } from '../paging';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
 import { isValidHolding } from './rules';
 import { type CertStatus, certifications, developerCertifications } from './schema';
@@ -208,11 +209,5 @@ export async function listHeld(db: Executor, ctx: AuthContext, f: HeldFilter) {
         ? eq(developerCertifications.status, 'EXPIRING_SOON')
         : sql`${developerCertifications.status} <> 'EXPIRING_SOON'`,
     );
-  if (f.cursor) where.push(lt(developerCertifications.id, f.cursor));
-  return db
-    .select()
-    .from(developerCertifications)
-    .where(and(...where))
-    .orderBy(desc(developerCertifications.id))
-    .limit(f.limit + 1);
+  return listPage(db, developerCertifications, where, f);
 }

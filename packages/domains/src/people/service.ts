@@ -2,10 +2,11 @@ import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
-import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
+import { listPage } from '../paging';
 import { assertRefs, type Ref, workspaceRows } from '../refs';
 import { isValidTimeZone, wouldCreateManagerCycle } from './rules';
 import {
@@ -248,7 +249,6 @@ export async function listMembers(
 ) {
   const where = [eq(members.workspaceId, workspaceId)];
   if (f.status) where.push(eq(members.status, f.status));
-  if (f.cursor) where.push(gt(members.id, f.cursor));
   if (f.q) where.push(or(ilike(members.name, `%${f.q}%`), ilike(members.email, `%${f.q}%`)) ?? sql`true`);
   if (f.team_id)
     where.push(
@@ -264,10 +264,5 @@ export async function listMembers(
         db.select({ id: memberRoles.memberId }).from(memberRoles).where(eq(memberRoles.roleId, f.role_id)),
       ),
     );
-  return db
-    .select()
-    .from(members)
-    .where(and(...where))
-    .orderBy(asc(members.id))
-    .limit(f.limit + 1);
+  return listPage(db, members, where, f, 'asc');
 }
