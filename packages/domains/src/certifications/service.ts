@@ -5,7 +5,8 @@ import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { listPage } from '../paging';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
-import { isValidHolding } from './rules';
+import { sqlIn } from '../sql-in';
+import { HELD_CERT, isValidHolding } from './rules';
 import { type CertStatus, certifications, developerCertifications } from './schema';
 
 export type CertRow = typeof certifications.$inferSelect;
@@ -155,7 +156,7 @@ async function missingByCert(db: Executor, workspaceId: string, among: Visible =
       AND ${among === 'all' ? sql`TRUE` : sql`m.id IN ${among}`}
       AND NOT EXISTS (
         SELECT 1 FROM developer_certifications d
-        WHERE d.certification_id = c.id AND d.developer_id = m.id AND d.status IN ('ACTIVE', 'EXPIRING_SOON'))`);
+        WHERE d.certification_id = c.id AND d.developer_id = m.id AND d.status IN ${sqlIn(HELD_CERT)})`);
   const out = new Map<string, string[]>();
   for (const r of res.rows as Array<{ cert_id: string; member_id: string }>)
     out.set(r.cert_id, [...(out.get(r.cert_id) ?? []), r.member_id]);

@@ -3,7 +3,8 @@ import { BadRequest } from '@vigil/kernel/errors';
 import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { members, teamMembers } from '../people/schema';
-import { localDayWindow, occurrencesBetween } from './rules';
+import { sqlIn } from '../sql-in';
+import { localDayWindow, occurrencesBetween, TERMINAL_INSTANCE } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { readableInstances, specOf } from './service';
 
@@ -40,9 +41,9 @@ export async function dashboardStats(db: Executor, ctx: AuthContext, timezone = 
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
-      count(*) FILTER (WHERE due_date < ${now} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
-      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_today,
-      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_this_week,
+      count(*) FILTER (WHERE due_date < ${now} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS overdue,
+      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS due_today,
+      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS due_this_week,
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
       count(*) FILTER (WHERE due_date <= ${now} AND status <> 'SKIPPED')::int AS due_so_far,
       count(*)::int AS total

@@ -1,4 +1,5 @@
 /** Pure rules of mandatory training: due dates, cycles and computed fields. No I/O. */
+import { oneOf } from '../obligations/rules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default window when a training names neither due_days_after_assignment nor fixed_due_date. */
@@ -23,7 +24,12 @@ export function addMonthsUtc(d: Date, months: number): Date {
   return target;
 }
 
-export const TERMINAL_ASSIGNMENT = new Set(['COMPLETED', 'WAIVED']);
+/** Assignment statuses that end the obligation. */
+export const TERMINAL_ASSIGNMENT = ['COMPLETED', 'WAIVED'] as const;
+/** Open assignments: every other status. */
+export const OPEN_ASSIGNMENT = ['PENDING', 'IN_PROGRESS', 'OVERDUE'] as const;
+/** Open and not yet marked OVERDUE: the statuses the overdue mark moves on from. */
+export const DUE_ASSIGNMENT = ['PENDING', 'IN_PROGRESS'] as const;
 
 /** Whole days until the deadline (negative once past; ceil so "due later today" is 0 or 1). */
 export const daysUntil = (due: Date | null, now: Date): number | null =>
@@ -32,7 +38,7 @@ export const daysUntil = (due: Date | null, now: Date): number | null =>
 export function assignmentComputed(a: { dueDate: Date; status: string }, now: Date) {
   return {
     days_until_due: daysUntil(a.dueDate, now),
-    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && a.dueDate <= now),
+    is_overdue: a.status === 'OVERDUE' || (!oneOf(TERMINAL_ASSIGNMENT, a.status) && a.dueDate <= now),
   };
 }
 

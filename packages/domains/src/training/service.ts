@@ -6,6 +6,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { oneOf } from '../obligations/rules';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { listPage } from '../paging';
 import { members } from '../people/schema';
@@ -273,7 +274,7 @@ export async function changeAssignment(
   const before = await getAssignment(db, ctx.workspaceId, id);
   if (change === 'waive') requireSelfOr(ctx, null, ['ADMIN', 'MANAGER']);
   else requireSelfOr(ctx, before.developerId, ['ADMIN']);
-  if (TERMINAL_ASSIGNMENT.has(before.status))
+  if (oneOf(TERMINAL_ASSIGNMENT, before.status))
     throw new Unprocessable(`Assignment is ${before.status}; it can no longer change`, [
       { field: 'status', message: `Already ${before.status}` },
     ]);
