@@ -38,6 +38,13 @@ export function refusedValue(code: string): string | null {
 /** Maps anything thrown to RFC 9457 problem+json. Never leaks internals; unknown errors are 500 and logged. */
 export function toProblem(err: unknown, req: Request, log: Logger): Problem {
   const instance = req.originalUrl;
+  const plain = (title: string, status: number, detail: string): Problem => ({
+    type: 'about:blank',
+    title,
+    status,
+    detail,
+    instance,
+  });
   if (err instanceof AppError) {
     return {
       type: 'about:blank',
@@ -61,84 +68,36 @@ export function toProblem(err: unknown, req: Request, log: Logger): Problem {
     };
   }
   if (e.type === 'entity.too.large') {
-    return {
-      type: 'about:blank',
-      title: 'Content Too Large',
-      status: 413,
-      detail: `Body exceeds the ${e.limit ?? ''} byte limit`,
-      instance,
-    };
+    return plain('Content Too Large', 413, `Body exceeds the ${e.limit ?? ''} byte limit`);
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return {
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: e.status,
-      detail: e.message ?? 'Bad request',
-      instance,
-    };
+    return plain('Bad Request', e.status, e.message ?? 'Bad request');
   }
   if (isDatabaseUnavailable(err)) {
     log.error({ err }, 'database unavailable');
-    return {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'The database is unavailable; try again shortly',
-      instance,
-    };
+    return plain('Service Unavailable', 503, 'The database is unavailable; try again shortly');
   }
   const code = pgErrorCode(err);
   const refused = code ? refusedValue(code) : null;
   if (refused) {
     log.warn({ err }, 'Postgres refused a value');
-    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: refused, instance };
+    return plain('Bad Request', 400, refused);
   }
   if (code === '23503') {
-    return {
-      type: 'about:blank',
-      title: 'Conflict',
-      status: 409,
-      detail: 'A referenced record does not exist or is still in use',
-      instance,
-    };
+    return plain('Conflict', 409, 'A referenced record does not exist or is still in use');
   }
   if (code === '23505') {
-    return {
-      type: 'about:blank',
-      title: 'Conflict',
-      status: 409,
-      detail: 'A record with the same key already exists',
-      instance,
-    };
+    return plain('Conflict', 409, 'A record with the same key already exists');
   }
   if (isTransactionConflict(err)) {
     log.warn({ err }, 'transaction aborted by a concurrent one');
-    return {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'A concurrent change conflicted; retry the request',
-      instance,
-    };
+    return plain('Service Unavailable', 503, 'A concurrent change conflicted; retry the request');
   }
   if (code === '57014') {
-    return {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'The query took too long',
-      instance,
-    };
+    return plain('Service Unavailable', 503, 'The query took too long');
   }
   log.error({ err }, 'unhandled error');
-  return {
-    type: 'about:blank',
-    title: 'Internal Server Error',
-    status: 500,
-    detail: 'Unexpected error',
-    instance,
-  };
+  return plain('Internal Server Error', 500, 'Unexpected error');
 }
 
 export const errorMiddleware =

@@ -1,5 +1,5 @@
 import { READ_ALL, WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { freeJson, isoDate, ts } from '../api-schemas';
@@ -44,12 +44,11 @@ export const auditRoutes = [
     }),
     response: pageSchema(entrySchema),
     handler: async ({ query, ctx, deps }) => {
-      const rows = await listAudit(deps.db, ctx.workspaceId, {
+      const page = await listAudit(deps.db, ctx.workspaceId, {
         ...query,
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
       });
-      const page = toPage(rows, query.limit);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),

@@ -1,7 +1,8 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { beforeCommit } from '@vigil/kernel/db';
-import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { listPage } from '../paging';
 import { type AuditAction, firstBrokenSeq } from './rules';
 import { auditChainHeads, auditLogs } from './schema';
 
@@ -76,13 +77,7 @@ export async function listAudit(db: Executor, workspaceId: string, f: AuditFilte
   if (f.actor_id) where.push(eq(auditLogs.actorId, f.actor_id));
   if (f.from) where.push(gte(auditLogs.createdAt, f.from));
   if (f.to) where.push(lte(auditLogs.createdAt, f.to));
-  if (f.cursor) where.push(lt(auditLogs.id, f.cursor));
-  return db
-    .select()
-    .from(auditLogs)
-    .where(and(...where))
-    .orderBy(desc(auditLogs.id))
-    .limit(f.limit + 1);
+  return listPage(db, auditLogs, where, f);
 }
 
 export interface VerifyResult {

@@ -6,12 +6,11 @@ import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { events } from '../training/schema';
 import { changeHeld } from './lifecycle';
-import { expiringWindowMs } from './rules';
+import { expiringWindowMs, HELD_CERT, OPEN_CERT } from './rules';
 import { certifications, developerCertifications } from './schema';
 import { getHeld } from './service';
 
 const KIND = 'member_certification' as const;
-const OPEN = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED'] as const;
 
 /**
  * Held certifications as obligations: EXPIRING_SOON (with a renewal reminder) at expiry
@@ -98,10 +97,7 @@ export const memberCertificationKind: KindAdapter = {
         .update(developerCertifications)
         .set({ status: 'EXPIRED', updatedAt: now })
         .where(
-          and(
-            eq(developerCertifications.id, s.id),
-            inArray(developerCertifications.status, ['ACTIVE', 'EXPIRING_SOON']),
-          ),
+          and(eq(developerCertifications.id, s.id), inArray(developerCertifications.status, [...HELD_CERT])),
         )
         .returning({ id: developerCertifications.id });
       await event('certification.expired');
@@ -160,7 +156,7 @@ export const memberCertificationKind: KindAdapter = {
       }));
   },
   async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(developerCertifications.status, [...OPEN])];
+    const where = [inArray(developerCertifications.status, [...OPEN_CERT])];
     if (workspaceId) where.push(eq(developerCertifications.workspaceId, workspaceId));
     if (afterId) where.push(gt(developerCertifications.id, afterId));
     return db

@@ -197,12 +197,10 @@ export const certificationRoutes = [
       missing_required: missingSchema.optional(),
     }),
     handler: async ({ query, ctx, deps }) => {
-      const rows = await listHeld(deps.db, ctx, query);
-      const more = rows.length > query.limit;
-      const data = more ? rows.slice(0, query.limit) : rows;
+      const page = await listHeld(deps.db, ctx, query);
       return {
-        data: await heldJson(deps, data),
-        next_cursor: more ? (data[data.length - 1]?.id ?? null) : null,
+        data: await heldJson(deps, page.data),
+        next_cursor: page.next_cursor,
         ...(query.developer_id &&
           (await canReadMember(deps.db, ctx, query.developer_id)) && {
             missing_required: await missingRequired(deps.db, ctx.workspaceId, query.developer_id),

@@ -3,6 +3,11 @@ import { durationToMs, isPastDue } from '../obligations/rules';
 import { addMonthsUtc } from '../training/rules';
 import type { CertStatus } from './schema';
 
+/** Held certifications: valid, counted as held; expiry moves them to EXPIRED. */
+export const HELD_CERT = ['ACTIVE', 'EXPIRING_SOON'] as const;
+/** Open certification obligations (EXPIRED stays open while required; REVOKED ends it). */
+export const OPEN_CERT = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED'] as const;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Expiry from the issue date and the definition's validity (null validity = never expires). */

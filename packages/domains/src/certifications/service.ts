@@ -1,11 +1,13 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { NotFound, Unprocessable } from '@vigil/kernel/errors';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { listPage } from '../paging';
 import { getSettings } from '../people/access';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
-import { expiringWindowMs, isValidHolding } from './rules';
+import { sqlIn } from '../sql-in';
+import { expiringWindowMs, HELD_CERT, isValidHolding } from './rules';
 import { type CertStatus, certifications, developerCertifications } from './schema';
 
 export type CertRow = typeof certifications.$inferSelect;
@@ -161,7 +163,7 @@ async function missingByCert(db: Executor, workspaceId: string, among: Visible =
       AND ${among === 'all' ? sql`TRUE` : sql`m.id IN ${among}`}
       AND NOT EXISTS (
         SELECT 1 FROM developer_certifications d
-        WHERE d.certification_id = c.id AND d.developer_id = m.id AND d.status IN ('ACTIVE', 'EXPIRING_SOON'))`);
+        WHERE d.certification_id = c.id AND d.developer_id = m.id AND d.status IN ${sqlIn(HELD_CERT)})`);
   const out = new Map<string, string[]>();
   for (const r of res.rows as Array<{ cert_id: string; member_id: string }>)
     out.set(r.cert_id, [...(out.get(r.cert_id) ?? []), r.member_id]);
@@ -215,11 +217,5 @@ export async function listHeld(db: Executor, ctx: AuthContext, f: HeldFilter) {
         ? eq(developerCertifications.status, 'EXPIRING_SOON')
         : sql`${developerCertifications.status} <> 'EXPIRING_SOON'`,
     );
-  if (f.cursor) where.push(lt(developerCertifications.id, f.cursor));
-  return db
-    .select()
-    .from(developerCertifications)
-    .where(and(...where))
-    .orderBy(desc(developerCertifications.id))
-    .limit(f.limit + 1);
+  return listPage(db, developerCertifications, where, f);
 }

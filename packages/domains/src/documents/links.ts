@@ -1,11 +1,13 @@
 // Links between documents and compliance entities, and the documents of one entity.
 import type { AuthContext } from '@vigil/kernel/auth';
 import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
-import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import type { Page } from '@vigil/kernel/pagination';
+import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import { certifications, developerCertifications } from '../certifications/schema';
 import type { Db, Executor } from '../db';
 import { tickets } from '../escalation/schema';
+import { listPage } from '../paging';
 import { policies } from '../policies/schema';
 import { questionnaires } from '../questionnaires/schema';
 import { existingIds, isUuid, type WorkspaceRows, workspaceRows } from '../refs';
@@ -151,7 +153,7 @@ export async function documentsForEntity(
   type: LinkEntityType,
   entityId: string,
   f: { status?: DocumentStatus; limit: number; cursor?: string },
-): Promise<DocumentRow[]> {
+): Promise<Page<DocumentRow>> {
   if (!(await entityExists(db, ws, type, entityId))) throw new NotFound(type, entityId);
   const linked = db
     .select({ id: documentLinks.documentId })
@@ -171,11 +173,5 @@ export async function documentsForEntity(
       : inArray(documents.id, linked),
     f.status ? eq(documents.status, f.status) : ne(documents.status, 'DELETED'),
   ];
-  if (f.cursor) where.push(lt(documents.id, f.cursor));
-  return db
-    .select()
-    .from(documents)
-    .where(and(...where))
-    .orderBy(desc(documents.id))
-    .limit(f.limit + 1);
+  return listPage(db, documents, where, f);
 }

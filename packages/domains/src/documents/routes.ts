@@ -1,7 +1,7 @@
 // HTTP operations of the compliance documents domain, mounted under
 // /workspaces/{ws}/compliance/documents (endpoints.txt).
 import { WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { z } from 'zod';
 import { okSchema, wsParam } from '../api-schemas';
 import { route } from '../deps';
@@ -45,7 +45,7 @@ const docRoutes = [
     query: listQuery,
     response: pageSchema(documentSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listDocuments(deps.db, ctx.workspaceId, query), query.limit);
+      const page = await listDocuments(deps.db, ctx.workspaceId, query);
       const data = await withVersions(deps.db, page.data);
       return { data: data.map((d) => documentJson(d)), next_cursor: page.next_cursor };
     },
@@ -60,14 +60,13 @@ const docRoutes = [
     query: z.strictObject({ ...pageQuery().shape, status: z.enum(DOCUMENT_STATUSES).optional() }),
     response: pageSchema(documentSchema),
     handler: async ({ params, query, ctx, deps }) => {
-      const rows = await documentsForEntity(
+      const page = await documentsForEntity(
         deps.db,
         ctx.workspaceId,
         params.entity_type,
         params.entity_id,
         query,
       );
-      const page = toPage(rows, query.limit);
       const data = await withVersions(deps.db, page.data);
       return { data: data.map((d) => documentJson(d)), next_cursor: page.next_cursor };
     },

@@ -3,9 +3,11 @@
 import { type AuthContext, MANAGERS, requireSelfOr } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
-import { and, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Page } from '@vigil/kernel/pagination';
+import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { listPage } from '../paging';
 import type { DocumentRow, DocumentWithVersions, ListQuery, VersionRow } from './api-schemas';
 import { assertFolder } from './folders';
 import {
@@ -272,7 +274,7 @@ export async function registerObject(
   return getWithVersions(db, ctx.workspaceId, id);
 }
 
-export async function listDocuments(db: Executor, ws: string, f: ListQuery): Promise<DocumentRow[]> {
+export async function listDocuments(db: Executor, ws: string, f: ListQuery): Promise<Page<DocumentRow>> {
   const where = [eq(documents.workspaceId, ws), eq(documents.status, f.status)];
   if (f.folder_id === 'root') where.push(isNull(documents.folderId));
   else if (f.folder_id) where.push(eq(documents.folderId, f.folder_id));
@@ -288,13 +290,7 @@ export async function listDocuments(db: Executor, ws: string, f: ListQuery): Pro
     where.push(or(ilike(documents.title, like), ilike(documents.fileName, like)) ?? sql`true`);
   }
   if (f.uploader_id) where.push(eq(documents.uploadedById, f.uploader_id));
-  if (f.cursor) where.push(lt(documents.id, f.cursor));
-  return db
-    .select()
-    .from(documents)
-    .where(and(...where))
-    .orderBy(desc(documents.id))
-    .limit(f.limit + 1);
+  return listPage(db, documents, where, f);
 }
 
 export interface DocumentPatch {

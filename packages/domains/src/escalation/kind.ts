@@ -2,11 +2,10 @@ import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { doneKeys, escalationAcked, type KindAdapter } from '../obligations/kinds';
-import { resolveLadder } from '../obligations/rules';
+import { oneOf, resolveLadder } from '../obligations/rules';
+import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
 import { getTicket, updateTicket } from './service';
-
-const TERMINAL = new Set(['RESOLVED', 'CLOSED']);
 
 /** Tickets as obligations: no deadline; the ladder runs from when the ticket opened while it stays OPEN. */
 export const ticketKind: KindAdapter = {
@@ -26,7 +25,7 @@ export const ticketKind: KindAdapter = {
         workspaceId: t.workspaceId,
         ownerId: t.assigneeId ?? t.reporterId,
         status: t.status,
-        terminal: TERMINAL.has(t.status),
+        terminal: oneOf(TERMINAL_TICKET, t.status),
         openedAt: t.createdAt,
         dueAt: null,
         preDue: [],
@@ -58,7 +57,7 @@ export const ticketKind: KindAdapter = {
     const rows = await db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.workspaceId, workspaceId), inArray(tickets.status, ['OPEN', 'ACKNOWLEDGED'])));
+      .where(and(eq(tickets.workspaceId, workspaceId), inArray(tickets.status, [...OPEN_TICKET])));
     return rows.flatMap((t) => {
       const ownerId = t.assigneeId ?? t.reporterId;
       return ownerId
@@ -77,7 +76,7 @@ export const ticketKind: KindAdapter = {
     });
   },
   async openIds(db: Executor, workspaceId, limit, afterId) {
-    const where = [inArray(tickets.status, ['OPEN', 'ACKNOWLEDGED'])];
+    const where = [inArray(tickets.status, [...OPEN_TICKET])];
     if (workspaceId) where.push(eq(tickets.workspaceId, workspaceId));
     if (afterId) where.push(gt(tickets.id, afterId));
     return db

@@ -1,5 +1,5 @@
 import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
@@ -177,7 +177,7 @@ export const escalationRoutes = [
     query: pageQuery().extend({ status: z.enum(TICKET_STATUSES).optional(), team_id: z.uuid().optional() }),
     response: pageSchema(ticketSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listTickets(deps.db, ctx.workspaceId, query), query.limit);
+      const page = await listTickets(deps.db, ctx.workspaceId, query);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),

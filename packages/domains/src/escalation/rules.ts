@@ -6,6 +6,11 @@
 import type { Channel, LadderLevelConfig, Level, Target } from '../obligations/rules';
 import { LEVELS } from '../obligations/rules';
 
+/** Ticket statuses that end the obligation. */
+export const TERMINAL_TICKET = ['RESOLVED', 'CLOSED'] as const;
+/** Open tickets: every other status. */
+export const OPEN_TICKET = ['OPEN', 'ACKNOWLEDGED'] as const;
+
 export interface OrgMember {
   id: string;
   active: boolean;

@@ -2,12 +2,13 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { type LadderLevelConfig, OBLIGATION_KINDS, type ObligationKind } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
+import { listPage } from '../paging';
 import { getSettings } from '../people/access';
 import { assertInWorkspace, peopleRefs } from '../people/service';
 import { assertRefs } from '../refs';
@@ -294,13 +295,7 @@ export async function listTickets(
   const where = [eq(tickets.workspaceId, workspaceId)];
   if (f.status) where.push(eq(tickets.status, f.status));
   if (f.team_id) where.push(eq(tickets.teamId, f.team_id));
-  if (f.cursor) where.push(lt(tickets.id, f.cursor));
-  return db
-    .select()
-    .from(tickets)
-    .where(and(...where))
-    .orderBy(desc(tickets.id))
-    .limit(f.limit + 1);
+  return listPage(db, tickets, where, f);
 }
 
 export async function ticketEscalations(db: Executor, workspaceId: string, ticketId: string) {

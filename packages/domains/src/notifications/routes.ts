@@ -1,4 +1,4 @@
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { nullableTs, ts, wsParam } from '../api-schemas';
@@ -48,7 +48,7 @@ export const notificationRoutes = [
     }),
     response: pageSchema(notificationSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listNotifications(deps.db, ctx, query), query.limit);
+      const page = await listNotifications(deps.db, ctx, query);
       return {
         data: page.data.map(({ payload: _p, secrets: _s, ...n }) => toJson(n)),
         next_cursor: page.next_cursor,

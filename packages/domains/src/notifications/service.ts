@@ -1,7 +1,8 @@
 import { type AuthContext, seesEverything } from '@vigil/kernel/auth';
 import type { Config } from '@vigil/kernel/config';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { listPage } from '../paging';
 import { getSettings } from '../people/access';
 import { members } from '../people/schema';
 import { renderMessage } from './messages';
@@ -147,11 +148,5 @@ export async function listNotifications(
   if (f.recipient_id) where.push(eq(notifications.recipientId, f.recipient_id));
   if (f.kind) where.push(eq(notifications.kind, f.kind));
   if (f.obligation_id) where.push(eq(notifications.obligationId, f.obligation_id));
-  if (f.cursor) where.push(lt(notifications.id, f.cursor));
-  return db
-    .select()
-    .from(notifications)
-    .where(and(...where))
-    .orderBy(desc(notifications.id))
-    .limit(f.limit + 1);
+  return listPage(db, notifications, where, f);
 }

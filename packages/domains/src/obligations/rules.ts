@@ -25,6 +25,9 @@ export const OBLIGATION_KINDS = [
 ] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 
+/** Whether a status is in one of the status sets the domains' rules.ts define. */
+export const oneOf = (set: readonly string[], status: string): boolean => set.includes(status);
+
 export const LEVELS = ['L1', 'L2', 'L3', 'L4'] as const;
 export type Level = (typeof LEVELS)[number];
 

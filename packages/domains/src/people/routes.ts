@@ -1,5 +1,5 @@
 import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { futureIsoDate, isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
@@ -163,7 +163,7 @@ export const peopleRoutes = [
     }),
     response: pageSchema(memberSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listMembers(deps.db, ctx.workspaceId, query), query.limit);
+      const page = await listMembers(deps.db, ctx.workspaceId, query);
       return { data: await presentMembers(deps, page.data), next_cursor: page.next_cursor };
     },
   }),

@@ -6,6 +6,7 @@ import { and, asc, eq, gt, ilike, inArray, notInArray, or, sql } from 'drizzle-o
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
+import { listPage } from '../paging';
 import { assertRefs, type Ref, workspaceRows } from '../refs';
 import { isValidTimeZone, wouldCreateManagerCycle } from './rules';
 import {
@@ -256,7 +257,6 @@ export async function listMembers(
 ) {
   const where = [eq(members.workspaceId, workspaceId)];
   if (f.status) where.push(eq(members.status, f.status));
-  if (f.cursor) where.push(gt(members.id, f.cursor));
   if (f.q) where.push(or(ilike(members.name, `%${f.q}%`), ilike(members.email, `%${f.q}%`)) ?? sql`true`);
   if (f.team_id)
     where.push(
@@ -272,10 +272,5 @@ export async function listMembers(
         db.select({ id: memberRoles.memberId }).from(memberRoles).where(eq(memberRoles.roleId, f.role_id)),
       ),
     );
-  return db
-    .select()
-    .from(members)
-    .where(and(...where))
-    .orderBy(asc(members.id))
-    .limit(f.limit + 1);
+  return listPage(db, members, where, f, 'asc');
 }

@@ -12,7 +12,7 @@ import { assertCanReadMember } from '../people/visibility';
 import { assertRefs } from '../refs';
 import { ackPolicies, cancelOpenRequests, type ObligationRef, settleObligations, startEvent } from './acks';
 import { POLICY_ROWS } from './roles';
-import { type AckEventType, policiesForMember } from './rules';
+import { type AckEventType, OPEN_ACK, policiesForMember } from './rules';
 import { type AckScope, acknowledgementRequests, policies, policyVersions } from './schema';
 
 export interface ClientMeta {
@@ -55,7 +55,7 @@ export async function recordAck(
         eq(acknowledgementRequests.workspaceId, ctx.workspaceId),
         eq(acknowledgementRequests.memberId, memberId),
         eq(acknowledgementRequests.policyId, policyId),
-        inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
       ),
     )
     .for('update');
@@ -166,7 +166,7 @@ export async function acknowledgeObligation(
       .where(
         and(
           eq(acknowledgementRequests.obligationId, obligationId),
-          inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+          inArray(acknowledgementRequests.status, [...OPEN_ACK]),
         ),
       );
     const out: ObligationRef[] = [];

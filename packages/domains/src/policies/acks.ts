@@ -6,11 +6,13 @@ import type { Executor } from '../db';
 import { ladderFor } from '../escalation/service';
 import { getSettings } from '../people/access';
 import { memberRoles, members } from '../people/schema';
+import { sqlIn } from '../sql-in';
 import {
   type AckEventPolicy,
   type AckEventType,
   type AckHistoryEntry,
   ackDueDate,
+  OPEN_ACK,
   requestsForEvent,
 } from './rules';
 import {
@@ -28,8 +30,6 @@ export interface ObligationRef {
   workspaceId: string;
   ownerId: string;
 }
-
-const OPEN = ['PENDING', 'OVERDUE'] as const;
 
 /** Active members of a workspace with their org roles. */
 export async function ackMembers(db: Executor, workspaceId: string) {
@@ -142,7 +142,7 @@ export async function startEvent(tx: Executor, ctx: AuthContext, input: StartEve
     .where(
       and(
         eq(acknowledgementRequests.workspaceId, ctx.workspaceId),
-        inArray(acknowledgementRequests.status, [...OPEN]),
+        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
         inArray(acknowledgementRequests.policyId, planPolicies),
         inArray(acknowledgementRequests.memberId, planMembers),
       ),
@@ -239,8 +239,8 @@ export async function settleObligations(tx: Executor, ids: string[]): Promise<Ob
     .where(
       and(
         inArray(acknowledgementObligations.id, unique),
-        inArray(acknowledgementObligations.status, ['PENDING', 'OVERDUE']),
-        sql`NOT EXISTS (SELECT 1 FROM acknowledgement_requests r WHERE r.obligation_id = ${acknowledgementObligations.id} AND r.status IN ('PENDING', 'OVERDUE'))`,
+        inArray(acknowledgementObligations.status, [...OPEN_ACK]),
+        sql`NOT EXISTS (SELECT 1 FROM acknowledgement_requests r WHERE r.obligation_id = ${acknowledgementObligations.id} AND r.status IN ${sqlIn(OPEN_ACK)})`,
       ),
     )
     .returning();
@@ -259,7 +259,7 @@ export async function cancelOpenRequests(
   const where = [
     eq(acknowledgementRequests.workspaceId, ctx.workspaceId),
     eq(acknowledgementRequests.memberId, memberId),
-    inArray(acknowledgementRequests.status, [...OPEN]),
+    inArray(acknowledgementRequests.status, [...OPEN_ACK]),
   ];
   if (policyIds) where.push(inArray(acknowledgementRequests.policyId, policyIds));
   const rows = await tx

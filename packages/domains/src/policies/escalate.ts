@@ -13,6 +13,7 @@ import { getSettings } from '../people/access';
 import { members } from '../people/schema';
 import { ACK_KIND } from './kind';
 import { pendingApprovals } from './roles';
+import { OPEN_ACK } from './rules';
 import { acknowledgementObligations, acknowledgementRequests, policies, policyVersions } from './schema';
 
 export type ManualLevel = 'L1' | 'L2' | 'L3' | 'L4' | 'CXO';
@@ -53,7 +54,7 @@ export async function escalateAcknowledgement(
     eq(acknowledgementRequests.workspaceId, ctx.workspaceId),
     eq(acknowledgementRequests.memberId, input.employee_id),
     eq(acknowledgementRequests.policyId, input.policy_id),
-    inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+    inArray(acknowledgementRequests.status, [...OPEN_ACK]),
   ];
   if (input.policy_version_id)
     where.push(eq(acknowledgementRequests.policyVersionId, input.policy_version_id));

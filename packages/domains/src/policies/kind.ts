@@ -6,10 +6,11 @@ import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { secretPlaceholder } from '../notifications/rules';
 import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
-import { durationToMs, resolveLadder } from '../obligations/rules';
+import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
 import type { ObligationRef } from './acks';
+import { OPEN_ACK, TERMINAL_ACK_OBLIGATION } from './rules';
 import {
   acknowledgementLinks,
   acknowledgementObligations,
@@ -18,7 +19,6 @@ import {
 } from './schema';
 
 export const ACK_KIND = 'acknowledgement_request' as const;
-const TERMINAL = new Set(['COMPLETED', 'CANCELLED']);
 const DAY_MS = 86_400_000;
 
 export const hashLinkToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -51,7 +51,7 @@ async function openRequests(db: Executor, obligationId: string) {
     .where(
       and(
         eq(acknowledgementRequests.obligationId, obligationId),
-        inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
       ),
     )
     .orderBy(asc(policies.name));
@@ -86,7 +86,7 @@ export const ackKind: KindAdapter = {
         workspaceId: o.workspaceId,
         ownerId: o.memberId,
         status: o.status,
-        terminal: TERMINAL.has(o.status),
+        terminal: oneOf(TERMINAL_ACK_OBLIGATION, o.status),
         openedAt: o.createdAt,
         dueAt: o.dueAt,
         // One reminder: planned once, at the largest configured offset that fits the window.
@@ -186,7 +186,7 @@ export const ackKind: KindAdapter = {
       .where(
         and(
           eq(acknowledgementObligations.workspaceId, workspaceId),
-          inArray(acknowledgementObligations.status, ['PENDING', 'OVERDUE']),
+          inArray(acknowledgementObligations.status, [...OPEN_ACK]),
         ),
       );
     return rows.map((o) => ({
@@ -200,7 +200,7 @@ export const ackKind: KindAdapter = {
     }));
   },
   async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(acknowledgementObligations.status, ['PENDING', 'OVERDUE'])];
+    const where = [inArray(acknowledgementObligations.status, [...OPEN_ACK])];
     if (workspaceId) where.push(eq(acknowledgementObligations.workspaceId, workspaceId));
     if (afterId) where.push(gt(acknowledgementObligations.id, afterId));
     return db

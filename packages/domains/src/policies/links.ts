@@ -7,7 +7,7 @@ import { members } from '../people/schema';
 import { type ClientMeta, recordAck } from './ack-service';
 import type { ObligationRef } from './acks';
 import { hashLinkToken } from './kind';
-import { diffVersions, type LineDiff } from './rules';
+import { diffVersions, type LineDiff, OPEN_ACK } from './rules';
 import { acknowledgementLinks, acknowledgementRequests, policies, policyVersions } from './schema';
 
 export const escapeHtml = (s: string) =>
@@ -51,7 +51,7 @@ async function pendingOf(db: Executor, obligationId: string) {
     .where(
       and(
         eq(acknowledgementRequests.obligationId, obligationId),
-        inArray(acknowledgementRequests.status, ['PENDING', 'OVERDUE']),
+        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
       ),
     );
 }

@@ -6,6 +6,11 @@
 import { createHash } from 'node:crypto';
 import { diffLines } from 'diff';
 
+/** Open acknowledgement obligations and requests. */
+export const OPEN_ACK = ['PENDING', 'OVERDUE'] as const;
+/** Acknowledgement obligation statuses that end the obligation. */
+export const TERMINAL_ACK_OBLIGATION = ['COMPLETED', 'CANCELLED'] as const;
+
 export const POLICY_VERSION_STATUSES = [
   'DRAFT',
   'PENDING_APPROVAL',

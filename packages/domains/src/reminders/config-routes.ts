@@ -1,5 +1,5 @@
 import { ADMINS, MANAGERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { okSchema, wsIdParam, wsParam } from '../api-schemas';
@@ -154,7 +154,7 @@ export const configRoutes = [
     query: pageQuery().extend({ status: z.enum(SUGGESTION_STATUSES).optional() }),
     response: pageSchema(suggestionSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listSuggestions(deps.db, ctx.workspaceId, query), query.limit);
+      const page = await listSuggestions(deps.db, ctx.workspaceId, query);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),

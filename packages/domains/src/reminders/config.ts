@@ -2,10 +2,11 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { Conflict, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { listPage } from '../paging';
 import { assertInWorkspace } from '../people/service';
 import type { RuleConfig } from './routing';
 import type { Frequency } from './rules';
@@ -240,13 +241,7 @@ export async function listSuggestions(
 ) {
   const where = [eq(reminderSuggestions.workspaceId, ws)];
   if (f.status) where.push(eq(reminderSuggestions.status, f.status));
-  if (f.cursor) where.push(lt(reminderSuggestions.id, f.cursor));
-  return db
-    .select()
-    .from(reminderSuggestions)
-    .where(and(...where))
-    .orderBy(desc(reminderSuggestions.id))
-    .limit(f.limit + 1);
+  return listPage(db, reminderSuggestions, where, f);
 }
 
 /** Creates the reminder from the suggested fields (overridable) and links it back, in one transaction. */

@@ -7,12 +7,13 @@ import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
 import { documents } from '../documents/schema';
 import { enqueueMessages } from '../notifications/service';
+import { oneOf } from '../obligations/rules';
 import { assertInWorkspace } from '../people/service';
+import { TERMINAL_INSTANCE } from './rules';
 import { type EvidenceLink, reminderInstances, reminders } from './schema';
 import type { InstanceRow } from './service';
 
 const KIND = 'reminder_instance' as const;
-const TERMINAL = new Set(['COMPLETED', 'SKIPPED']);
 
 async function getInstance(db: Executor, workspaceId: string, id: string): Promise<InstanceRow> {
   const [row] = await db
@@ -24,7 +25,7 @@ async function getInstance(db: Executor, workspaceId: string, id: string): Promi
 }
 
 function assertOpen(i: InstanceRow) {
-  if (TERMINAL.has(i.status)) throw new Conflict(`Instance is already ${i.status}`);
+  if (oneOf(TERMINAL_INSTANCE, i.status)) throw new Conflict(`Instance is already ${i.status}`);
 }
 
 /** Locks the instance, checks the caller may act on it, runs `fn`, then wakes its workflow. */

@@ -2,12 +2,13 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { doneKeys, escalationAcked, type KindAdapter, type StepMessage } from '../obligations/kinds';
-import { durationToMs, isPastDue, resolveLadder } from '../obligations/rules';
+import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
+import { sqlIn } from '../sql-in';
 import { acknowledgeInstance, completeInstance } from './instances';
+import { DUE_INSTANCE, TERMINAL_INSTANCE } from './rules';
 import { OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 
-const TERMINAL = new Set(['COMPLETED', 'SKIPPED']);
 const KIND = 'reminder_instance' as const;
 
 /** The configured channels Vigil can deliver on (web_push is not one; nothing left means the log). */
@@ -58,7 +59,7 @@ export const reminderInstanceKind: KindAdapter = {
         workspaceId: i.workspaceId,
         ownerId: i.assignedOwnerId,
         status: i.status,
-        terminal: TERMINAL.has(i.status),
+        terminal: oneOf(TERMINAL_INSTANCE, i.status),
         openedAt: i.createdAt,
         dueAt: i.dueDate,
         // The reminder's own intervals before the due date, else the workspace's offsets.
@@ -101,12 +102,7 @@ export const reminderInstanceKind: KindAdapter = {
       await tx
         .update(reminderInstances)
         .set({ status: 'OVERDUE', updatedAt: now })
-        .where(
-          and(
-            eq(reminderInstances.id, s.id),
-            inArray(reminderInstances.status, ['PENDING', 'NOTIFIED', 'ACKNOWLEDGED']),
-          ),
-        );
+        .where(and(eq(reminderInstances.id, s.id), inArray(reminderInstances.status, [...DUE_INSTANCE])));
       auditList.push({
         action: 'INSTANCE_OVERDUE',
         targetType: KIND,
@@ -124,7 +120,7 @@ export const reminderInstanceKind: KindAdapter = {
       .update(reminderInstances)
       .set({
         currentEscalationLevel: level,
-        status: sql`CASE WHEN ${reminderInstances.status} IN ('COMPLETED','SKIPPED') THEN ${reminderInstances.status} ELSE 'ESCALATED' END`,
+        status: sql`CASE WHEN ${reminderInstances.status} IN ${sqlIn(TERMINAL_INSTANCE)} THEN ${reminderInstances.status} ELSE 'ESCALATED' END`,
         updatedAt: now,
       })
       .where(eq(reminderInstances.id, loaded.state.id));

@@ -1,5 +1,5 @@
 import { MANAGERS, WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { isoDate, okSchema, percentSchema, qbool, READ_SCOPE_TEXT, wsIdParam, wsParam } from '../api-schemas';
@@ -278,7 +278,7 @@ const crudRoutes = [
     }),
     response: pageSchema(reminderSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listReminders(deps.db, ctx.workspaceId, query), query.limit);
+      const page = await listReminders(deps.db, ctx.workspaceId, query);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),
@@ -353,7 +353,7 @@ const crudRoutes = [
     }),
     response: pageSchema(instanceSchema),
     handler: async ({ params, query, ctx, deps }) => {
-      const page = toPage(await listInstances(deps.db, ctx, params.id, query), query.limit);
+      const page = await listInstances(deps.db, ctx, params.id, query);
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
     },
   }),

@@ -16,6 +16,13 @@
 import { CronExpressionParser } from 'cron-parser';
 import { formatInTimeZone, fromZonedTime, getTimezoneOffset } from 'date-fns-tz';
 
+/** Instance statuses that end the obligation. */
+export const TERMINAL_INSTANCE = ['COMPLETED', 'SKIPPED'] as const;
+/** Open instances: every other status (ACKNOWLEDGED included). */
+export const OPEN_INSTANCE = ['PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE'] as const;
+/** Open and not yet marked OVERDUE or ESCALATED: the statuses the overdue mark moves on from. */
+export const DUE_INSTANCE = ['PENDING', 'NOTIFIED', 'ACKNOWLEDGED'] as const;
+
 export const FREQUENCIES = [
   'ONCE',
   'DAILY',

@@ -3,6 +3,7 @@ import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid 
 import { createdAt, idColumn, tstz, updatedAt } from '../columns';
 import type { LadderLevelConfig } from '../obligations/rules';
 import type { RuleConfig } from './routing';
+import { OPEN_INSTANCE } from './rules';
 
 export const REMINDER_CATEGORIES = [
   'COMPLIANCE',
@@ -28,13 +29,8 @@ export const INSTANCE_STATUSES = [
   'OVERDUE',
 ] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
-export const OPEN_INSTANCE_STATUSES: InstanceStatus[] = [
-  'PENDING',
-  'NOTIFIED',
-  'ACKNOWLEDGED',
-  'ESCALATED',
-  'OVERDUE',
-];
+/** OPEN_INSTANCE (rules.ts) as a mutable list for inArray. */
+export const OPEN_INSTANCE_STATUSES: InstanceStatus[] = [...OPEN_INSTANCE];
 export const SUGGESTION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
 
 export interface NotificationConfig {

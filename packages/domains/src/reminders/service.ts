@@ -1,14 +1,14 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
-import { SA } from '@vigil/kernel/search-attributes';
-import { type TemporalHandle, withTemporal } from '@vigil/kernel/temporal';
-import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
+import type { TemporalHandle } from '@vigil/kernel/temporal';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { assertInWorkspace, peopleRefs } from '../people/service';
+import { listPage } from '../paging';
+import { peopleRefs } from '../people/service';
 import { readableByOwnerOrTeam } from '../people/visibility';
 import { questionnaires } from '../questionnaires/schema';
 import { assertRefs, workspaceRows } from '../refs';
@@ -290,13 +290,7 @@ export async function listReminders(db: Executor, workspaceId: string, f: Remind
   if (f.owner_id) where.push(eq(reminders.defaultOwnerId, f.owner_id));
   if (f.team_id) where.push(eq(reminders.defaultTeamId, f.team_id));
   if (f.search) where.push(ilike(reminders.title, `%${f.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
-  if (f.cursor) where.push(lt(reminders.id, f.cursor));
-  return db
-    .select()
-    .from(reminders)
-    .where(and(...where))
-    .orderBy(desc(reminders.id))
-    .limit(f.limit + 1);
+  return listPage(db, reminders, where, f);
 }
 
 export interface InstanceFilter {
@@ -328,13 +322,7 @@ export async function listInstances(db: Executor, ctx: AuthContext, reminderId: 
   if (f.team_id) where.push(eq(reminderInstances.assignedTeamId, f.team_id));
   if (f.from) where.push(gte(reminderInstances.dueDate, new Date(f.from)));
   if (f.to) where.push(lte(reminderInstances.dueDate, new Date(f.to)));
-  if (f.cursor) where.push(lt(reminderInstances.id, f.cursor));
-  return db
-    .select()
-    .from(reminderInstances)
-    .where(and(...where))
-    .orderBy(desc(reminderInstances.id))
-    .limit(f.limit + 1);
+  return listPage(db, reminderInstances, where, f);
 }
 
 export async function recentInstances(db: Executor, ctx: AuthContext, reminderId: string, limit = 10) {

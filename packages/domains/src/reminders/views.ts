@@ -5,7 +5,8 @@ import type { Executor } from '../db';
 import { col, pastDueSql } from '../obligations/due';
 import { members, teamMembers } from '../people/schema';
 import { percent } from '../percent';
-import { localDayWindow, occurrencesBetween } from './rules';
+import { sqlIn } from '../sql-in';
+import { localDayWindow, occurrencesBetween, TERMINAL_INSTANCE } from './rules';
 import { type InstanceStatus, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { readableInstances, specOf } from './service';
 
@@ -42,9 +43,9 @@ export async function dashboardStats(db: Executor, ctx: AuthContext, timezone = 
   const { todayStart, todayEnd, weekEnd } = localDayWindow(now, timezone);
   const res = await db.execute(sql`
     SELECT
-      count(*) FILTER (WHERE ${pastDueSql(col('due_date'), now)} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS overdue,
-      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_today,
-      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ('COMPLETED','SKIPPED'))::int AS due_this_week,
+      count(*) FILTER (WHERE ${pastDueSql(col('due_date'), now)} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS overdue,
+      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${todayEnd} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS due_today,
+      count(*) FILTER (WHERE due_date >= ${todayStart} AND due_date < ${weekEnd} AND status NOT IN ${sqlIn(TERMINAL_INSTANCE)})::int AS due_this_week,
       count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
       count(*) FILTER (WHERE status <> 'SKIPPED' AND (status = 'COMPLETED' OR ${pastDueSql(col('due_date'), now)}))::int AS due_so_far,
       count(*)::int AS total

@@ -1,11 +1,13 @@
 /** The bounded report lists: overdue items across kinds and soon-expiring certifications. */
 import type { AuthContext } from '@vigil/kernel/auth';
 import { type SQL, sql } from 'drizzle-orm';
+import { HELD_CERT } from '../certifications/rules';
 import type { Executor } from '../db';
 import { col, pastDueSql } from '../obligations/due';
 import { visibleMembers, visibleTeams } from '../people/visibility';
+import { sqlIn } from '../sql-in';
+import { TERMINAL_ASSIGNMENT } from '../training/rules';
 import { DAY_MS, daysOverdue, daysUntil, type OverdueKind } from './rules';
-
 import { date, OPEN_INSTANCES, rows, str } from './sql';
 
 export interface OverdueFilter {
@@ -28,7 +30,7 @@ export async function overdueReport(db: Executor, ctx: AuthContext, f: OverdueFi
     parts.push(sql`SELECT 'training_assignment' AS kind, a.id, t.name AS title, a.developer_id AS owner_id, NULL::uuid AS team_id,
       a.due_date AS due_at, a.current_escalation_level AS level
       FROM training_assignments a JOIN mandatory_trainings t ON t.id = a.mandatory_training_id
-      WHERE a.workspace_id = ${ws} AND a.status NOT IN ('COMPLETED', 'WAIVED')
+      WHERE a.workspace_id = ${ws} AND a.status NOT IN ${sqlIn(TERMINAL_ASSIGNMENT)}
         AND (a.status = 'OVERDUE' OR ${pastDueSql(col('a.due_date'), now)})`);
   if (want('member_certification'))
     parts.push(sql`SELECT 'member_certification' AS kind, d.id, c.name AS title, d.developer_id AS owner_id, NULL::uuid AS team_id,
@@ -37,7 +39,7 @@ export async function overdueReport(db: Executor, ctx: AuthContext, f: OverdueFi
       WHERE d.workspace_id = ${ws} AND c.is_required AND d.status <> 'REVOKED'
         AND (d.status = 'EXPIRED' OR ${pastDueSql(col('d.expiry_date'), now)}) AND d.expiry_date IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM developer_certifications v WHERE v.developer_id = d.developer_id
-          AND v.certification_id = d.certification_id AND v.status IN ('ACTIVE', 'EXPIRING_SOON')
+          AND v.certification_id = d.certification_id AND v.status IN ${sqlIn(HELD_CERT)}
           AND (v.expiry_date IS NULL OR NOT ${pastDueSql(col('v.expiry_date'), now)}))`);
   if (want('reminder_instance'))
     parts.push(sql`SELECT 'reminder_instance' AS kind, i.id, r.title, i.assigned_owner_id AS owner_id, i.assigned_team_id AS team_id,
@@ -101,7 +103,7 @@ export async function expiringCertifications(
       d.status, d.expiry_date
       FROM developer_certifications d JOIN certifications c ON c.id = d.certification_id
       LEFT JOIN members m ON m.id = d.developer_id
-      WHERE d.workspace_id = ${ctx.workspaceId} AND ${readable} AND d.status IN ('ACTIVE', 'EXPIRING_SOON')
+      WHERE d.workspace_id = ${ctx.workspaceId} AND ${readable} AND d.status IN ${sqlIn(HELD_CERT)}
         AND NOT ${pastDueSql(col('d.expiry_date'), now)} AND d.expiry_date <= ${until}
       ORDER BY d.expiry_date, d.id LIMIT ${limit + 1}`,
   );

@@ -5,8 +5,10 @@
  * Reports key off completion (completed_at / COMPLETED), never off acknowledgement: an acknowledged
  * training or reminder instance that is past due is still overdue.
  */
-import { isPastDue } from '../obligations/rules';
+import { isPastDue, oneOf } from '../obligations/rules';
 import { round1 } from '../percent';
+import { OPEN_INSTANCE } from '../reminders/rules';
+import { TERMINAL_ASSIGNMENT } from '../training/rules';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Window of the "due or expiring soon" checks that make a member AT_RISK. */
@@ -50,16 +52,13 @@ export const daysUntil = (due: Date | null, now: Date): number | null =>
 export const daysOverdue = (due: Date, now: Date): number =>
   Math.max(0, Math.floor((now.getTime() - due.getTime()) / DAY_MS));
 
-const TERMINAL_ASSIGNMENT = new Set(['COMPLETED', 'WAIVED']);
-const OPEN_INSTANCE = new Set(['PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE']);
-
 /** An assignment is overdue when marked so, or open with its due date passed (acknowledged or not). */
 export const isAssignmentOverdue = (status: string, due: Date, now: Date): boolean =>
-  !TERMINAL_ASSIGNMENT.has(status) && (status === 'OVERDUE' || isPastDue(due, now));
+  !oneOf(TERMINAL_ASSIGNMENT, status) && (status === 'OVERDUE' || isPastDue(due, now));
 
 /** A reminder instance is overdue while open and past due; ACKNOWLEDGED does not clear it. */
 export const isInstanceOverdue = (status: string, due: Date, now: Date): boolean =>
-  OPEN_INSTANCE.has(status) && (status === 'OVERDUE' || status === 'ESCALATED' || isPastDue(due, now));
+  oneOf(OPEN_INSTANCE, status) && (status === 'OVERDUE' || status === 'ESCALATED' || isPastDue(due, now));
 
 /** An acknowledgement request is overdue when marked so, or still PENDING past its deadline. */
 export const isAckOverdue = (status: string, due: Date, now: Date): boolean =>
@@ -133,10 +132,10 @@ export function developerSummary(d: DeveloperInput, now: Date) {
   const openAcks = d.acks.filter((a) => a.status === 'PENDING' || a.status === 'OVERDUE');
   const open = [
     ...d.assignments
-      .filter((a) => !TERMINAL_ASSIGNMENT.has(a.status))
+      .filter((a) => !oneOf(TERMINAL_ASSIGNMENT, a.status))
       .map((a) => ({ due: a.due, overdue: isAssignmentOverdue(a.status, a.due, now) })),
     ...d.reminders
-      .filter((r) => OPEN_INSTANCE.has(r.status))
+      .filter((r) => oneOf(OPEN_INSTANCE, r.status))
       .map((r) => ({ due: r.due, overdue: isInstanceOverdue(r.status, r.due, now) })),
     ...openAcks.map((a) => ({ due: a.due, overdue: isAckOverdue(a.status, a.due, now) })),
   ];

@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { HELD_CERT } from '../certifications/rules';
 import type { Executor } from '../db';
+import { OPEN_TICKET } from '../escalation/rules';
 import { col, pastDueSql } from '../obligations/due';
 import { percent as rate } from '../percent';
+import { OPEN_ACK } from '../policies/rules';
+import { sqlIn } from '../sql-in';
+import { TERMINAL_ASSIGNMENT } from '../training/rules';
 import { byStatus, complianceScore, DAY_MS, OVERVIEW_EXPIRING_DAYS } from './rules';
 
 import { ACK, ASSIGNMENT, CERT, counts, INSTANCE, num, OPEN_INSTANCES, rows, TICKET } from './sql';
@@ -26,7 +31,7 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
   const [tx] = await rows(
     db,
     sql`SELECT
-      count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'WAIVED') AND (status = 'OVERDUE' OR ${pastDueSql(col('due_date'), now)}))::int AS overdue,
+      count(*) FILTER (WHERE status NOT IN ${sqlIn(TERMINAL_ASSIGNMENT)} AND (status = 'OVERDUE' OR ${pastDueSql(col('due_date'), now)}))::int AS overdue,
       count(*) FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)::int AS completed,
       count(*) FILTER (WHERE status <> 'WAIVED')::int AS counted
       FROM training_assignments WHERE workspace_id = ${ws}`,
@@ -43,16 +48,16 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
     db,
     sql`SELECT
       (SELECT count(*)::int FROM developer_certifications WHERE workspace_id = ${ws}
-        AND status IN ('ACTIVE', 'EXPIRING_SOON') AND NOT ${pastDueSql(col('expiry_date'), now)} AND expiry_date <= ${in30}) AS expiring,
+        AND status IN ${sqlIn(HELD_CERT)} AND NOT ${pastDueSql(col('expiry_date'), now)} AND expiry_date <= ${in30}) AS expiring,
       (SELECT count(*)::int FROM certifications WHERE workspace_id = ${ws} AND is_required) AS required,
       (SELECT count(*)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
         WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
           SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
-            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_pairs,
+            AND d.status IN ${sqlIn(HELD_CERT)} AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_pairs,
       (SELECT count(DISTINCT m.id)::int FROM certifications c JOIN members m ON m.workspace_id = c.workspace_id AND m.status = 'ACTIVE'
         WHERE c.workspace_id = ${ws} AND c.is_required AND NOT EXISTS (
           SELECT 1 FROM developer_certifications d WHERE d.certification_id = c.id AND d.developer_id = m.id
-            AND d.status IN ('ACTIVE', 'EXPIRING_SOON') AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_members`,
+            AND d.status IN ${sqlIn(HELD_CERT)} AND (d.expiry_date IS NULL OR NOT ${pastDueSql(col('d.expiry_date'), now)}))) AS missing_members`,
   );
 
   const instances = counts(
@@ -87,7 +92,7 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
       (SELECT count(DISTINCT r.member_id)::int FROM acknowledgement_requests r JOIN members m ON m.id = r.member_id AND m.status = 'ACTIVE'
         WHERE r.workspace_id = ${ws} AND r.status <> 'CANCELLED' AND NOT EXISTS (
           SELECT 1 FROM acknowledgement_requests o WHERE o.workspace_id = r.workspace_id AND o.member_id = r.member_id
-            AND o.status IN ('PENDING', 'OVERDUE'))) AS full_members,
+            AND o.status IN ${sqlIn(OPEN_ACK)})) AS full_members,
       (SELECT count(*)::int FROM acknowledgement_requests WHERE workspace_id = ${ws}
         AND (status = 'OVERDUE' OR (status = 'PENDING' AND ${pastDueSql(col('due_at'), now)}))) AS overdue`,
   );
@@ -102,7 +107,7 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
     db,
     sql`SELECT count(*)::int AS open,
       count(*) FILTER (WHERE current_escalation_level IS NOT NULL)::int AS escalated
-      FROM tickets WHERE workspace_id = ${ws} AND status IN ('OPEN', 'ACKNOWLEDGED')`,
+      FROM tickets WHERE workspace_id = ${ws} AND status IN ${sqlIn(OPEN_TICKET)}`,
   );
 
   const ackByStatus = byStatus(ACK, acks);

@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { OPEN_INSTANCE } from '../reminders/rules';
+import { sqlIn } from '../sql-in';
 import { OVERVIEW_EXPIRING_DAYS } from './rules';
 
 type Row = Record<string, unknown>;
@@ -27,7 +29,7 @@ export const INSTANCE = [
 ] as const;
 export const ACK = ['PENDING', 'ACKNOWLEDGED', 'OVERDUE', 'CANCELLED'] as const;
 export const TICKET = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'] as const;
-export const OPEN_INSTANCES = sql`('PENDING', 'NOTIFIED', 'ACKNOWLEDGED', 'ESCALATED', 'OVERDUE')`;
+export const OPEN_INSTANCES = sqlIn(OPEN_INSTANCE);
 
 export async function certExpiringDays(db: Executor, workspaceId: string): Promise<number> {
   const [r] = await rows(

@@ -7,13 +7,11 @@ import {
   type LoadedObligation,
   stepsMany,
 } from '../obligations/kinds';
-import { durationToMs, resolveLadder } from '../obligations/rules';
+import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
-import { TERMINAL_ASSIGNMENT } from './rules';
+import { DUE_ASSIGNMENT, OPEN_ASSIGNMENT, TERMINAL_ASSIGNMENT } from './rules';
 import { events, mandatoryTrainings, trainingAssignments } from './schema';
 import { changeAssignment, getAssignment } from './service';
-
-const OPEN = ['PENDING', 'IN_PROGRESS', 'OVERDUE'] as const;
 
 export const offsetsMs = (offsets: string[]): number[] =>
   offsets.flatMap((o) => {
@@ -44,7 +42,7 @@ function loadedAssignment(
       workspaceId: a.workspaceId,
       ownerId: a.developerId,
       status: a.status,
-      terminal: TERMINAL_ASSIGNMENT.has(a.status),
+      terminal: oneOf(TERMINAL_ASSIGNMENT, a.status),
       openedAt: a.createdAt,
       dueAt: a.dueDate,
       preDue: offsetsMs(reminderOffsets).map((offsetMs) => ({ offsetMs, action: 'REMIND' as const })),
@@ -129,10 +127,7 @@ export const trainingAssignmentKind: KindAdapter = {
         .update(trainingAssignments)
         .set({ status: 'OVERDUE', updatedAt: now })
         .where(
-          and(
-            eq(trainingAssignments.id, s.id),
-            inArray(trainingAssignments.status, ['PENDING', 'IN_PROGRESS']),
-          ),
+          and(eq(trainingAssignments.id, s.id), inArray(trainingAssignments.status, [...DUE_ASSIGNMENT])),
         )
         .returning({ id: trainingAssignments.id });
       await tx
@@ -187,7 +182,10 @@ export const trainingAssignmentKind: KindAdapter = {
       .from(trainingAssignments)
       .innerJoin(mandatoryTrainings, eq(mandatoryTrainings.id, trainingAssignments.mandatoryTrainingId))
       .where(
-        and(eq(trainingAssignments.workspaceId, workspaceId), inArray(trainingAssignments.status, [...OPEN])),
+        and(
+          eq(trainingAssignments.workspaceId, workspaceId),
+          inArray(trainingAssignments.status, [...OPEN_ASSIGNMENT]),
+        ),
       );
     return rows.map(({ a, name }) => ({
       kind: 'training_assignment' as const,
@@ -200,7 +198,7 @@ export const trainingAssignmentKind: KindAdapter = {
     }));
   },
   async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(trainingAssignments.status, [...OPEN])];
+    const where = [inArray(trainingAssignments.status, [...OPEN_ASSIGNMENT])];
     if (workspaceId) where.push(eq(trainingAssignments.workspaceId, workspaceId));
     if (afterId) where.push(gt(trainingAssignments.id, afterId));
     return db

@@ -1,5 +1,5 @@
 import { ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
-import { pageQuery, pageSchema, toPage } from '@vigil/kernel/pagination';
+import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { idParam, isoDate, nullableTs, okSchema, percentSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
@@ -205,7 +205,7 @@ export const trainingRoutes = [
     }),
     response: pageSchema(assignmentSchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = toPage(await listAssignments(deps.db, ctx, query), query.limit);
+      const page = await listAssignments(deps.db, ctx, query);
       const now = new Date();
       return { data: page.data.map((a) => assignmentJson(a, now)), next_cursor: page.next_cursor };
     },

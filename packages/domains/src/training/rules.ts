@@ -1,5 +1,5 @@
 /** Pure rules of mandatory training: due dates, cycles and computed fields. No I/O. */
-import { isPastDue } from '../obligations/rules';
+import { isPastDue, oneOf } from '../obligations/rules';
 import { percent } from '../percent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,7 +25,12 @@ export function addMonthsUtc(d: Date, months: number): Date {
   return target;
 }
 
-export const TERMINAL_ASSIGNMENT = new Set(['COMPLETED', 'WAIVED']);
+/** Assignment statuses that end the obligation. */
+export const TERMINAL_ASSIGNMENT = ['COMPLETED', 'WAIVED'] as const;
+/** Open assignments: every other status. */
+export const OPEN_ASSIGNMENT = ['PENDING', 'IN_PROGRESS', 'OVERDUE'] as const;
+/** Open and not yet marked OVERDUE: the statuses the overdue mark moves on from. */
+export const DUE_ASSIGNMENT = ['PENDING', 'IN_PROGRESS'] as const;
 
 /** Whole days until the deadline (negative once past; ceil so "due later today" is 0 or 1). */
 export const daysUntil = (due: Date | null, now: Date): number | null =>
@@ -34,7 +39,8 @@ export const daysUntil = (due: Date | null, now: Date): number | null =>
 export function assignmentComputed(a: { dueDate: Date; status: string }, now: Date) {
   return {
     days_until_due: daysUntil(a.dueDate, now),
-    is_overdue: a.status === 'OVERDUE' || (!TERMINAL_ASSIGNMENT.has(a.status) && isPastDue(a.dueDate, now)),
+    is_overdue:
+      a.status === 'OVERDUE' || (!oneOf(TERMINAL_ASSIGNMENT, a.status) && isPastDue(a.dueDate, now)),
   };
 }
 

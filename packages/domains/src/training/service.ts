@@ -2,11 +2,13 @@ import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { NotFound, Unprocessable } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import { oneOf } from '../obligations/rules';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
+import { listPage } from '../paging';
 import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { readableBy } from '../people/visibility';
@@ -215,13 +217,7 @@ export async function listAssignments(
   if (f.developer_id) where.push(eq(trainingAssignments.developerId, f.developer_id));
   if (f.mandatory_training_id)
     where.push(eq(trainingAssignments.mandatoryTrainingId, f.mandatory_training_id));
-  if (f.cursor) where.push(lt(trainingAssignments.id, f.cursor));
-  return db
-    .select()
-    .from(trainingAssignments)
-    .where(and(...where))
-    .orderBy(desc(trainingAssignments.id))
-    .limit(f.limit + 1);
+  return listPage(db, trainingAssignments, where, f);
 }
 
 /** Assigns one training to one member (an explicit due_date overrides the training's rule). */
@@ -278,7 +274,7 @@ export async function changeAssignment(
   const before = await getAssignment(db, ctx.workspaceId, id);
   if (change === 'waive') requireSelfOr(ctx, null, ['ADMIN', 'MANAGER']);
   else requireSelfOr(ctx, before.developerId, ['ADMIN']);
-  if (TERMINAL_ASSIGNMENT.has(before.status))
+  if (oneOf(TERMINAL_ASSIGNMENT, before.status))
     throw new Unprocessable(`Assignment is ${before.status}; it can no longer change`, [
       { field: 'status', message: `Already ${before.status}` },
     ]);
