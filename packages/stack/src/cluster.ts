@@ -1,11 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -73,10 +77,19 @@ export async function findOrBuildTemporalServer(
     // go install left the module in the module cache; `go mod download` names its folder.
     const { stdout } = await run(go, ['mod', 'download', '-json', `${MODULE}@${TEMPORAL_SERVER_VERSION}`], {
       cwd: cacheDir,
-      env: { ...process.env, GOFLAGS: '-mod=mod' },
     });
     const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
-    cpSync(join(moduleDir, SCHEMA), found.schemaDir, { recursive: true });
+    // Copied whole, then renamed into place; owner-writable (the module cache is read-only).
+    const tmp = `${found.schemaDir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(join(moduleDir, SCHEMA), tmp, { recursive: true });
+    const writable = (p: string) => {
+      chmodSync(p, statSync(p).mode | 0o200);
+      if (statSync(p).isDirectory()) for (const f of readdirSync(p)) writable(join(p, f));
+    };
+    writable(tmp);
+    rmSync(found.schemaDir, { recursive: true, force: true });
+    renameSync(tmp, found.schemaDir);
     log(`  copied the Postgres schema files to ${found.schemaDir}`);
   }
   return found;
@@ -308,12 +321,9 @@ export async function startCluster(opts: {
         setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
       });
     }
-    if (pg?.embedded) {
-      await pg.stop().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    } else if (pg) {
-      await dropDatabases(pg.url).catch(() => undefined);
-    }
+    if (pg?.embedded) await pg.stop().catch(() => undefined);
+    else if (pg) await dropDatabases(pg.url).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
   };
   const logFile = join(dir, 'temporal.log');
   try {
