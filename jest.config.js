@@ -29,7 +29,12 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.fault\\.test\\.ts$', '/node_modules/'],
+      testPathIgnorePatterns: [
+        '\\.int\\.test\\.ts$',
+        '\\.fault\\.test\\.ts$',
+        '\\.cluster\\.test\\.ts$',
+        '/node_modules/',
+      ],
     },
     {
       ...shared,

@@ -9,7 +9,7 @@ import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { createLogger } from '@vigil/kernel/logger';
 import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
-import { startIsolatedStack } from '@vigil/stack';
+import { startCluster, startIsolatedStack } from '@vigil/stack';
 import { buildBundle } from '../apps/worker/src/bundle';
 import { createWorker } from '../apps/worker/src/worker';
 
@@ -18,11 +18,28 @@ export async function benchStack(
   opts: {
     workflowsPath?: string;
     extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+    /** Run on the production topology (packages/stack/src/cluster.ts) instead of the CLI dev server. */
+    cluster?: boolean;
   } = {},
 ) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = resolve(__dirname, '../.data');
-  const { pg, temporal, dispose } = await startIsolatedStack({ dataDir, name: `bench-${process.pid}` });
+  const log = (line: string) => console.log(`[stack] ${line}`);
+  // The cluster's Postgres server also holds the benchmark's database, as in docker-compose.
+  const cluster = opts.cluster
+    ? await startCluster({
+        dataDir,
+        name: `bench-${process.pid}-cluster`,
+        databaseUrl: process.env.DATABASE_URL,
+        log,
+      })
+    : null;
+  const { pg, temporal, dispose } = await startIsolatedStack({
+    dataDir,
+    name: `bench-${process.pid}`,
+    databaseUrl: cluster ? (process.env.DATABASE_URL ?? cluster.postgresUrl) : undefined,
+    temporalAddress: cluster?.address,
+  });
   const taskQueue = `bench-${randomUUID()}`;
   const pool = createPool({ url: pg.url, max: 20, taskQueue });
   const db = createDatabase(pool, schema);
@@ -63,6 +80,7 @@ export async function benchStack(
       await closeTemporal(handle);
       await pool.end();
       await dispose();
+      await cluster?.stop();
     },
   };
 }

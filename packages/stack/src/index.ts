@@ -1,3 +1,4 @@
+export * from './cluster';
 export * from './databases';
 export * from './isolated';
 export * from './migrate';

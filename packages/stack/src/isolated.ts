@@ -14,11 +14,16 @@ export async function startIsolatedStack(opts: {
   dataDir: string;
   name: string;
   log?: (line: string) => void;
+  /** A URL on the Postgres server to use (default DATABASE_URL; none: an embedded server). */
+  databaseUrl?: string;
+  /** The Temporal frontend to use (default TEMPORAL_ADDRESS; none: the CLI dev server). */
+  temporalAddress?: string;
 }) {
   const database = `vigil_${opts.name.replace(/\W/g, '_')}`;
+  const serverUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
   let databaseUrl: string | undefined;
-  if (process.env.DATABASE_URL) {
-    const u = new URL(process.env.DATABASE_URL);
+  if (serverUrl) {
+    const u = new URL(serverUrl);
     u.pathname = `/${database}`;
     databaseUrl = u.toString();
   }
@@ -32,7 +37,7 @@ export async function startIsolatedStack(opts: {
   await recreateDatabase(pg.url);
   await runMigrations(pg.url);
   const temporal = await ensureTemporal({
-    address: process.env.TEMPORAL_ADDRESS,
+    address: opts.temporalAddress ?? process.env.TEMPORAL_ADDRESS,
     dataDir: opts.dataDir,
     namespace: 'default',
     log: opts.log,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../kernel/src/search-attributes';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const CONFIG_DIR = resolve(__dirname, '../../../temporal-config');
+export const CONFIG_DIR = resolve(__dirname, '../../../temporal-config');
 
 interface TemporalServerHandle {
   address: string;
@@ -18,18 +18,64 @@ interface TemporalServerHandle {
   stop(): Promise<void>;
 }
 
-function cliCacheDir(): string {
+/** `~/.cache/vigil/<parts>` (or under XDG_CACHE_HOME): where built Temporal binaries are kept. */
+export function vigilCacheDir(...parts: string[]): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'vigil', 'temporal-cli', TEMPORAL_CLI_VERSION);
+  return join(base, 'vigil', ...parts);
 }
 
-function onPath(name: string): string | null {
+function cliCacheDir(): string {
+  return vigilCacheDir('temporal-cli', TEMPORAL_CLI_VERSION);
+}
+
+export function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
   }
   return null;
+}
+
+/** The `go` binary (PATH, then /usr/local/go/bin), or null. */
+export function findGo(): string | null {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+}
+
+/**
+ * Builds Go packages (`path@version`, one module) once into `cacheDir` with `go install`
+ * (GOBIN there, no cgo), printing a line every 20 s while it runs.
+ */
+export async function goInstall(opts: {
+  go: string;
+  what: string;
+  packages: string[];
+  cacheDir: string;
+  log: (line: string) => void;
+}): Promise<void> {
+  const { go, cacheDir, log } = opts;
+  mkdirSync(cacheDir, { recursive: true });
+  log(`Building ${opts.what} with Go into ${cacheDir} (first run only; takes a few minutes)...`);
+  const started = Date.now();
+  const ticker = setInterval(
+    () => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`),
+    20000,
+  );
+  try {
+    await new Promise<void>((res, rej) => {
+      const child = spawn(go, ['install', ...opts.packages], {
+        env: { ...process.env, GOBIN: cacheDir, CGO_ENABLED: '0' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.on('error', rej);
+      child.on('exit', (code) =>
+        code === 0 ? res() : rej(new Error(`go install exited with code ${code}`)),
+      );
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+  log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 /**
@@ -48,7 +94,7 @@ export async function findOrBuildTemporalCli(log: (line: string) => void = conso
   const cached = join(cacheDir, 'temporal');
   if (existsSync(cached)) return cached;
 
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+  const go = findGo();
   if (!go) {
     throw new Error(
       [
@@ -59,30 +105,13 @@ export async function findOrBuildTemporalCli(log: (line: string) => void = conso
       ].join('\n'),
     );
   }
-  mkdirSync(cacheDir, { recursive: true });
-  log(
-    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${cacheDir} (first run only; takes a few minutes)...`,
-  );
-  const started = Date.now();
-  const ticker = setInterval(
-    () => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`),
-    20000,
-  );
-  try {
-    await new Promise<void>((res, rej) => {
-      const child = spawn(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
-        env: { ...process.env, GOBIN: cacheDir, CGO_ENABLED: '0' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      child.on('error', rej);
-      child.on('exit', (code) =>
-        code === 0 ? res() : rej(new Error(`go install exited with code ${code}`)),
-      );
-    });
-  } finally {
-    clearInterval(ticker);
-  }
-  log(`  built in ${Math.round((Date.now() - started) / 1000)} s`);
+  await goInstall({
+    go,
+    what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+    packages: [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    cacheDir,
+    log,
+  });
   if (!existsSync(cached)) throw new Error(`go install finished but ${cached} is missing`);
   return cached;
 }
