@@ -1,7 +1,6 @@
 import { jsonByteLength, jsonDepth, MAX_FREE_JSON_BYTES, MAX_JSON_DEPTH } from '@vigil/kernel/input-policy';
 import { z } from 'zod';
 import { durationProblem } from './durations';
-import { durationToMs } from './obligations/rules';
 import { PERCENT_DESCRIPTION } from './percent';
 
 /** Shared request/response building blocks for every domain's routes. */

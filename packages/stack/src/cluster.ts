@@ -1,17 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -21,7 +9,7 @@ import { findOrBuildTemporalServer, TEMPORAL_SERVER_VERSION } from './cluster-bi
 import { onServer } from './databases';
 import { freeLowPort, freePort } from './ports';
 import { ensurePostgres, type PostgresHandle } from './postgres';
-import { CONFIG_DIR, findGo, findOrBuildTemporalCli, goInstall, onPath, vigilCacheDir } from './temporal';
+import { CONFIG_DIR, findOrBuildTemporalCli, onPath } from './temporal';
 
 export {
   findOrBuildTemporalServer,

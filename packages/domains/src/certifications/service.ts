@@ -1,8 +1,8 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import { NotFound, Unprocessable } from '@vigil/kernel/errors';
+import { Unprocessable } from '@vigil/kernel/errors';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage } from '../paging';
 import { getSettings } from '../people/access';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
@@ -44,12 +44,7 @@ const certColumns = (i: CertInput) => ({
 });
 
 export async function getCert(db: Executor, workspaceId: string, id: string): Promise<CertRow> {
-  const [row] = await db
-    .select()
-    .from(certifications)
-    .where(and(eq(certifications.workspaceId, workspaceId), eq(certifications.id, id)));
-  if (!row) throw new NotFound('Certification', id);
-  return row;
+  return findInWorkspace(db, certifications, 'Certification', workspaceId, id);
 }
 
 /** The definition's EXPIRING_SOON window in ms (its expiring_soon_offset, else settings.cert_expiring_days). */
@@ -186,12 +181,7 @@ export async function missingRequired(db: Executor, workspaceId: string, develop
 }
 
 export async function getHeld(db: Executor, workspaceId: string, id: string): Promise<HeldRow> {
-  const [row] = await db
-    .select()
-    .from(developerCertifications)
-    .where(and(eq(developerCertifications.workspaceId, workspaceId), eq(developerCertifications.id, id)));
-  if (!row) throw new NotFound('Developer certification', id);
-  return row;
+  return findInWorkspace(db, developerCertifications, 'Developer certification', workspaceId, id);
 }
 
 export interface HeldFilter {

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import type { Db, Executor } from '../db';
-import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
 import type { Sweep } from '../schedules';
 import { auditCorrections } from '../training/sweeps';

@@ -6,7 +6,7 @@ import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
 import type { Page } from '@vigil/kernel/pagination';
 import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage } from '../paging';
 import type { DocumentRow, DocumentWithVersions, ListQuery, VersionRow } from './api-schemas';
 import { assertFolder } from './folders';
@@ -60,12 +60,7 @@ export function cleanTags(tags: readonly string[], field = 'body.tags'): string[
 
 /** A document of the workspace in any status; another workspace's id is a 404. */
 export async function getDocument(db: Executor, ws: string, id: string): Promise<DocumentRow> {
-  const [row] = await db
-    .select()
-    .from(documents)
-    .where(and(eq(documents.workspaceId, ws), eq(documents.id, id)));
-  if (!row) throw new NotFound('Document', id);
-  return row;
+  return findInWorkspace(db, documents, 'Document', ws, id);
 }
 
 /**

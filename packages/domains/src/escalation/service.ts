@@ -4,7 +4,7 @@ import { BadRequest, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { type LadderLevelConfig, OBLIGATION_KINDS, type ObligationKind } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
@@ -51,12 +51,7 @@ function assertMatrixRefs(db: Executor, workspaceId: string, input: MatrixInput)
 }
 
 export async function getMatrix(db: Executor, workspaceId: string, id: string): Promise<MatrixRow> {
-  const [row] = await db
-    .select()
-    .from(escalationMatrices)
-    .where(and(eq(escalationMatrices.workspaceId, workspaceId), eq(escalationMatrices.id, id)));
-  if (!row) throw new NotFound('Escalation matrix', id);
-  return row;
+  return findInWorkspace(db, escalationMatrices, 'Escalation matrix', workspaceId, id);
 }
 
 export const listMatrices = (db: Executor, workspaceId: string) =>
@@ -186,12 +181,7 @@ function assertTicketRefs(db: Executor, workspaceId: string, input: TicketInput,
 }
 
 export async function getTicket(db: Executor, workspaceId: string, id: string): Promise<TicketRow> {
-  const [row] = await db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.id, id)));
-  if (!row) throw new NotFound('Ticket', id);
-  return row;
+  return findInWorkspace(db, tickets, 'Ticket', workspaceId, id);
 }
 
 export async function createTicket(
@@ -321,7 +311,7 @@ export async function acknowledgeTicketEscalation(
   ticketId: string,
   escalationId: string,
 ) {
-  const ticket = await getTicket(db, ctx.workspaceId, ticketId);
+  const _ticket = await getTicket(db, ctx.workspaceId, ticketId);
   const row = await acknowledgeEscalation(db, ctx, 'ticket', ticketId, escalationId);
   if (!row) throw new NotFound('Escalation', escalationId);
   return row;

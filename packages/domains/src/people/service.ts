@@ -1,10 +1,10 @@
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
-import { BadRequest, Conflict, type FieldError, NotFound } from '@vigil/kernel/errors';
-import { and, asc, eq, gt, ilike, inArray, notInArray, or, sql } from 'drizzle-orm';
+import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
+import { and, eq, ilike, inArray, notInArray, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
 import { listPage } from '../paging';
 import { assertRefs, type Ref, workspaceRows } from '../refs';
@@ -58,12 +58,7 @@ export const assertInWorkspace = (db: Executor, workspaceId: string, refs: Peopl
   assertRefs(db, workspaceId, peopleRefs(refs));
 
 export async function getMember(db: Executor, workspaceId: string, id: string): Promise<MemberRow> {
-  const [row] = await db
-    .select()
-    .from(members)
-    .where(and(eq(members.workspaceId, workspaceId), eq(members.id, id)));
-  if (!row) throw new NotFound('Member', id);
-  return row;
+  return findInWorkspace(db, members, 'Member', workspaceId, id);
 }
 
 export async function memberLinks(db: Executor, memberIds: string[]) {

@@ -1,10 +1,9 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { onUniqueViolation } from '@vigil/kernel/db';
 import type { Effects } from '@vigil/kernel/effects';
-import { NotFound } from '@vigil/kernel/errors';
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { peopleHooks, runMemberHooks } from '../hooks';
 import { type OnCallRotation, orgRoles, teamMembers, teams } from './schema';
 import { assertInWorkspace } from './service';
@@ -88,12 +87,7 @@ export async function createTeam(db: Db, ctx: AuthContext, fx: Effects, input: T
 }
 
 export async function getTeam(db: Executor, workspaceId: string, id: string) {
-  const [row] = await db
-    .select()
-    .from(teams)
-    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
-  if (!row) throw new NotFound('Team', id);
-  return row;
+  return findInWorkspace(db, teams, 'Team', workspaceId, id);
 }
 
 export async function updateTeam(db: Db, ctx: AuthContext, fx: Effects, id: string, input: TeamInput) {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { requireSelfOr } from '@vigil/kernel/auth';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
@@ -9,7 +8,6 @@ import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } fr
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
-import type { ObligationRef } from './acks';
 import { OPEN_ACK, TERMINAL_ACK_OBLIGATION } from './rules';
 import {
   acknowledgementLinks,

@@ -4,7 +4,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '@vigil/kernel/errors'
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { getSettings } from '../people/access';
 import { startEvent } from './acks';
 import { type DeliveryDeps, queueDecisionNotice } from './notify';
@@ -22,12 +22,7 @@ export type PolicyRow = typeof policies.$inferSelect;
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 
 export async function getPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow> {
-  const [row] = await db
-    .select()
-    .from(policies)
-    .where(and(eq(policies.workspaceId, workspaceId), eq(policies.id, id)));
-  if (!row) throw new NotFound('Policy', id);
-  return row;
+  return findInWorkspace(db, policies, 'Policy', workspaceId, id);
 }
 
 export async function listVersions(db: Executor, workspaceId: string, policyId: string) {

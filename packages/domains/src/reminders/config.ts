@@ -1,11 +1,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { Conflict, NotFound } from '@vigil/kernel/errors';
+import { Conflict } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage } from '../paging';
 import { assertInWorkspace } from '../people/service';
 import type { RuleConfig } from './routing';
@@ -18,17 +17,6 @@ import {
   reminderSuggestions,
 } from './schema';
 import { createReminder, type ReminderInput } from './service';
-
-type Tbl = typeof controlOwners | typeof domainTeamMappings | typeof assignmentRules;
-
-async function getIn<T extends Tbl>(db: Executor, table: T, what: string, workspaceId: string, id: string) {
-  const [row] = await db
-    .select()
-    .from(table as PgTable)
-    .where(and(eq(table.workspaceId, workspaceId), eq(table.id, id)));
-  if (!row) throw new NotFound(what, id);
-  return row as T['$inferSelect'];
-}
 
 async function routingAudit(
   tx: Executor,
@@ -93,7 +81,7 @@ export async function createControlOwner(
 }
 
 export async function updateControlOwner(db: Db, ctx: AuthContext, id: string, input: ControlOwnerInput) {
-  const before = await getIn(db, controlOwners, 'Control owner', ctx.workspaceId, id);
+  const before = await findInWorkspace(db, controlOwners, 'Control owner', ctx.workspaceId, id);
   await coRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -106,15 +94,17 @@ export async function updateControlOwner(db: Db, ctx: AuthContext, id: string, i
   });
 }
 
+type RoutingTable = typeof controlOwners | typeof domainTeamMappings | typeof assignmentRules;
+
 export async function deleteRow(
   db: Db,
   ctx: AuthContext,
-  table: Tbl,
+  table: RoutingTable,
   what: string,
   targetType: string,
   id: string,
 ) {
-  const before = await getIn(db, table, what, ctx.workspaceId, id);
+  const before = await findInWorkspace(db, table, what, ctx.workspaceId, id);
   await db.transaction(async (tx) => {
     await tx.delete(table).where(eq(table.id, id));
     await routingAudit(tx, ctx, targetType, id, before, null);
@@ -208,7 +198,7 @@ export async function createRule(
 }
 
 export async function updateRule(db: Db, ctx: AuthContext, id: string, input: RuleInput) {
-  const before = await getIn(db, assignmentRules, 'Assignment rule', ctx.workspaceId, id);
+  const before = await findInWorkspace(db, assignmentRules, 'Assignment rule', ctx.workspaceId, id);
   await ruleRefs(db, ctx.workspaceId, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -226,12 +216,7 @@ export async function updateRule(db: Db, ctx: AuthContext, id: string, input: Ru
 export type SuggestionRow = typeof reminderSuggestions.$inferSelect;
 
 export async function getSuggestion(db: Executor, ws: string, id: string): Promise<SuggestionRow> {
-  const [row] = await db
-    .select()
-    .from(reminderSuggestions)
-    .where(and(eq(reminderSuggestions.workspaceId, ws), eq(reminderSuggestions.id, id)));
-  if (!row) throw new NotFound('Suggestion', id);
-  return row;
+  return findInWorkspace(db, reminderSuggestions, 'Suggestion', ws, id);
 }
 
 export async function listSuggestions(

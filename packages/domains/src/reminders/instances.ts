@@ -3,7 +3,7 @@ import type { Effects } from '@vigil/kernel/effects';
 import { AppError, BadRequest, Conflict, NotFound, Unprocessable } from '@vigil/kernel/errors';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Executor } from '../db';
+import { type Executor, findInWorkspace } from '../db';
 import type { AppDeps } from '../deps';
 import { documents } from '../documents/schema';
 import { enqueueMessages } from '../notifications/service';
@@ -16,12 +16,7 @@ import type { InstanceRow } from './service';
 const KIND = 'reminder_instance' as const;
 
 async function getInstance(db: Executor, workspaceId: string, id: string): Promise<InstanceRow> {
-  const [row] = await db
-    .select()
-    .from(reminderInstances)
-    .where(and(eq(reminderInstances.workspaceId, workspaceId), eq(reminderInstances.id, id)));
-  if (!row) throw new NotFound('Reminder instance', id);
-  return row;
+  return findInWorkspace(db, reminderInstances, 'Reminder instance', workspaceId, id);
 }
 
 function assertOpen(i: InstanceRow) {
@@ -188,7 +183,7 @@ export async function reassignInstance(
   validated = false,
 ) {
   if (!validated) await validateAssignee(deps.db, ctx.workspaceId, input);
-  let queued: string[] = [];
+  let _queued: string[] = [];
   const row = await act(deps, ctx, fx, id, async (tx, i, now) => {
     assertOpen(i);
     const ownerId = input.owner_id !== undefined ? input.owner_id : i.assignedOwnerId;
@@ -202,7 +197,7 @@ export async function reassignInstance(
     });
     if (ownerId && ownerId !== i.assignedOwnerId) {
       const [r] = await tx.select().from(reminders).where(eq(reminders.id, i.reminderId));
-      ({ pending: queued } = await enqueueMessages(
+      ({ pending: _queued } = await enqueueMessages(
         tx,
         i.workspaceId,
         deps.config,

@@ -1,8 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { systemContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { SA } from '@vigil/kernel/search-attributes';
-import { withTemporal } from '@vigil/kernel/temporal';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';

@@ -1,5 +1,5 @@
 import { systemContext } from '@vigil/kernel/auth';
-import { and, asc, eq, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
@@ -205,9 +205,9 @@ export async function materializeInstance(
       .set({ nextOccurrence: nextOccurrence(specOf(r), dueAt) })
       .where(eq(reminders.id, reminderId));
     const ctx = systemContext(r.workspaceId);
-    let alertIds: string[] = [];
+    let _alertIds: string[] = [];
     if (route.unassigned) {
-      ({ pending: alertIds } = await enqueueMessages(
+      ({ pending: _alertIds } = await enqueueMessages(
         tx,
         r.workspaceId,
         deps.config,

@@ -1,10 +1,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { BadRequest, Conflict, NotFound } from '@vigil/kernel/errors';
+import { BadRequest, Conflict } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, gte, ilike, inArray, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
 import { listPage } from '../paging';
@@ -131,12 +131,7 @@ async function assertReminderRefs(db: Executor, workspaceId: string, i: Reminder
 }
 
 export async function getReminder(db: Executor, workspaceId: string, id: string): Promise<ReminderRow> {
-  const [row] = await db
-    .select()
-    .from(reminders)
-    .where(and(eq(reminders.workspaceId, workspaceId), eq(reminders.id, id)));
-  if (!row) throw new NotFound('Reminder', id);
-  return row;
+  return findInWorkspace(db, reminders, 'Reminder', workspaceId, id);
 }
 
 export async function createReminder(

@@ -1,12 +1,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import type { Executor } from '../db';
 import { ladderFor } from '../escalation/service';
-import { startObligations } from '../obligations/client';
 import type { LadderLevelConfig } from '../obligations/rules';
 import { firstTeams } from '../people/memberships';
 import { memberRoles, members, teamMembers } from '../people/schema';

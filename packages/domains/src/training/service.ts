@@ -5,7 +5,7 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { oneOf } from '../obligations/rules';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
 import { listPage } from '../paging';
@@ -57,12 +57,7 @@ async function validateScope(db: Executor, workspaceId: string, type: string, id
 }
 
 export async function getTraining(db: Executor, workspaceId: string, id: string): Promise<TrainingRow> {
-  const [row] = await db
-    .select()
-    .from(mandatoryTrainings)
-    .where(and(eq(mandatoryTrainings.workspaceId, workspaceId), eq(mandatoryTrainings.id, id)));
-  if (!row) throw new NotFound('Mandatory training', id);
-  return row;
+  return findInWorkspace(db, mandatoryTrainings, 'Mandatory training', workspaceId, id);
 }
 
 export async function createTraining(
@@ -173,12 +168,7 @@ export async function listTrainings(db: Executor, workspaceId: string) {
 // ---- assignments ----
 
 export async function getAssignment(db: Executor, workspaceId: string, id: string): Promise<AssignmentRow> {
-  const [row] = await db
-    .select()
-    .from(trainingAssignments)
-    .where(and(eq(trainingAssignments.workspaceId, workspaceId), eq(trainingAssignments.id, id)));
-  if (!row) throw new NotFound('Training assignment', id);
-  return row;
+  return findInWorkspace(db, trainingAssignments, 'Training assignment', workspaceId, id);
 }
 
 /** One assignment the caller may read; another member's outside their scope is a 404, like an unknown id. */
