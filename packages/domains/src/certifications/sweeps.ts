@@ -3,8 +3,9 @@ import type { AuditAction } from '../audit/rules';
 import type { Db, Executor } from '../db';
 import { quietWorkflowCommands } from '../obligations/commands';
 import type { Sweep } from '../schedules';
+import { sqlIn } from '../sql-in';
 import { auditCorrections } from '../training/sweeps';
-import { certStatus, expiringWindowMs } from './rules';
+import { certStatus, expiringWindowMs, HELD_CERT } from './rules';
 import type { CertStatus } from './schema';
 
 interface Candidate {
@@ -52,7 +53,7 @@ async function correctStatuses(db: Db, into: CertStatus[], now: Date, label: str
       FROM developer_certifications d
       JOIN unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${ms.join(',')}}`}::bigint[]) AS w(id, ms)
         ON w.id = d.certification_id
-      WHERE d.status IN ('ACTIVE', 'EXPIRING_SOON')
+      WHERE d.status IN ${sqlIn(HELD_CERT)}
         AND (d.status = 'EXPIRING_SOON' OR
              d.expiry_date <= ${now.toISOString()}::timestamptz + w.ms * interval '1 millisecond')
       FOR UPDATE OF d`);

@@ -9,9 +9,11 @@ import type { MemberHook } from '../hooks';
 import { quietWorkflowCommands } from '../obligations/commands';
 import { col, pastDueSql } from '../obligations/due';
 import { teams } from '../people/schema';
+import { sqlIn } from '../sql-in';
 import { ensureReminderWorkflow } from './client';
 import { reassignOnOffboard } from './offboarding';
 import { materializeInstance, routingData } from './planner';
+import { DUE_INSTANCE, TERMINAL_INSTANCE } from './rules';
 import { controlOwners, OPEN_INSTANCE_STATUSES, reminderInstances, reminders } from './schema';
 import { activeReminderIds } from './service';
 
@@ -30,7 +32,7 @@ export async function flagOverdueReminders(db: Db, now = new Date()) {
     await quietWorkflowCommands(tx);
     const res = await tx.execute(sql`
       UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
-      WHERE ${pastDueSql(col('due_date'), now)} AND status IN ('PENDING', 'NOTIFIED', 'ACKNOWLEDGED')
+      WHERE ${pastDueSql(col('due_date'), now)} AND status IN ${sqlIn(DUE_INSTANCE)}
       RETURNING id, workspace_id`);
     const rows = res.rows as Array<{ id: string; workspace_id: string }>;
     const byWs = new Map<string, string[]>();
@@ -100,7 +102,7 @@ export async function checkEvidenceFreshness(deps: AppDeps) {
       ) < now() - make_interval(days => r.evidence_freshness_days)
       AND NOT EXISTS (
         SELECT 1 FROM reminder_instances o
-        WHERE o.reminder_id = r.id AND o.status NOT IN ('COMPLETED', 'SKIPPED')
+        WHERE o.reminder_id = r.id AND o.status NOT IN ${sqlIn(TERMINAL_INSTANCE)}
       )`);
   let created = 0;
   const now = Math.floor(Date.now() / 1000) * 1000;

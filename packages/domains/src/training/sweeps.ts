@@ -8,8 +8,9 @@ import type { AppDeps } from '../deps';
 import { quietWorkflowCommands } from '../obligations/commands';
 import { col, pastDueSql } from '../obligations/due';
 import type { Sweep } from '../schedules';
+import { sqlIn } from '../sql-in';
 import { type AssignmentRow, insertAssignments, matchingMemberIds } from './assign';
-import { DEFAULT_DUE_DAYS } from './rules';
+import { DEFAULT_DUE_DAYS, DUE_ASSIGNMENT } from './rules';
 import { mandatoryTrainings } from './schema';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,7 +54,7 @@ export async function checkApproachingDueAssignments(db: Db) {
       SELECT a.id, a.workspace_id, a.developer_id, a.due_date
       FROM training_assignments a
       LEFT JOIN workspace_settings s ON s.workspace_id = a.workspace_id
-      WHERE a.status IN ('PENDING', 'IN_PROGRESS') AND NOT ${pastDueSql(col('a.due_date'))}
+      WHERE a.status IN ${sqlIn(DUE_ASSIGNMENT)} AND NOT ${pastDueSql(col('a.due_date'))}
         AND a.due_date <= now() + coalesce(
           (SELECT max(o::interval) FROM jsonb_array_elements_text(s.reminder_offsets) o),
           interval '7 days')
@@ -74,7 +75,7 @@ export async function checkOverdueAssignments(db: Db, now = new Date()) {
     const res = await tx.execute(sql`
       WITH upd AS (
         UPDATE training_assignments SET status = 'OVERDUE', updated_at = now()
-        WHERE status IN ('PENDING', 'IN_PROGRESS') AND ${pastDueSql(col('due_date'), now)}
+        WHERE status IN ${sqlIn(DUE_ASSIGNMENT)} AND ${pastDueSql(col('due_date'), now)}
         RETURNING id, workspace_id, developer_id, due_date, status
       ), ev AS (
         INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
