@@ -16,3 +16,25 @@ export function toJson<T extends Record<string, unknown>>(row: T): SnakeRow<T> {
 }
 
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+export type CamelPatch<T, K extends keyof T & string> = {
+  [P in K as Camel<P>]?: Exclude<T[P], undefined>;
+};
+
+/**
+ * The given snake_case fields of an API input that are present (not undefined), as the
+ * camelCase columns of a row patch: the inverse of `toJson` for the fields a PATCH may set.
+ */
+export function toColumns<T extends object, K extends keyof T & string>(
+  input: T,
+  keys: readonly K[],
+): CamelPatch<T, K> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = input[k];
+    if (v !== undefined) out[camel(k)] = v;
+  }
+  return out as CamelPatch<T, K>;
+}

@@ -1,7 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { KindAdapter } from '../obligations/kinds';
-import { doneKeys, escalationAcked } from '../obligations/kinds';
+import { and, eq, inArray } from 'drizzle-orm';
+import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { events } from '../training/schema';
@@ -119,12 +118,7 @@ export const memberCertificationKind: KindAdapter = {
     }
     return { audit: [], messages: [] };
   },
-  async onEscalated(tx, loaded, level, now) {
-    await tx
-      .update(developerCertifications)
-      .set({ currentEscalationLevel: level, updatedAt: now })
-      .where(eq(developerCertifications.id, loaded.state.id));
-  },
+  onEscalated: recordLevelOn(developerCertifications),
   async act(deps, ctx, fx, id, action) {
     const d = await getHeld(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, d.developerId, ['ADMIN']);
@@ -155,15 +149,5 @@ export const memberCertificationKind: KindAdapter = {
         overdue: d.status === 'EXPIRED',
       }));
   },
-  async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(developerCertifications.status, [...OPEN_CERT])];
-    if (workspaceId) where.push(eq(developerCertifications.workspaceId, workspaceId));
-    if (afterId) where.push(gt(developerCertifications.id, afterId));
-    return db
-      .select({ id: developerCertifications.id, workspaceId: developerCertifications.workspaceId })
-      .from(developerCertifications)
-      .where(and(...where))
-      .orderBy(asc(developerCertifications.id))
-      .limit(limit);
-  },
+  openIds: openIdsOf(developerCertifications, OPEN_CERT),
 };

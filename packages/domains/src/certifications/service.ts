@@ -1,5 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { Unprocessable } from '@vigil/kernel/errors';
+import { toColumns } from '@vigil/kernel/serialize';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
@@ -29,18 +30,20 @@ export interface CertInput {
 }
 
 const certColumns = (i: CertInput) => ({
-  ...(i.name !== undefined && { name: i.name }),
-  ...(i.issuing_authority !== undefined && { issuingAuthority: i.issuing_authority }),
-  ...(i.description !== undefined && { description: i.description }),
-  ...(i.validity_months !== undefined && { validityMonths: i.validity_months }),
-  ...(i.renewal_required !== undefined && { renewalRequired: i.renewal_required }),
-  ...(i.category !== undefined && { category: i.category }),
-  ...(i.skill_tags !== undefined && { skillTags: i.skill_tags }),
-  ...(i.prerequisites !== undefined && { prerequisites: i.prerequisites }),
-  ...(i.is_required !== undefined && { isRequired: i.is_required }),
-  ...(i.external_url !== undefined && { externalUrl: i.external_url }),
-  ...(i.logo_url !== undefined && { logoUrl: i.logo_url }),
-  ...(i.expiring_soon_offset !== undefined && { expiringSoonOffset: i.expiring_soon_offset }),
+  ...toColumns(i, [
+    'name',
+    'issuing_authority',
+    'description',
+    'validity_months',
+    'renewal_required',
+    'category',
+    'skill_tags',
+    'prerequisites',
+    'is_required',
+    'external_url',
+    'logo_url',
+    'expiring_soon_offset',
+  ]),
 });
 
 export async function getCert(db: Executor, workspaceId: string, id: string): Promise<CertRow> {

@@ -1,7 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Executor } from '../db';
-import { doneKeys, escalationAcked, type KindAdapter } from '../obligations/kinds';
+import { and, eq, inArray } from 'drizzle-orm';
+import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
@@ -47,12 +46,7 @@ export const ticketKind: KindAdapter = {
   async apply() {
     return { audit: [], messages: [] };
   },
-  async onEscalated(tx, loaded, level, now) {
-    await tx
-      .update(tickets)
-      .set({ currentEscalationLevel: level, updatedAt: now })
-      .where(eq(tickets.id, loaded.state.id));
-  },
+  onEscalated: recordLevelOn(tickets),
   async openItems(db, workspaceId) {
     const rows = await db
       .select()
@@ -75,15 +69,5 @@ export const ticketKind: KindAdapter = {
         : [];
     });
   },
-  async openIds(db: Executor, workspaceId, limit, afterId) {
-    const where = [inArray(tickets.status, [...OPEN_TICKET])];
-    if (workspaceId) where.push(eq(tickets.workspaceId, workspaceId));
-    if (afterId) where.push(gt(tickets.id, afterId));
-    return db
-      .select({ id: tickets.id, workspaceId: tickets.workspaceId })
-      .from(tickets)
-      .where(and(...where))
-      .orderBy(asc(tickets.id))
-      .limit(limit);
-  },
+  openIds: openIdsOf(tickets, OPEN_TICKET),
 };

@@ -1,6 +1,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
+import { toColumns } from '@vigil/kernel/serialize';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -31,14 +32,16 @@ export interface MatrixInput {
 }
 
 const matrixColumns = (i: MatrixInput) => ({
-  ...(i.name !== undefined && { name: i.name }),
-  ...(i.description !== undefined && { description: i.description }),
-  ...(i.severity_levels !== undefined && { severityLevels: i.severity_levels }),
-  ...(i.rules !== undefined && { rules: i.rules }),
-  ...(i.form_ids !== undefined && { formIds: i.form_ids }),
-  ...(i.team_ids !== undefined && { teamIds: i.team_ids }),
-  ...(i.priority_order !== undefined && { priorityOrder: i.priority_order }),
-  ...(i.is_active !== undefined && { isActive: i.is_active }),
+  ...toColumns(i, [
+    'name',
+    'description',
+    'severity_levels',
+    'rules',
+    'form_ids',
+    'team_ids',
+    'priority_order',
+    'is_active',
+  ]),
 });
 
 /** The teams a matrix matches on and the members and teams its rules target must be in the workspace. */
@@ -245,14 +248,16 @@ export async function updateTicket(
     const [t] = await tx
       .update(tickets)
       .set({
-        ...(input.title !== undefined && { title: input.title }),
-        ...(input.description !== undefined && { description: input.description }),
-        ...(input.severity !== undefined && { severity: input.severity }),
-        ...(input.team_id !== undefined && { teamId: input.team_id }),
-        ...(input.form_id !== undefined && { formId: input.form_id }),
-        ...(input.assignee_id !== undefined && { assigneeId: input.assignee_id }),
-        ...(input.obligation_kind !== undefined && { obligationKind: input.obligation_kind }),
-        ...(input.obligation_id !== undefined && { obligationId: input.obligation_id }),
+        ...toColumns(input, [
+          'title',
+          'description',
+          'severity',
+          'team_id',
+          'form_id',
+          'assignee_id',
+          'obligation_kind',
+          'obligation_id',
+        ]),
         ...(status !== undefined && { status }),
         ...(status === 'ACKNOWLEDGED' &&
           !before.acknowledgedAt && { acknowledgedAt: now, acknowledgedById: ctx.memberId }),

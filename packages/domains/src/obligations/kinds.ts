@@ -1,6 +1,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
@@ -151,3 +152,37 @@ export async function stepsMany(
   for (const a of acks) acked.add(a.id);
   return { done, acked };
 }
+
+/** An obligation table: a workspace's rows with an id, a status and the escalation level reached. */
+type ObligationTable = PgTable & {
+  id: PgColumn;
+  workspaceId: PgColumn;
+  status: PgColumn;
+  currentEscalationLevel: PgColumn;
+  updatedAt: PgColumn;
+};
+
+/** `openIds` for a kind whose open rows are those with one of `openStatuses`. */
+export const openIdsOf =
+  (table: ObligationTable, openStatuses: readonly string[]): NonNullable<KindAdapter['openIds']> =>
+  (db, workspaceId, limit, afterId) => {
+    const where = [inArray(table.status, [...openStatuses])];
+    if (workspaceId) where.push(eq(table.workspaceId, workspaceId));
+    if (afterId) where.push(gt(table.id, afterId));
+    return db
+      .select({ id: table.id, workspaceId: table.workspaceId })
+      .from(table as PgTable)
+      .where(and(...where))
+      .orderBy(asc(table.id))
+      .limit(limit) as Promise<Array<{ id: string; workspaceId: string }>>;
+  };
+
+/** `onEscalated` that records the level reached on the obligation's row. */
+export const recordLevelOn =
+  (table: ObligationTable): NonNullable<KindAdapter['onEscalated']> =>
+  async (tx, loaded, level, now) => {
+    await tx
+      .update(table)
+      .set({ currentEscalationLevel: level, updatedAt: now } as never)
+      .where(eq(table.id, loaded.state.id));
+  };

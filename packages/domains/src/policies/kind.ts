@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { secretPlaceholder } from '../notifications/rules';
-import { doneKeys, escalationAcked, type KindAdapter, type LoadedObligation } from '../obligations/kinds';
+import {
+  doneKeys,
+  escalationAcked,
+  type KindAdapter,
+  type LoadedObligation,
+  openIdsOf,
+  recordLevelOn,
+} from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
@@ -157,12 +164,7 @@ export const ackKind: KindAdapter = {
     }
     return { audit: [], messages: [] };
   },
-  async onEscalated(tx, loaded, level, now) {
-    await tx
-      .update(acknowledgementObligations)
-      .set({ currentEscalationLevel: level, updatedAt: now })
-      .where(eq(acknowledgementObligations.id, loaded.state.id));
-  },
+  onEscalated: recordLevelOn(acknowledgementObligations),
   async act(deps, ctx, fx, id) {
     const [o] = await deps.db
       .select()
@@ -197,15 +199,5 @@ export const ackKind: KindAdapter = {
       overdue: o.status === 'OVERDUE',
     }));
   },
-  async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(acknowledgementObligations.status, [...OPEN_ACK])];
-    if (workspaceId) where.push(eq(acknowledgementObligations.workspaceId, workspaceId));
-    if (afterId) where.push(gt(acknowledgementObligations.id, afterId));
-    return db
-      .select({ id: acknowledgementObligations.id, workspaceId: acknowledgementObligations.workspaceId })
-      .from(acknowledgementObligations)
-      .where(and(...where))
-      .orderBy(asc(acknowledgementObligations.id))
-      .limit(limit);
-  },
+  openIds: openIdsOf(acknowledgementObligations, OPEN_ACK),
 };

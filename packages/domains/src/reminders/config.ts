@@ -1,6 +1,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { Conflict } from '@vigil/kernel/errors';
+import { toColumns } from '@vigil/kernel/serialize';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -29,6 +30,51 @@ async function routingAudit(
   await audit(tx, ctx, { action: 'ROUTING_CHANGED', targetType, targetId: id, oldValue, newValue });
 }
 
+type RoutingTable = typeof controlOwners | typeof domainTeamMappings | typeof assignmentRules;
+
+/** Inserts one routing row and audits it, in one transaction. */
+async function insertRouting<T extends RoutingTable>(
+  db: Db,
+  ctx: AuthContext,
+  table: T,
+  targetType: string,
+  values: T['$inferInsert'],
+  input: unknown,
+): Promise<T['$inferSelect']> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(table as RoutingTable)
+      .values(values as never)
+      .returning();
+    if (!row) throw new Error('insert returned nothing');
+    await routingAudit(tx, ctx, targetType, row.id, null, input);
+    return row as T['$inferSelect'];
+  });
+}
+
+/** Patches one routing row of the workspace (404 otherwise) after checking its references, audited. */
+async function updateRouting<T extends typeof controlOwners | typeof assignmentRules>(
+  db: Db,
+  ctx: AuthContext,
+  target: { table: T; what: string; type: string; id: string },
+  checkRefs: () => Promise<void>,
+  set: Partial<T['$inferInsert']>,
+  input: unknown,
+): Promise<T['$inferSelect']> {
+  const { table, id } = target;
+  const before = await findInWorkspace(db, table, target.what, ctx.workspaceId, id);
+  await checkRefs();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(table as typeof controlOwners)
+      .set({ ...set, updatedAt: new Date() } as never)
+      .where(eq(table.id, id))
+      .returning();
+    await routingAudit(tx, ctx, target.type, id, before, input);
+    return (row ?? before) as T['$inferSelect'];
+  });
+}
+
 // ---- control owners ----
 
 export interface ControlOwnerInput {
@@ -49,11 +95,7 @@ const coRefs = (db: Executor, ws: string, i: ControlOwnerInput) =>
   });
 
 const coColumns = (i: ControlOwnerInput) => ({
-  ...(i.control_id !== undefined && { controlId: i.control_id }),
-  ...(i.domain !== undefined && { domain: i.domain }),
-  ...(i.primary_owner_id !== undefined && { primaryOwnerId: i.primary_owner_id }),
-  ...(i.backup_owner_id !== undefined && { backupOwnerId: i.backup_owner_id }),
-  ...(i.team_id !== undefined && { teamId: i.team_id }),
+  ...toColumns(i, ['control_id', 'domain', 'primary_owner_id', 'backup_owner_id', 'team_id']),
 });
 
 export const listControlOwners = (db: Executor, ws: string) =>
@@ -69,32 +111,20 @@ export async function createControlOwner(
   input: ControlOwnerInput & { control_id: string },
 ) {
   await coRefs(db, ctx.workspaceId, input);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(controlOwners)
-      .values({ workspaceId: ctx.workspaceId, controlId: input.control_id, ...coColumns(input) })
-      .returning();
-    if (!row) throw new Error('insert returned nothing');
-    await routingAudit(tx, ctx, 'control_owner', row.id, null, input);
-    return row;
-  });
+  return insertRouting(
+    db,
+    ctx,
+    controlOwners,
+    'control_owner',
+    { workspaceId: ctx.workspaceId, controlId: input.control_id, ...coColumns(input) },
+    input,
+  );
 }
 
 export async function updateControlOwner(db: Db, ctx: AuthContext, id: string, input: ControlOwnerInput) {
-  const before = await findInWorkspace(db, controlOwners, 'Control owner', ctx.workspaceId, id);
-  await coRefs(db, ctx.workspaceId, input);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(controlOwners)
-      .set({ ...coColumns(input), updatedAt: new Date() })
-      .where(eq(controlOwners.id, id))
-      .returning();
-    await routingAudit(tx, ctx, 'control_owner', id, before, input);
-    return row ?? before;
-  });
+  const target = { table: controlOwners, what: 'Control owner', type: 'control_owner', id };
+  return updateRouting(db, ctx, target, () => coRefs(db, ctx.workspaceId, input), coColumns(input), input);
 }
-
-type RoutingTable = typeof controlOwners | typeof domainTeamMappings | typeof assignmentRules;
 
 export async function deleteRow(
   db: Db,
@@ -126,20 +156,13 @@ export async function createDomainMapping(
   input: { domain: string; team_id: string; priority?: number },
 ) {
   await assertInWorkspace(db, ctx.workspaceId, { teams: { 'body.team_id': [input.team_id] } });
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(domainTeamMappings)
-      .values({
-        workspaceId: ctx.workspaceId,
-        domain: input.domain,
-        teamId: input.team_id,
-        priority: input.priority ?? 100,
-      })
-      .returning();
-    if (!row) throw new Error('insert returned nothing');
-    await routingAudit(tx, ctx, 'domain_team_mapping', row.id, null, input);
-    return row;
-  });
+  const values = {
+    workspaceId: ctx.workspaceId,
+    domain: input.domain,
+    teamId: input.team_id,
+    priority: input.priority ?? 100,
+  };
+  return insertRouting(db, ctx, domainTeamMappings, 'domain_team_mapping', values, input);
 }
 
 // ---- assignment rules ----
@@ -161,11 +184,7 @@ async function ruleRefs(db: Executor, ws: string, i: RuleInput) {
 }
 
 const ruleColumns = (i: RuleInput) => ({
-  ...(i.name !== undefined && { name: i.name }),
-  ...(i.description !== undefined && { description: i.description }),
-  ...(i.priority !== undefined && { priority: i.priority }),
-  ...(i.is_active !== undefined && { isActive: i.is_active }),
-  ...(i.rule_config !== undefined && { ruleConfig: i.rule_config }),
+  ...toColumns(i, ['name', 'description', 'priority', 'is_active', 'rule_config']),
 });
 
 export const listRules = (db: Executor, ws: string) =>
@@ -181,34 +200,25 @@ export async function createRule(
   input: RuleInput & { name: string; rule_config: RuleConfig },
 ) {
   await ruleRefs(db, ctx.workspaceId, input);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(assignmentRules)
-      .values({
-        workspaceId: ctx.workspaceId,
-        name: input.name,
-        ruleConfig: input.rule_config,
-        ...ruleColumns(input),
-      })
-      .returning();
-    if (!row) throw new Error('insert returned nothing');
-    await routingAudit(tx, ctx, 'assignment_rule', row.id, null, input);
-    return row;
-  });
+  const values = {
+    workspaceId: ctx.workspaceId,
+    name: input.name,
+    ruleConfig: input.rule_config,
+    ...ruleColumns(input),
+  };
+  return insertRouting(db, ctx, assignmentRules, 'assignment_rule', values, input);
 }
 
 export async function updateRule(db: Db, ctx: AuthContext, id: string, input: RuleInput) {
-  const before = await findInWorkspace(db, assignmentRules, 'Assignment rule', ctx.workspaceId, id);
-  await ruleRefs(db, ctx.workspaceId, input);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(assignmentRules)
-      .set({ ...ruleColumns(input), updatedAt: new Date() })
-      .where(eq(assignmentRules.id, id))
-      .returning();
-    await routingAudit(tx, ctx, 'assignment_rule', id, before, input);
-    return row ?? before;
-  });
+  const target = { table: assignmentRules, what: 'Assignment rule', type: 'assignment_rule', id };
+  return updateRouting(
+    db,
+    ctx,
+    target,
+    () => ruleRefs(db, ctx.workspaceId, input),
+    ruleColumns(input),
+    input,
+  );
 }
 
 // ---- suggestions ----

@@ -1,7 +1,12 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
-import type { Executor } from '../db';
-import { doneKeys, escalationAcked, type KindAdapter, type StepMessage } from '../obligations/kinds';
+import {
+  doneKeys,
+  escalationAcked,
+  type KindAdapter,
+  openIdsOf,
+  type StepMessage,
+} from '../obligations/kinds';
 import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { sqlIn } from '../sql-in';
@@ -157,15 +162,5 @@ export const reminderInstanceKind: KindAdapter = {
         : [],
     );
   },
-  async openIds(db: Executor, workspaceId, limit, afterId) {
-    const where = [inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES)];
-    if (workspaceId) where.push(eq(reminderInstances.workspaceId, workspaceId));
-    if (afterId) where.push(gt(reminderInstances.id, afterId));
-    return db
-      .select({ id: reminderInstances.id, workspaceId: reminderInstances.workspaceId })
-      .from(reminderInstances)
-      .where(and(...where))
-      .orderBy(asc(reminderInstances.id))
-      .limit(limit);
-  },
+  openIds: openIdsOf(reminderInstances, OPEN_INSTANCE_STATUSES),
 };

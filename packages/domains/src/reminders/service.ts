@@ -1,6 +1,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, Conflict } from '@vigil/kernel/errors';
+import { toColumns } from '@vigil/kernel/serialize';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, gte, ilike, inArray, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -77,30 +78,34 @@ function scheduleIssues(spec: ScheduleSpec) {
 }
 
 const columns = (i: ReminderInput) => ({
-  ...(i.title !== undefined && { title: i.title }),
-  ...(i.description !== undefined && { description: i.description }),
-  ...(i.category !== undefined && { category: i.category }),
-  ...(i.priority !== undefined && { priority: i.priority }),
-  ...(i.status !== undefined && { status: i.status }),
-  ...(i.frequency !== undefined && { frequency: i.frequency }),
-  ...(i.cron_expression !== undefined && { cronExpression: i.cron_expression }),
-  ...(i.timezone !== undefined && { timezone: i.timezone }),
+  ...toColumns(i, [
+    'title',
+    'description',
+    'category',
+    'priority',
+    'status',
+    'frequency',
+    'cron_expression',
+    'timezone',
+  ]),
   ...(i.start_date !== undefined && { startDate: new Date(i.start_date) }),
   ...(i.end_date !== undefined && { endDate: i.end_date === null ? null : new Date(i.end_date) }),
-  ...(i.assignment_strategy !== undefined && { assignmentStrategy: i.assignment_strategy }),
-  ...(i.default_owner_id !== undefined && { defaultOwnerId: i.default_owner_id }),
-  ...(i.default_team_id !== undefined && { defaultTeamId: i.default_team_id }),
-  ...(i.domain !== undefined && { domain: i.domain }),
-  ...(i.control_id !== undefined && { controlId: i.control_id }),
-  ...(i.tags !== undefined && { tags: i.tags }),
-  ...(i.escalation_config !== undefined && { escalationConfig: i.escalation_config }),
-  ...(i.notification_config !== undefined && { notificationConfig: i.notification_config }),
-  ...(i.requires_acknowledgment !== undefined && { requiresAcknowledgment: i.requires_acknowledgment }),
-  ...(i.requires_evidence !== undefined && { requiresEvidence: i.requires_evidence }),
-  ...(i.evidence_freshness_days !== undefined && { evidenceFreshnessDays: i.evidence_freshness_days }),
-  ...(i.source_type !== undefined && { sourceType: i.source_type }),
-  ...(i.source_id !== undefined && { sourceId: i.source_id }),
-  ...(i.source_question_id !== undefined && { sourceQuestionId: i.source_question_id }),
+  ...toColumns(i, [
+    'assignment_strategy',
+    'default_owner_id',
+    'default_team_id',
+    'domain',
+    'control_id',
+    'tags',
+    'escalation_config',
+    'notification_config',
+    'requires_acknowledgment',
+    'requires_evidence',
+    'evidence_freshness_days',
+    'source_type',
+    'source_id',
+    'source_question_id',
+  ]),
 });
 
 const QUESTIONNAIRE_ROWS = workspaceRows(questionnaires, 'questionnaire');

@@ -1,10 +1,12 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   doneKeys,
   escalationAcked,
   type KindAdapter,
   type LoadedObligation,
+  openIdsOf,
+  recordLevelOn,
   stepsMany,
 } from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
@@ -158,12 +160,7 @@ export const trainingAssignmentKind: KindAdapter = {
     }
     return { audit: [], messages: [] };
   },
-  async onEscalated(tx, loaded, level, now) {
-    await tx
-      .update(trainingAssignments)
-      .set({ currentEscalationLevel: level, updatedAt: now })
-      .where(eq(trainingAssignments.id, loaded.state.id));
-  },
+  onEscalated: recordLevelOn(trainingAssignments),
   async act(deps, ctx, fx, id, action) {
     const a = await getAssignment(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, a.developerId, ['ADMIN']);
@@ -197,15 +194,5 @@ export const trainingAssignmentKind: KindAdapter = {
       overdue: a.status === 'OVERDUE',
     }));
   },
-  async openIds(db, workspaceId, limit, afterId) {
-    const where = [inArray(trainingAssignments.status, [...OPEN_ASSIGNMENT])];
-    if (workspaceId) where.push(eq(trainingAssignments.workspaceId, workspaceId));
-    if (afterId) where.push(gt(trainingAssignments.id, afterId));
-    return db
-      .select({ id: trainingAssignments.id, workspaceId: trainingAssignments.workspaceId })
-      .from(trainingAssignments)
-      .where(and(...where))
-      .orderBy(asc(trainingAssignments.id))
-      .limit(limit);
-  },
+  openIds: openIdsOf(trainingAssignments, OPEN_ASSIGNMENT),
 };

@@ -1,6 +1,7 @@
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { NotFound, Unprocessable } from '@vigil/kernel/errors';
+import { toColumns } from '@vigil/kernel/serialize';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
@@ -36,9 +37,7 @@ export interface TrainingInput {
 }
 
 const columns = (i: TrainingInput) => ({
-  ...(i.name !== undefined && { name: i.name }),
-  ...(i.description !== undefined && { description: i.description }),
-  ...(i.applies_to_type !== undefined && { appliesToType: i.applies_to_type }),
+  ...toColumns(i, ['name', 'description', 'applies_to_type']),
   ...(i.applies_to_ids !== undefined && { appliesToIds: [...new Set(i.applies_to_ids)] }),
   ...(i.due_days_after_assignment !== undefined && { dueDaysAfterAssignment: i.due_days_after_assignment }),
   ...(i.recurring_months !== undefined && { recurringMonths: i.recurring_months }),
