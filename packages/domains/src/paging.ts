@@ -1,5 +1,5 @@
 import { type Page, toPage } from '@vigil/kernel/pagination';
-import { and, asc, desc, gt, type InferSelectModel, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, type InferSelectModel, lt, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from './db';
 
@@ -30,4 +30,14 @@ export async function listPage<T extends PgTable & { id: AnyPgColumn }>(
     .orderBy(order === 'desc' ? desc(id) : asc(id))
     .limit(f.limit + 1);
   return toPage(rows as { id: string }[], f.limit) as Page<InferSelectModel<T>>;
+}
+
+/** `column = value` for each filter field that is set (a list's `?field=` equality filters). */
+export function filterEquals<F extends object>(f: F, columns: { [K in keyof F]?: AnyPgColumn }): SQL[] {
+  const out: SQL[] = [];
+  for (const [field, column] of Object.entries(columns) as Array<[keyof F, AnyPgColumn]>) {
+    const value = f[field];
+    if (value) out.push(eq(column, value));
+  }
+  return out;
 }

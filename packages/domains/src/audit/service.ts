@@ -2,7 +2,7 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { beforeCommit } from '@vigil/kernel/db';
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
 import { type AuditAction, firstBrokenSeq } from './rules';
 import { auditChainHeads, auditLogs } from './schema';
 
@@ -71,10 +71,14 @@ export interface AuditFilter {
 
 export async function listAudit(db: Executor, workspaceId: string, f: AuditFilter) {
   const where = [eq(auditLogs.workspaceId, workspaceId)];
-  if (f.action_type) where.push(eq(auditLogs.actionType, f.action_type));
-  if (f.target_type) where.push(eq(auditLogs.targetType, f.target_type));
-  if (f.target_id) where.push(eq(auditLogs.targetId, f.target_id));
-  if (f.actor_id) where.push(eq(auditLogs.actorId, f.actor_id));
+  where.push(
+    ...filterEquals(f, {
+      action_type: auditLogs.actionType,
+      target_type: auditLogs.targetType,
+      target_id: auditLogs.targetId,
+      actor_id: auditLogs.actorId,
+    }),
+  );
   if (f.from) where.push(gte(auditLogs.createdAt, f.from));
   if (f.to) where.push(lte(auditLogs.createdAt, f.to));
   return listPage(db, auditLogs, where, f);

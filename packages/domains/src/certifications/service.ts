@@ -4,7 +4,8 @@ import { toColumns } from '@vigil/kernel/serialize';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
+import { patchInWorkspace } from '../patch';
 import { getSettings } from '../people/access';
 import { readableBy, type Visible, visibleMembers } from '../people/visibility';
 import { sqlIn } from '../sql-in';
@@ -92,23 +93,26 @@ export async function createCert(db: Db, ctx: AuthContext, input: CertInput & { 
 }
 
 export async function updateCert(db: Db, ctx: AuthContext, id: string, input: CertInput) {
-  const before = await getCert(db, ctx.workspaceId, id);
-  await checkPrerequisites(db, ctx.workspaceId, input.prerequisites);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(certifications)
-      .set({ ...certColumns(input), updatedAt: new Date() })
-      .where(eq(certifications.id, id))
-      .returning();
-    await audit(tx, ctx, {
-      action: 'CERTIFICATION_UPDATED',
-      targetType: 'certification',
-      targetId: id,
-      oldValue: { name: before.name, validity_months: before.validityMonths, is_required: before.isRequired },
-      newValue: input,
-    });
-    return row ?? before;
-  });
+  return patchInWorkspace(
+    db,
+    ctx,
+    { table: certifications, what: 'Certification', id },
+    {
+      check: () => checkPrerequisites(db, ctx.workspaceId, input.prerequisites),
+      set: certColumns(input),
+      audit: (before) => ({
+        action: 'CERTIFICATION_UPDATED',
+        targetType: 'certification',
+        targetId: id,
+        oldValue: {
+          name: before.name,
+          validity_months: before.validityMonths,
+          is_required: before.isRequired,
+        },
+        newValue: input,
+      }),
+    },
+  );
 }
 
 /** Definitions with holder stats; for required ones, the active members who hold no valid copy. */
@@ -201,9 +205,13 @@ export async function listHeld(db: Executor, ctx: AuthContext, f: HeldFilter) {
     eq(developerCertifications.workspaceId, ctx.workspaceId),
     readableBy(ctx, developerCertifications.developerId),
   ];
-  if (f.certification_id) where.push(eq(developerCertifications.certificationId, f.certification_id));
-  if (f.developer_id) where.push(eq(developerCertifications.developerId, f.developer_id));
-  if (f.status) where.push(eq(developerCertifications.status, f.status));
+  where.push(
+    ...filterEquals(f, {
+      certification_id: developerCertifications.certificationId,
+      developer_id: developerCertifications.developerId,
+      status: developerCertifications.status,
+    }),
+  );
   if (f.expiring_soon !== undefined)
     where.push(
       f.expiring_soon

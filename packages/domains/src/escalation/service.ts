@@ -9,7 +9,8 @@ import { type Db, type Executor, findInWorkspace } from '../db';
 import { type LadderLevelConfig, OBLIGATION_KINDS, type ObligationKind } from '../obligations/rules';
 import { acknowledgeEscalation } from '../obligations/service';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
+import { patchInWorkspace } from '../patch';
 import { getSettings } from '../people/access';
 import { assertInWorkspace, peopleRefs } from '../people/service';
 import { assertRefs } from '../refs';
@@ -87,24 +88,23 @@ export async function createMatrix(
 }
 
 export async function updateMatrix(db: Db, ctx: AuthContext, id: string, input: MatrixInput) {
-  const before = await getMatrix(db, ctx.workspaceId, id);
-  await assertMatrixRefs(db, ctx.workspaceId, input);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(escalationMatrices)
-      .set({ ...matrixColumns(input), updatedAt: new Date() })
-      .where(eq(escalationMatrices.id, id))
-      .returning();
-    await audit(tx, ctx, {
-      action: 'MATRIX_UPDATED',
-      targetType: 'escalation_matrix',
-      targetId: id,
-      oldValue: { name: before.name, rules: before.rules, priority_order: before.priorityOrder },
-      newValue: input,
-      description: 'Tickets already open keep the ladder they were created with',
-    });
-    return row ?? before;
-  });
+  return patchInWorkspace(
+    db,
+    ctx,
+    { table: escalationMatrices, what: 'Escalation matrix', id },
+    {
+      check: () => assertMatrixRefs(db, ctx.workspaceId, input),
+      set: matrixColumns(input),
+      audit: (before) => ({
+        action: 'MATRIX_UPDATED',
+        targetType: 'escalation_matrix',
+        targetId: id,
+        oldValue: { name: before.name, rules: before.rules, priority_order: before.priorityOrder },
+        newValue: input,
+        description: 'Tickets already open keep the ladder they were created with',
+      }),
+    },
+  );
 }
 
 export async function deleteMatrix(db: Db, ctx: AuthContext, id: string) {
@@ -288,8 +288,7 @@ export async function listTickets(
   f: { status?: TicketStatus; team_id?: string; limit: number; cursor?: string },
 ) {
   const where = [eq(tickets.workspaceId, workspaceId)];
-  if (f.status) where.push(eq(tickets.status, f.status));
-  if (f.team_id) where.push(eq(tickets.teamId, f.team_id));
+  where.push(...filterEquals(f, { status: tickets.status, team_id: tickets.teamId }));
   return listPage(db, tickets, where, f);
 }
 

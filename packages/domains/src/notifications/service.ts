@@ -2,7 +2,7 @@ import { type AuthContext, seesEverything } from '@vigil/kernel/auth';
 import type { Config } from '@vigil/kernel/config';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
 import { getSettings } from '../people/access';
 import { members } from '../people/schema';
 import { renderMessage } from './messages';
@@ -145,8 +145,12 @@ export async function listNotifications(
   if (!seesEverything(ctx)) where.push(eq(notifications.recipientId, ctx.memberId));
   if (f.status) where.push(eq(notifications.status, f.status as never));
   if (f.channel) where.push(eq(notifications.channel, f.channel as never));
-  if (f.recipient_id) where.push(eq(notifications.recipientId, f.recipient_id));
-  if (f.kind) where.push(eq(notifications.kind, f.kind));
-  if (f.obligation_id) where.push(eq(notifications.obligationId, f.obligation_id));
+  where.push(
+    ...filterEquals(f, {
+      recipient_id: notifications.recipientId,
+      kind: notifications.kind,
+      obligation_id: notifications.obligationId,
+    }),
+  );
   return listPage(db, notifications, where, f);
 }

@@ -4,9 +4,10 @@ import { Conflict } from '@vigil/kernel/errors';
 import { toColumns } from '@vigil/kernel/serialize';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
-import { audit } from '../audit/service';
+import { type AuditEntry, audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage } from '../paging';
+import { patchInWorkspace } from '../patch';
 import { assertInWorkspace } from '../people/service';
 import type { RuleConfig } from './routing';
 import type { Frequency } from './rules';
@@ -19,6 +20,14 @@ import {
 } from './schema';
 import { createReminder, type ReminderInput } from './service';
 
+const routingChange = (targetType: string, id: string, oldValue: unknown, newValue: unknown): AuditEntry => ({
+  action: 'ROUTING_CHANGED',
+  targetType,
+  targetId: id,
+  oldValue,
+  newValue,
+});
+
 async function routingAudit(
   tx: Executor,
   ctx: AuthContext,
@@ -27,7 +36,7 @@ async function routingAudit(
   oldValue: unknown,
   newValue: unknown,
 ) {
-  await audit(tx, ctx, { action: 'ROUTING_CHANGED', targetType, targetId: id, oldValue, newValue });
+  await audit(tx, ctx, routingChange(targetType, id, oldValue, newValue));
 }
 
 type RoutingTable = typeof controlOwners | typeof domainTeamMappings | typeof assignmentRules;
@@ -49,29 +58,6 @@ async function insertRouting<T extends RoutingTable>(
     if (!row) throw new Error('insert returned nothing');
     await routingAudit(tx, ctx, targetType, row.id, null, input);
     return row as T['$inferSelect'];
-  });
-}
-
-/** Patches one routing row of the workspace (404 otherwise) after checking its references, audited. */
-async function updateRouting<T extends typeof controlOwners | typeof assignmentRules>(
-  db: Db,
-  ctx: AuthContext,
-  target: { table: T; what: string; type: string; id: string },
-  checkRefs: () => Promise<void>,
-  set: Partial<T['$inferInsert']>,
-  input: unknown,
-): Promise<T['$inferSelect']> {
-  const { table, id } = target;
-  const before = await findInWorkspace(db, table, target.what, ctx.workspaceId, id);
-  await checkRefs();
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(table as typeof controlOwners)
-      .set({ ...set, updatedAt: new Date() } as never)
-      .where(eq(table.id, id))
-      .returning();
-    await routingAudit(tx, ctx, target.type, id, before, input);
-    return (row ?? before) as T['$inferSelect'];
   });
 }
 
@@ -122,8 +108,16 @@ export async function createControlOwner(
 }
 
 export async function updateControlOwner(db: Db, ctx: AuthContext, id: string, input: ControlOwnerInput) {
-  const target = { table: controlOwners, what: 'Control owner', type: 'control_owner', id };
-  return updateRouting(db, ctx, target, () => coRefs(db, ctx.workspaceId, input), coColumns(input), input);
+  return patchInWorkspace(
+    db,
+    ctx,
+    { table: controlOwners, what: 'Control owner', id },
+    {
+      check: () => coRefs(db, ctx.workspaceId, input),
+      set: coColumns(input),
+      audit: (before) => routingChange('control_owner', id, before, input),
+    },
+  );
 }
 
 export async function deleteRow(
@@ -210,14 +204,15 @@ export async function createRule(
 }
 
 export async function updateRule(db: Db, ctx: AuthContext, id: string, input: RuleInput) {
-  const target = { table: assignmentRules, what: 'Assignment rule', type: 'assignment_rule', id };
-  return updateRouting(
+  return patchInWorkspace(
     db,
     ctx,
-    target,
-    () => ruleRefs(db, ctx.workspaceId, input),
-    ruleColumns(input),
-    input,
+    { table: assignmentRules, what: 'Assignment rule', id },
+    {
+      check: () => ruleRefs(db, ctx.workspaceId, input),
+      set: ruleColumns(input),
+      audit: (before) => routingChange('assignment_rule', id, before, input),
+    },
   );
 }
 

@@ -8,7 +8,7 @@ import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
 import { peopleRefs } from '../people/service';
 import { readableByOwnerOrTeam } from '../people/visibility';
 import { questionnaires } from '../questionnaires/schema';
@@ -281,14 +281,18 @@ export interface ReminderFilter {
 
 export async function listReminders(db: Executor, workspaceId: string, f: ReminderFilter) {
   const where = [eq(reminders.workspaceId, workspaceId)];
-  if (f.status) where.push(eq(reminders.status, f.status));
-  if (f.category) where.push(eq(reminders.category, f.category));
-  if (f.priority) where.push(eq(reminders.priority, f.priority));
-  if (f.frequency) where.push(eq(reminders.frequency, f.frequency));
-  if (f.domain) where.push(eq(reminders.domain, f.domain));
-  if (f.control_id) where.push(eq(reminders.controlId, f.control_id));
-  if (f.owner_id) where.push(eq(reminders.defaultOwnerId, f.owner_id));
-  if (f.team_id) where.push(eq(reminders.defaultTeamId, f.team_id));
+  where.push(
+    ...filterEquals(f, {
+      status: reminders.status,
+      category: reminders.category,
+      priority: reminders.priority,
+      frequency: reminders.frequency,
+      domain: reminders.domain,
+      control_id: reminders.controlId,
+      owner_id: reminders.defaultOwnerId,
+      team_id: reminders.defaultTeamId,
+    }),
+  );
   if (f.search) where.push(ilike(reminders.title, `%${f.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
   return listPage(db, reminders, where, f);
 }
@@ -317,9 +321,13 @@ export async function listInstances(db: Executor, ctx: AuthContext, reminderId: 
     eq(reminderInstances.reminderId, reminderId),
     readableInstances(ctx),
   ];
-  if (f.status) where.push(eq(reminderInstances.status, f.status));
-  if (f.owner_id) where.push(eq(reminderInstances.assignedOwnerId, f.owner_id));
-  if (f.team_id) where.push(eq(reminderInstances.assignedTeamId, f.team_id));
+  where.push(
+    ...filterEquals(f, {
+      status: reminderInstances.status,
+      owner_id: reminderInstances.assignedOwnerId,
+      team_id: reminderInstances.assignedTeamId,
+    }),
+  );
   if (f.from) where.push(gte(reminderInstances.dueDate, new Date(f.from)));
   if (f.to) where.push(lte(reminderInstances.dueDate, new Date(f.to)));
   return listPage(db, reminderInstances, where, f);

@@ -9,7 +9,7 @@ import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
 import { oneOf } from '../obligations/rules';
 import { changedConcurrently, stillIn } from '../obligations/transitions';
-import { listPage } from '../paging';
+import { filterEquals, listPage } from '../paging';
 import { members } from '../people/schema';
 import { assertInWorkspace } from '../people/service';
 import { readableBy } from '../people/visibility';
@@ -202,8 +202,9 @@ export async function listAssignments(
     eq(trainingAssignments.workspaceId, ctx.workspaceId),
     readableBy(ctx, trainingAssignments.developerId),
   ];
-  if (f.status) where.push(eq(trainingAssignments.status, f.status));
-  if (f.developer_id) where.push(eq(trainingAssignments.developerId, f.developer_id));
+  where.push(
+    ...filterEquals(f, { status: trainingAssignments.status, developer_id: trainingAssignments.developerId }),
+  );
   if (f.mandatory_training_id)
     where.push(eq(trainingAssignments.mandatoryTrainingId, f.mandatory_training_id));
   return listPage(db, trainingAssignments, where, f);
