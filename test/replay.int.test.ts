@@ -55,13 +55,7 @@ async function record(h: Harness): Promise<void> {
   // A recurring reminder that materializes instances, then is archived.
   const reminder = await secondsCronReminder(h, ws, {
     title: 'Replay fixture reminder',
-    category: 'SECURITY',
-    priority: 'HIGH',
-    frequency: 'CUSTOM',
     cron_expression: '*/2 * * * * *',
-    timezone: 'Europe/Paris',
-    start_date: new Date().toISOString(),
-    assignment_strategy: 'FIXED',
     default_owner_id: org.owner.id,
     notification_config: { channels: ['email'], lead_time: 'PT1S' },
   });

@@ -6,11 +6,13 @@ import { enqueueMessages } from '@vigil/domains/notifications/service';
 import { members } from '@vigil/domains/people/schema';
 import { newId } from '@vigil/kernel/ids';
 import { eq } from 'drizzle-orm';
-import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack';
+import { type Recorders, startRecorders } from '../fakes/providers';
+import type { FakeSendgrid } from '../fakes/sendgrid';
+import type { FakeSlack } from '../fakes/slack';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
 let h: Harness;
+let recorders: Recorders;
 let sendgrid: FakeSendgrid;
 let slack: FakeSlack;
 let ws: TestWorkspace;
@@ -18,17 +20,12 @@ let member: { id: string; email: string; slackUserId: string };
 let delivery: Delivery;
 
 beforeAll(async () => {
-  [sendgrid, slack] = await Promise.all([startFakeSendgrid(), startFakeSlack()]);
+  recorders = await startRecorders();
+  ({ sendgrid, slack } = recorders);
   // The test drives relay passes itself.
   h = await startHarness({
     relays: false,
-    env: {
-      SENDGRID_API_KEY: 'SG.test-key',
-      SENDGRID_BASE_URL: sendgrid.url,
-      MAIL_FROM: 'compliance@vigil.example.com',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: `${slack.url}/api/`,
-    },
+    env: recorders.env,
   });
   ws = await h.workspace();
   const m = await ws.member('MEMBER', { name: 'Ana Lima' });
@@ -44,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  await Promise.all([sendgrid?.close(), slack?.close()]);
+  await recorders?.close();
 });
 
 const data = {

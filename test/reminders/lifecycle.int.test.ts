@@ -3,8 +3,9 @@ import { documents } from '@vigil/domains/documents/schema';
 import { members } from '@vigil/domains/people/schema';
 import { eq } from 'drizzle-orm';
 import { ladderOrg, secondsLadder } from '../engine/org';
-import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack';
+import { type Recorders, startRecorders } from '../fakes/providers';
+import type { FakeSendgrid } from '../fakes/sendgrid';
+import type { FakeSlack } from '../fakes/slack';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 import { secondsCronReminder } from './seconds-cron';
 
@@ -26,20 +27,16 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
   let org: Awaited<ReturnType<typeof ladderOrg>>;
   let reminderId: string;
 
+  let recorders: Recorders;
   let sendgrid: FakeSendgrid;
   let slack: FakeSlack;
 
   beforeAll(async () => {
-    [sendgrid, slack] = await Promise.all([startFakeSendgrid(), startFakeSlack()]);
+    recorders = await startRecorders();
+    ({ sendgrid, slack } = recorders);
     h = await startHarness({
       worker: true,
-      env: {
-        SENDGRID_API_KEY: 'SG.test-key',
-        SENDGRID_BASE_URL: sendgrid.url,
-        MAIL_FROM: 'compliance@vigil.example.com',
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: `${slack.url}/api/`,
-      },
+      env: recorders.env,
     });
     ws = await h.workspace();
     org = await ladderOrg(h, ws);
@@ -48,7 +45,7 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
   });
   afterAll(async () => {
     await h?.close();
-    await Promise.all([sendgrid?.close(), slack?.close()]);
+    await recorders?.close();
   });
 
   const instances = async (query = '') =>
@@ -63,13 +60,7 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
   it('materializes routed instances that are notified at the due date, then overdue, then escalated', async () => {
     const created = await secondsCronReminder(h, ws, {
       title: 'Rotate the break-glass password',
-      category: 'SECURITY',
-      priority: 'HIGH',
-      frequency: 'CUSTOM',
       cron_expression: '*/3 * * * * *',
-      timezone: 'Europe/Paris',
-      start_date: new Date().toISOString(),
-      assignment_strategy: 'FIXED',
       default_owner_id: org.owner.id,
       default_team_id: org.teamId,
       requires_evidence: true,

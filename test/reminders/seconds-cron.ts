@@ -12,14 +12,23 @@ const secondsBody = reminderBody.extend({ cron_expression: z.string().min(1) });
  * returns it as `GET .../reminders/{id}` answers. The API accepts only standard five-field
  * expressions (whole minutes), while the engine runs cron-parser's optional seconds field,
  * so tests that need occurrences within seconds create the reminder through the service,
- * after the same body validation as the API, as the admin of `ws`.
+ * after the same body validation as the API, as the admin of `ws`. Unless `body` says
+ * otherwise it is a HIGH SECURITY reminder in Europe/Paris starting now, FIXED to its owner.
  */
 export async function secondsCronReminder(
   h: Harness,
   ws: TestWorkspace,
   body: Record<string, unknown>,
 ): Promise<HttpResult> {
-  const input = secondsBody.parse(body);
+  const input = secondsBody.parse({
+    category: 'SECURITY',
+    priority: 'HIGH',
+    frequency: 'CUSTOM',
+    timezone: 'Europe/Paris',
+    start_date: new Date().toISOString(),
+    assignment_strategy: 'FIXED',
+    ...body,
+  });
   const row = await withEffects(h.deps, (fx) =>
     createReminder(h.deps.db, h.deps.temporal, ws.ctx, fx, input),
   );
