@@ -93,32 +93,23 @@ describe('nextOccurrences basics', () => {
 });
 
 describe('DST', () => {
-  it('keeps 09:00 local for a weekly Europe/Paris reminder across both changes', () => {
-    const tz = 'Europe/Paris';
-    const spring = spec({ frequency: 'WEEKLY', timezone: tz, startDate: new Date('2024-03-28T08:00:00Z') });
-    expect(iso(nextOccurrences(spring, new Date(0), 2))).toEqual([
-      '2024-03-28T08:00:00.000Z',
-      '2024-04-04T07:00:00.000Z',
-    ]);
-    const fall = spec({ frequency: 'WEEKLY', timezone: tz, startDate: new Date('2024-10-24T07:00:00Z') });
-    expect(iso(nextOccurrences(fall, new Date(0), 2))).toEqual([
-      '2024-10-24T07:00:00.000Z',
-      '2024-10-31T08:00:00.000Z',
-    ]);
-  });
-
-  it('keeps 09:00 local for a weekly America/New_York reminder across both changes', () => {
-    const tz = 'America/New_York';
-    const spring = spec({ frequency: 'WEEKLY', timezone: tz, startDate: new Date('2024-03-08T14:00:00Z') });
-    expect(iso(nextOccurrences(spring, new Date(0), 2))).toEqual([
-      '2024-03-08T14:00:00.000Z',
-      '2024-03-15T13:00:00.000Z',
-    ]);
-    const fall = spec({ frequency: 'WEEKLY', timezone: tz, startDate: new Date('2024-10-31T13:00:00Z') });
-    expect(iso(nextOccurrences(fall, new Date(0), 2))).toEqual([
-      '2024-10-31T13:00:00.000Z',
-      '2024-11-07T14:00:00.000Z',
-    ]);
+  it.each([
+    // [zone, first occurrence before spring forward, the week after; first before fall back, the week after]
+    [
+      'Europe/Paris',
+      ['2024-03-28T08:00:00.000Z', '2024-04-04T07:00:00.000Z'],
+      ['2024-10-24T07:00:00.000Z', '2024-10-31T08:00:00.000Z'],
+    ],
+    [
+      'America/New_York',
+      ['2024-03-08T14:00:00.000Z', '2024-03-15T13:00:00.000Z'],
+      ['2024-10-31T13:00:00.000Z', '2024-11-07T14:00:00.000Z'],
+    ],
+  ])('keeps 09:00 local for a weekly %s reminder across both changes', (tz, spring, fall) => {
+    for (const expected of [spring, fall]) {
+      const weekly = spec({ frequency: 'WEEKLY', timezone: tz, startDate: new Date(expected[0] as string) });
+      expect(iso(nextOccurrences(weekly, new Date(0), 2))).toEqual(expected);
+    }
   });
 
   it('moves a non-existent spring-forward wall time to the first valid instant', () => {
