@@ -4,8 +4,6 @@ import { members } from '@vigil/domains/people/schema';
 import { eq } from 'drizzle-orm';
 import { ladderOrg, secondsLadder } from '../engine/org';
 import { type Recorders, startRecorders } from '../fakes/providers';
-import type { FakeSendgrid } from '../fakes/sendgrid';
-import type { FakeSlack } from '../fakes/slack';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 import { secondsCronReminder } from './seconds-cron';
 
@@ -28,12 +26,9 @@ describe('a CUSTOM cron reminder firing every 3 seconds, on the real server', ()
   let reminderId: string;
 
   let recorders: Recorders;
-  let sendgrid: FakeSendgrid;
-  let slack: FakeSlack;
 
   beforeAll(async () => {
     recorders = await startRecorders();
-    ({ sendgrid, slack } = recorders);
     h = await startHarness({
       worker: true,
       env: recorders.env,

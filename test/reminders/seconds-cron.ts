@@ -1,4 +1,3 @@
-import { withEffects } from '@vigil/domains/deps';
 import { reminderBody } from '@vigil/domains/reminders/api-schemas';
 import { createReminder } from '@vigil/domains/reminders/service';
 import { z } from 'zod';
@@ -29,8 +28,6 @@ export async function secondsCronReminder(
     assignment_strategy: 'FIXED',
     ...body,
   });
-  const row = await withEffects(h.deps, (fx) =>
-    createReminder(h.deps.db, h.deps.temporal, ws.ctx, fx, input),
-  );
+  const row = await createReminder(h.deps.db, ws.ctx, input);
   return h.request('GET', `/workspaces/${ws.id}/reminders/${row.id}`, ws.adminToken);
 }

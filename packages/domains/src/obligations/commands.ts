@@ -3,6 +3,7 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db, Executor } from '../db';
+import { signalReminder } from '../reminders/client';
 import { signalObligation, startObligations } from './client';
 import type { ObligationKind } from './rules';
 import { workflowCommands } from './schema';
@@ -11,7 +12,9 @@ import { workflowCommands } from './schema';
  * Workflow commands are queued by database triggers (drizzle/0009_reliability.sql) in the
  * same transaction as the obligation change that needs them: an INSERT of an obligation row
  * queues START, an UPDATE queues SIGNAL. Nothing in the services starts or signals a
- * workflow by hand, so no committed change can miss its workflow.
+ * workflow by hand, so no committed change can miss its workflow. A reminder definition's
+ * change (drizzle/0016_reminder_commands.sql) queues a SIGNAL of kind `reminder` for its
+ * planner workflow.
  *
  * The engine's own steps and the safety-net sweeps call this first: their changes are
  * already known to (or re-read on schedule by) the workflows, so they queue nothing.
@@ -19,6 +22,9 @@ import { workflowCommands } from './schema';
 export async function quietWorkflowCommands(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT set_config('vigil.workflow_commands', 'off', true)`);
 }
+
+/** The command kind of a reminder definition's planner (not an obligation kind). */
+const REMINDER_COMMAND = 'reminder';
 
 /** What one relay pass did. */
 export interface CommandPass {
@@ -108,15 +114,15 @@ export async function relayWorkflowCommands(
       .map((g) =>
         limit(async () => {
           try {
-            await signalObligation(
-              deps.temporal,
-              {
-                kind: g.row.kind as ObligationKind,
-                id: g.row.obligation_id,
-                workspaceId: g.row.workspace_id,
-              },
-              { taskQueue: g.row.task_queue },
-            );
+            const ref = { id: g.row.obligation_id, workspaceId: g.row.workspace_id };
+            if (g.row.kind === REMINDER_COMMAND)
+              await signalReminder({ ...deps.temporal, taskQueue: g.row.task_queue }, ref);
+            else
+              await signalObligation(
+                deps.temporal,
+                { ...ref, kind: g.row.kind as ObligationKind },
+                { taskQueue: g.row.task_queue },
+              );
             done.push(...g.ids);
             pass.signalled++;
           } catch (err) {

@@ -169,9 +169,7 @@ export const configRoutes = [
     body: reminderBody.partial().optional(),
     response: z.object({ suggestion: suggestionSchema, reminder: reminderSchema }),
     handler: async ({ params, body, ctx, deps }) => {
-      const out = await withEffects(deps, (fx) =>
-        acceptSuggestion(deps.db, deps.temporal, ctx, fx, params.id, body ?? {}),
-      );
+      const out = await withEffects(deps, () => acceptSuggestion(deps.db, ctx, params.id, body ?? {}));
       return { suggestion: toJson(out.suggestion), reminder: toJson(out.reminder) };
     },
   }),

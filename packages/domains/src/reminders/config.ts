@@ -1,8 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { Conflict } from '@vigil/kernel/errors';
 import { toColumns } from '@vigil/kernel/serialize';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
@@ -237,9 +235,7 @@ export async function listSuggestions(
 /** Creates the reminder from the suggested fields (overridable) and links it back, in one transaction. */
 export async function acceptSuggestion(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   id: string,
   overrides: ReminderInput & { start_date?: string },
 ) {
@@ -254,9 +250,7 @@ export async function acceptSuggestion(
     if (locked?.status !== 'PENDING') throw new Conflict(`Suggestion is already ${locked?.status}`);
     const reminder = await createReminder(
       db,
-      temporal,
       ctx,
-      fx,
       {
         title: s.suggestedTitle,
         description: s.suggestedDescription,

@@ -292,7 +292,7 @@ const crudRoutes = [
     body: reminderBody,
     response: reminderSchema,
     handler: async ({ body, ctx, deps }) =>
-      toJson(await withEffects(deps, (fx) => createReminder(deps.db, deps.temporal, ctx, fx, body))),
+      toJson(await withEffects(deps, () => createReminder(deps.db, ctx, body))),
   }),
   route({
     method: 'get',
@@ -317,9 +317,7 @@ const crudRoutes = [
     body: reminderPatch,
     response: reminderSchema,
     handler: async ({ params, body, ctx, deps }) =>
-      toJson(
-        await withEffects(deps, (fx) => updateReminder(deps.db, deps.temporal, ctx, fx, params.id, body)),
-      ),
+      toJson(await withEffects(deps, () => updateReminder(deps.db, ctx, params.id, body))),
   }),
   route({
     method: 'delete',
@@ -331,9 +329,7 @@ const crudRoutes = [
     query: z.object({ hard: qbool.optional() }),
     response: okSchema,
     handler: async ({ params, query, ctx, deps }) => {
-      await withEffects(deps, (fx) =>
-        deleteReminder(deps.db, deps.temporal, ctx, fx, params.id, query.hard ?? false),
-      );
+      await withEffects(deps, () => deleteReminder(deps.db, ctx, params.id, query.hard ?? false));
       return { ok: true };
     },
   }),

@@ -1,8 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, Conflict } from '@vigil/kernel/errors';
 import { toColumns } from '@vigil/kernel/serialize';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, gte, ilike, inArray, lte, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
@@ -13,7 +11,6 @@ import { peopleRefs } from '../people/service';
 import { readableByOwnerOrTeam } from '../people/visibility';
 import { questionnaires } from '../questionnaires/schema';
 import { assertRefs, workspaceRows } from '../refs';
-import { signalReminder } from './client';
 import type { Strategy } from './routing';
 import { type Frequency, nextOccurrence, type ScheduleSpec, validateSchedule } from './rules';
 import {
@@ -141,9 +138,7 @@ export async function getReminder(db: Executor, workspaceId: string, id: string)
 
 export async function createReminder(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   input: ReminderInput & { title: string; frequency: Frequency; start_date: string },
   tx0?: Executor,
 ): Promise<ReminderRow> {
@@ -181,15 +176,12 @@ export async function createReminder(
     return row;
   };
   const row = tx0 ? await run(tx0) : await db.transaction(run);
-  if (row.status === 'ACTIVE') fx.add(`signal reminder/${row.id}`, () => signalReminder(temporal, row));
   return row;
 }
 
 export async function updateReminder(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   id: string,
   input: ReminderInput,
 ): Promise<ReminderRow> {
@@ -222,22 +214,14 @@ export async function updateReminder(
     });
     return r ?? before;
   });
-  fx.add(`signal reminder/${id}`, () => signalReminder(temporal, row));
   return row;
 }
 
 /** Archives (default) or hard-deletes a reminder; hard delete only without completed instances (else 409). */
-export async function deleteReminder(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  id: string,
-  hard: boolean,
-): Promise<void> {
+export async function deleteReminder(db: Db, ctx: AuthContext, id: string, hard: boolean): Promise<void> {
   const before = await getReminder(db, ctx.workspaceId, id);
   if (!hard) {
-    await updateReminder(db, temporal, ctx, fx, id, { status: 'ARCHIVED' });
+    await updateReminder(db, ctx, id, { status: 'ARCHIVED' });
     return;
   }
   await db.transaction(async (tx) => {
@@ -262,7 +246,6 @@ export async function deleteReminder(
       oldValue: { title: before.title, instance_ids: open.map((o) => o.id) },
     });
   });
-  fx.add(`signal reminder/${id}`, () => signalReminder(temporal, before));
 }
 
 export interface ReminderFilter {
