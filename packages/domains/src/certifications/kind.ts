@@ -126,7 +126,7 @@ export const memberCertificationKind: KindAdapter = {
     if (action === 'complete')
       await changeHeld(deps.db, deps.temporal, ctx, fx, id, { type: 'renew', input: {} });
   },
-  async openItems(db, workspaceId) {
+  async openItems(db, workspaceId, ownerId) {
     const rows = await db
       .select({ d: developerCertifications, name: certifications.name, required: certifications.isRequired })
       .from(developerCertifications)
@@ -135,6 +135,7 @@ export const memberCertificationKind: KindAdapter = {
         and(
           eq(developerCertifications.workspaceId, workspaceId),
           inArray(developerCertifications.status, ['EXPIRING_SOON', 'EXPIRED']),
+          ownerId ? eq(developerCertifications.developerId, ownerId) : undefined,
         ),
       );
     return rows

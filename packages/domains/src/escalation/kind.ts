@@ -1,5 +1,5 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
@@ -47,11 +47,17 @@ export const ticketKind: KindAdapter = {
     return { audit: [], messages: [] };
   },
   onEscalated: recordLevelOn(tickets),
-  async openItems(db, workspaceId) {
+  async openItems(db, workspaceId, ownerId) {
     const rows = await db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.workspaceId, workspaceId), inArray(tickets.status, [...OPEN_TICKET])));
+      .where(
+        and(
+          eq(tickets.workspaceId, workspaceId),
+          inArray(tickets.status, [...OPEN_TICKET]),
+          ownerId ? sql`coalesce(${tickets.assigneeId}, ${tickets.reporterId}) = ${ownerId}` : undefined,
+        ),
+      );
     return rows.flatMap((t) => {
       const ownerId = t.assigneeId ?? t.reporterId;
       return ownerId

@@ -1,9 +1,11 @@
 import type { DomainModule } from '../module';
 import { reconcileObligations } from './reconcile';
+import { obligationRoutes } from './routes';
 
-/** The obligation engine: its one workflow, the workflow-command relay, and the reconcile safety net. */
+/** The obligation engine: its one workflow, the workflow-command relay, the reconcile safety net, and each member's inbox. */
 export const obligationsModule: DomainModule = {
   name: 'obligations',
+  routes: obligationRoutes,
   sweeps: [
     {
       id: 'process-reminder-escalations',

@@ -63,8 +63,8 @@ export interface KindAdapter {
   onEscalated?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): Promise<void>;
   /** Runs a channel action (Slack buttons) through the same service call as the HTTP API. */
   act?(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, action: ObligationAction): Promise<void>;
-  /** Open items per owner for the daily digest. */
-  openItems?(db: Executor, workspaceId: string): Promise<OpenItem[]>;
+  /** Open items per owner (the daily digest), or of one owner (their inbox). */
+  openItems?(db: Executor, workspaceId: string, ownerId?: string): Promise<OpenItem[]>;
   /** Ids of this kind's obligations that are not terminal, for the reconcile sweep. */
   openIds?(
     db: Executor,

@@ -179,7 +179,7 @@ export const ackKind: KindAdapter = {
     requireSelfOr(ctx, o.memberId);
     await acknowledgeObligation(deps.db, deps.temporal, ctx, fx, o.id, o.memberId);
   },
-  async openItems(db, workspaceId) {
+  async openItems(db, workspaceId, ownerId) {
     const rows = await db
       .select()
       .from(acknowledgementObligations)
@@ -187,6 +187,7 @@ export const ackKind: KindAdapter = {
         and(
           eq(acknowledgementObligations.workspaceId, workspaceId),
           inArray(acknowledgementObligations.status, [...OPEN_ACK]),
+          ownerId ? eq(acknowledgementObligations.memberId, ownerId) : undefined,
         ),
       );
     return rows.map((o) => ({

@@ -134,7 +134,7 @@ export const reminderInstanceKind: KindAdapter = {
     if (action === 'acknowledge') await acknowledgeInstance(deps, ctx, fx, id, {});
     else await completeInstance(deps, ctx, fx, id, {});
   },
-  async openItems(db, workspaceId) {
+  async openItems(db, workspaceId, ownerId) {
     const rows = await db
       .select({ i: reminderInstances, title: reminders.title })
       .from(reminderInstances)
@@ -143,6 +143,7 @@ export const reminderInstanceKind: KindAdapter = {
         and(
           eq(reminderInstances.workspaceId, workspaceId),
           inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
+          ownerId ? eq(reminderInstances.assignedOwnerId, ownerId) : undefined,
         ),
       );
     const now = new Date();

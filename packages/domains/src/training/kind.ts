@@ -173,7 +173,7 @@ export const trainingAssignmentKind: KindAdapter = {
       action === 'acknowledge' ? 'acknowledge' : 'complete',
     );
   },
-  async openItems(db, workspaceId) {
+  async openItems(db, workspaceId, ownerId) {
     const rows = await db
       .select({ a: trainingAssignments, name: mandatoryTrainings.name })
       .from(trainingAssignments)
@@ -182,6 +182,7 @@ export const trainingAssignmentKind: KindAdapter = {
         and(
           eq(trainingAssignments.workspaceId, workspaceId),
           inArray(trainingAssignments.status, [...OPEN_ASSIGNMENT]),
+          ownerId ? eq(trainingAssignments.developerId, ownerId) : undefined,
         ),
       );
     return rows.map(({ a, name }) => ({

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { nullableTs, ts, wsParam } from '../api-schemas';
+import { route } from '../deps';
+import { myInbox } from './inbox';
+import { LEVELS } from './rules';
+
+const level = z.enum(LEVELS).nullable();
+
+const inboxSchema = z.object({
+  data: z.array(
+    z.object({
+      kind: z
+        .string()
+        .describe(
+          'training_assignment, reminder_instance, acknowledgement_request, member_certification or ticket',
+        ),
+      id: z.uuid(),
+      title: z.string(),
+      status: z.string(),
+      due_at: nullableTs,
+      overdue: z.boolean(),
+      current_escalation_level: level,
+      next_step: z
+        .object({ action: z.string(), level: level.optional(), at: ts, description: z.string() })
+        .nullable()
+        .describe('What the engine does next and when, e.g. "escalates to your manager in 2 days"'),
+    }),
+  ),
+  escalations: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        kind: z.string(),
+        obligation_id: z.uuid(),
+        level: z.string(),
+        fired_at: ts,
+      }),
+    )
+    .describe('Escalations addressed to the caller, not yet acknowledged, on obligations still open'),
+});
+
+export const obligationRoutes = [
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/me/obligations',
+    tag: 'Obligations',
+    summary: "The caller's inbox: their open items across every kind, overdue first, then by due date",
+    description:
+      'Every role reads its own inbox, and only its own: training assignments, reminder instances assigned to the caller, policy acknowledgements, certifications expiring or expired, and tickets assigned to (or reported by) the caller, each with its next step as the engine plans it; plus the escalations addressed to the caller.',
+    params: wsParam,
+    response: inboxSchema,
+    handler: async ({ ctx, deps }) => {
+      const now = new Date();
+      const inbox = await myInbox(deps.db, ctx, now);
+      return {
+        data: inbox.items.map((i) => ({
+          kind: i.kind,
+          id: i.id,
+          title: i.title,
+          status: i.status,
+          due_at: i.dueAt?.toISOString() ?? null,
+          overdue: i.overdue,
+          current_escalation_level: i.escalationLevel,
+          next_step: i.next
+            ? {
+                action: i.next.action,
+                level: i.next.level ?? null,
+                at: i.next.at.toISOString(),
+                description: i.nextStep ?? '',
+              }
+            : null,
+        })),
+        escalations: inbox.escalations.map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          obligation_id: e.obligationId,
+          level: e.level,
+          fired_at: e.firedAt.toISOString(),
+        })),
+      };
+    },
+  }),
+];
