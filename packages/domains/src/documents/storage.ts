@@ -91,14 +91,18 @@ export class DocumentStorage {
     });
   }
 
-  /** A presigned PUT binding the key, content type, exact size, metadata and (if given) the sha256. */
+  /**
+   * A presigned PUT binding the key, content type, exact size, metadata and (if given) the
+   * sha256. The metadata and checksum are signed headers the client sends (`headers`), not
+   * query parameters: S3-compatible servers such as versitygw ignore x-amz-* in the query.
+   */
   async presignPut(input: {
     key: string;
     contentType: string;
     size: number;
     sha256?: string;
     meta: ObjectMeta;
-  }): Promise<string> {
+  }): Promise<{ url: string; headers: Record<string, string> }> {
     const cmd = new PutObjectCommand({
       Bucket: this.bucket,
       Key: input.key,
@@ -107,12 +111,17 @@ export class DocumentStorage {
       Metadata: metaHeaders(input.meta),
       ...(input.sha256 ? { ChecksumSHA256: hexToBase64(input.sha256) } : {}),
     });
+    const headers: Record<string, string> = { 'content-type': input.contentType };
+    for (const [k, v] of Object.entries(metaHeaders(input.meta))) headers[`x-amz-meta-${k}`] = v;
+    if (input.sha256) headers['x-amz-checksum-sha256'] = hexToBase64(input.sha256);
     try {
-      return await getSignedUrl(this.client, cmd, {
+      const url = await getSignedUrl(this.client, cmd, {
         expiresIn: PRESIGN_TTL_SECONDS,
         // the presigner leaves content-type unsigned unless asked; bind it (and the size)
         signableHeaders: new Set(['content-type', 'content-length']),
+        unhoistableHeaders: new Set(Object.keys(headers).filter((h) => h.startsWith('x-amz-'))),
       });
+      return { url, headers };
     } catch (err) {
       throw unavailable(err);
     }
