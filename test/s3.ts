@@ -41,7 +41,9 @@ export async function objectBytes(h: Harness, key: string): Promise<Buffer | nul
   const client = testS3Client();
   try {
     const r = await client.send(new GetObjectCommand({ Bucket: bucketOf(h), Key: key }));
-    return Buffer.from(await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+    return Buffer.from(
+      await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchKey') return null;
     throw err;

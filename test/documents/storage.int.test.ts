@@ -63,7 +63,8 @@ describe('documents: presigned and direct uploads to S3, versions', () => {
     );
 
     // The URL refuses another type, another size, other bytes of the same size, missing headers.
-    const put = (body: Buffer, type?: string) => putPresigned(url.body.upload_url, body, url.body.headers, type);
+    const put = (body: Buffer, type?: string) =>
+      putPresigned(url.body.upload_url, body, url.body.headers, type);
     expect((await put(data, 'text/plain')).status).toBe(403);
     expect((await put(Buffer.concat([data, pdf('x')]))).status).toBe(403);
     const tampered = Buffer.from(data);

@@ -95,12 +95,7 @@ export async function sendCsv(
     }
   }
   try {
-    await pipeline(
-      Readable.from(all()),
-      toRecord,
-      stringify({ header: true, columns: [...columns] }),
-      res,
-    );
+    await pipeline(Readable.from(all()), toRecord, stringify({ header: true, columns: [...columns] }), res);
   } catch (err) {
     // headers are gone: the client sees a cut stream (or has left already)
     const log = (req as { log?: { warn(obj: object, msg: string): void } }).log;

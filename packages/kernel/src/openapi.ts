@@ -45,7 +45,11 @@ export function buildOpenApiDocument(
               content: {
                 'application/json': { schema: r.response },
                 ...(r.csv
-                  ? { 'text/csv': { schema: z.string().describe('CSV, one row per JSON row, with a header row') } }
+                  ? {
+                      'text/csv': {
+                        schema: z.string().describe('CSV, one row per JSON row, with a header row'),
+                      },
+                    }
                   : {}),
               },
             }

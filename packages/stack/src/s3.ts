@@ -104,7 +104,13 @@ export async function ensureS3(opts: {
   const given = opts.env ?? process.env;
   if (given.S3_BUCKET) {
     const env: Partial<S3Env> = {};
-    for (const k of ['S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)
+    for (const k of [
+      'S3_BUCKET',
+      'S3_REGION',
+      'S3_ENDPOINT',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+    ] as const)
       if (given[k]) env[k] = given[k];
     const unsupported = () => {
       throw new Error('an external S3 (S3_BUCKET set) is not managed by the launcher');
@@ -156,7 +162,10 @@ export async function ensureS3(opts: {
       objects,
     ],
     // only what the gateway needs: its flags also read LOGFILE, WEBHOOK and ROOT_* variables
-    { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -178,7 +187,9 @@ export async function ensureS3(opts: {
       if (dead) throw new Error(`versitygw exited before it was ready:\n${stderr}`);
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`versitygw was not ready on ${env.S3_ENDPOINT} within 20 s: ${String(err)}\n${stderr}`);
+        throw new Error(
+          `versitygw was not ready on ${env.S3_ENDPOINT} within 20 s: ${String(err)}\n${stderr}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -63,7 +63,11 @@ export const auditRoutes = [
       rows: async function* ({ query, ctx, deps }) {
         let cursor: string | undefined = query.cursor;
         for (;;) {
-          const page = await listAudit(deps.db, ctx.workspaceId, { ...filterOf(query), limit: CSV_PAGE, cursor });
+          const page = await listAudit(deps.db, ctx.workspaceId, {
+            ...filterOf(query),
+            limit: CSV_PAGE,
+            cursor,
+          });
           for (const row of page.data) yield toJson(row);
           if (!page.next_cursor) return;
           cursor = page.next_cursor;
