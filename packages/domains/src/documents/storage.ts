@@ -64,16 +64,30 @@ const isMissing = (err: unknown) =>
   err instanceof S3ServiceException &&
   (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
 
+type StorageConfig = Pick<
+  Config,
+  'S3_REGION' | 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'
+>;
+
 export class DocumentStorage {
   readonly client: S3Client;
+  /** Signs presigned URLs: for S3_PUBLIC_ENDPOINT when set (e.g. docker compose), else `client`. */
+  private readonly presigner: S3Client;
 
   constructor(
     readonly bucket: string,
-    config: Pick<Config, 'S3_REGION' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'>,
+    config: StorageConfig,
   ) {
-    this.client = new S3Client({
+    this.client = DocumentStorage.clientFor(config, config.S3_ENDPOINT);
+    this.presigner = config.S3_PUBLIC_ENDPOINT
+      ? DocumentStorage.clientFor(config, config.S3_PUBLIC_ENDPOINT)
+      : this.client;
+  }
+
+  private static clientFor(config: StorageConfig, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: config.S3_REGION,
-      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
       ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
         ? {
             credentials: {
@@ -115,7 +129,7 @@ export class DocumentStorage {
     for (const [k, v] of Object.entries(metaHeaders(input.meta))) headers[`x-amz-meta-${k}`] = v;
     if (input.sha256) headers['x-amz-checksum-sha256'] = hexToBase64(input.sha256);
     try {
-      const url = await getSignedUrl(this.client, cmd, {
+      const url = await getSignedUrl(this.presigner, cmd, {
         expiresIn: PRESIGN_TTL_SECONDS,
         // the presigner leaves content-type unsigned unless asked; bind it (and the size)
         signableHeaders: new Set(['content-type', 'content-length']),
@@ -131,7 +145,7 @@ export class DocumentStorage {
   async presignGet(key: string, fileName: string): Promise<string> {
     try {
       return await getSignedUrl(
-        this.client,
+        this.presigner,
         new GetObjectCommand({
           Bucket: this.bucket,
           Key: key,
