@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { AppDeps } from '@vigil/domains/deps';
 import { bootstrapWorkspace, createToken } from '@vigil/domains/people/access';
@@ -25,6 +26,20 @@ export interface TestEnv {
   temporalAddress: string;
   temporalCliPath: string | null;
   bundlePath: string;
+  /** Vigil's S3_* variables for this run's S3 (a local versitygw unless S3_BUCKET was set). */
+  s3: TestS3;
+}
+
+export interface TestS3 {
+  S3_BUCKET: string;
+  S3_REGION?: string;
+  S3_ENDPOINT?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  /** True when the global setup runs the server (each harness then gets its own bucket). */
+  local: boolean;
+  /** The local server's access log: one line per S3 call (see test/s3.ts). */
+  accessLog: string | null;
 }
 
 export const testEnv = (): TestEnv => JSON.parse(readFileSync(TEST_ENV_FILE, 'utf8')) as TestEnv;
@@ -40,6 +55,8 @@ export interface Harness {
   deps: AppDeps;
   /** This test file's own database, copied from the migrated template. */
   databaseUrl: string;
+  /** This harness's bucket on the run's S3 server (null when the test configures its own S3). */
+  s3Bucket: string | null;
   relays: Relays | null;
   baseUrl: string;
   taskQueue: string;
@@ -74,6 +91,40 @@ export interface TestWorkspace {
 
 let runtimeInstalled = false;
 
+/**
+ * The S3_* variables for one harness: on the local server a fresh bucket `vigil-t-<uuid>`;
+ * on an external S3 (S3_BUCKET set for the run) its bucket as is. None when the test sets S3_* itself.
+ */
+async function harnessBucket(
+  s3: TestS3,
+  override: Record<string, string | undefined> = {},
+): Promise<Record<string, string | undefined>> {
+  const { local, accessLog: _log, ...vars } = s3;
+  if (Object.keys(override).some((k) => k.startsWith('S3_'))) return {};
+  if (!local) return vars;
+  const bucket = `vigil-t-${randomUUID().slice(0, 18)}`;
+  const client = testS3Client(s3);
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+  return { ...vars, S3_BUCKET: bucket };
+}
+
+/** An SDK client for the run's S3 server, to look at what a test stored. */
+export function testS3Client(s3: TestS3 = testEnv().s3): S3Client {
+  return new S3Client({
+    region: s3.S3_REGION ?? 'us-east-1',
+    ...(s3.S3_ENDPOINT ? { endpoint: s3.S3_ENDPOINT, forcePathStyle: true } : {}),
+    ...(s3.S3_ACCESS_KEY_ID && s3.S3_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID, secretAccessKey: s3.S3_SECRET_ACCESS_KEY } }
+      : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 /** A real API (on a random port) and, optionally, a real worker on its own task queue. */
 export async function startHarness(
   opts: { worker?: boolean; relays?: boolean; env?: Record<string, string | undefined> } = {},
@@ -85,6 +136,8 @@ export async function startHarness(
   const env = testEnv();
   const taskQueue = `test-${randomUUID()}`;
   const databaseUrl = await cloneDatabase(env.databaseUrl, `vigil_t_${randomUUID().replace(/-/g, '')}`);
+  // Each harness (test file) stores its documents in its own bucket of the run's S3 server.
+  const s3Env = await harnessBucket(env.s3, opts.env);
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -93,6 +146,7 @@ export async function startHarness(
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'silent',
     BODY_LIMIT: '100kb',
+    ...s3Env,
     ...opts.env,
   });
   const pool = createPool({ url: databaseUrl, max: 8, taskQueue });
@@ -180,6 +234,7 @@ export async function startHarness(
   return {
     deps,
     databaseUrl,
+    s3Bucket: s3Env.S3_BUCKET ?? null,
     relays,
     baseUrl,
     taskQueue,

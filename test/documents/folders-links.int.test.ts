@@ -1,4 +1,3 @@
-import { type FakeS3, startFakeS3 } from '../fakes/s3';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 import { secondsCronReminder } from '../reminders/seconds-cron';
 import { docsPath, uploadForm } from './helpers';
@@ -12,23 +11,18 @@ interface Node {
 }
 
 describe('documents: folder tree and links to compliance entities', () => {
-  let s3: FakeS3;
   let h: Harness;
   let ws: TestWorkspace;
   let other: TestWorkspace;
   let alice: { id: string; token: string };
 
   beforeAll(async () => {
-    s3 = await startFakeS3();
-    h = await startHarness({ worker: true, env: s3.env });
+    h = await startHarness({ worker: true });
     ws = await h.workspace();
     other = await h.workspace();
     alice = await ws.member('MEMBER');
   });
-  afterAll(async () => {
-    await h.close();
-    await s3.close();
-  });
+  afterAll(() => h.close());
 
   const base = () => docsPath(ws);
   const folders = () => `${base()}/folders`;

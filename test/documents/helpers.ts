@@ -16,10 +16,22 @@ async function toResult(res: Response): Promise<HttpResult> {
   return { status: res.status, body, headers: res.headers };
 }
 
-/** PUT to a presigned URL, as a browser or curl would. */
-export async function putPresigned(url: string, body: Buffer, contentType: string): Promise<HttpResult> {
+/**
+ * PUT to a presigned URL, as a browser or curl would, with the headers upload-url returned
+ * (`contentType` replaces theirs, to try another type).
+ */
+export async function putPresigned(
+  url: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  contentType?: string,
+): Promise<HttpResult> {
   return toResult(
-    await fetch(url, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': contentType } }),
+    await fetch(url, {
+      method: 'PUT',
+      body: new Uint8Array(body),
+      headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
+    }),
   );
 }
 
@@ -67,7 +79,7 @@ export async function uploadPresigned(
     ...(opts.register?.document_id ? { document_id: opts.register.document_id } : {}),
   });
   if (url.status !== 200) return url;
-  const put = await putPresigned(url.body.upload_url, data, type);
+  const put = await putPresigned(url.body.upload_url, data, url.body.headers);
   if (put.status !== 200) throw new Error(`presigned PUT failed: ${put.status} ${JSON.stringify(put.body)}`);
   return h.request('POST', docsPath(w), token, { storage_key: url.body.storage_key, ...opts.register });
 }

@@ -1,6 +1,6 @@
 import { allRoutes } from '@vigil/domains/routes';
-import { type FakeS3, startFakeS3 } from '../fakes/s3';
 import { type Harness, startHarness, type TestWorkspace } from '../harness';
+import { objectBytes } from '../s3';
 import { docsPath, uploadForm } from './helpers';
 
 interface Doc {
@@ -13,7 +13,6 @@ interface Doc {
 }
 
 describe('documents: filters, tags, metadata, archive and soft delete, tenancy and roles', () => {
-  let s3: FakeS3;
   let h: Harness;
   let ws: TestWorkspace;
   let other: TestWorkspace;
@@ -23,8 +22,7 @@ describe('documents: filters, tags, metadata, archive and soft delete, tenancy a
   let auditor: { id: string; token: string };
 
   beforeAll(async () => {
-    s3 = await startFakeS3();
-    h = await startHarness({ env: s3.env });
+    h = await startHarness();
     ws = await h.workspace();
     other = await h.workspace();
     alice = await ws.member('MEMBER');
@@ -32,10 +30,7 @@ describe('documents: filters, tags, metadata, archive and soft delete, tenancy a
     manager = await ws.member('MANAGER');
     auditor = await ws.member('AUDITOR');
   });
-  afterAll(async () => {
-    await h.close();
-    await s3.close();
-  });
+  afterAll(() => h.close());
 
   const base = () => docsPath(ws);
   const make = async (
@@ -199,7 +194,7 @@ describe('documents: filters, tags, metadata, archive and soft delete, tenancy a
     const read = await h.request('GET', path, auditor.token);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ status: 'DELETED', deleted_at: expect.any(String) });
-    expect(s3.objects.has(read.body.storage_key)).toBe(true);
+    expect(await objectBytes(h, read.body.storage_key)).not.toBeNull();
     for (const [method, suffix, body] of [
       ['PATCH', '', { title: 'x' }],
       ['DELETE', '', undefined],

@@ -10,6 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 
 /**
+ * Only for the faults the run's real S3 server (versitygw, started by the global setup)
+ * cannot produce on demand: presigned-URL expiry (`advanceClock`) and injected 5xx answers
+ * (`failNext`); see test/documents/storage-faults.int.test.ts. Every other storage test
+ * uses the real server.
+ *
  * A local server speaking the S3 REST protocol the AWS SDK uses, path-style
  * (`/<bucket>/<key>`): PutObject, GetObject, HeadObject, DeleteObject and multipart
  * uploads (create, upload part, complete, abort). Like S3 it verifies SigV4 (header

@@ -7,6 +7,7 @@ import {
   validateIdempotencyKey,
 } from '@vigil/domains/people/idempotency';
 import { type AuthContext, requireRole } from '@vigil/kernel/auth';
+import { rowsOfResult, sendCsv, wantsCsv, withFormat } from '@vigil/kernel/csv';
 import { NotFound, Unauthorized } from '@vigil/kernel/errors';
 import {
   assertInputPolicy,
@@ -28,6 +29,13 @@ export function compareRoutes(a: { path: string }, b: { path: string }): number 
   }
   return sb.length - sa.length;
 }
+
+/** The file name of a route's CSV export: its last static path segment (`overdue`, `audit-logs`). */
+const csvName = (path: string) =>
+  path
+    .split('/')
+    .filter((seg) => seg && !seg.startsWith(':'))
+    .at(-1) ?? 'export';
 
 export function clientMeta(req: Request) {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 500) ?? null };
@@ -67,7 +75,14 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
       ]);
       const checked = { policyChecked: true };
       const params = r.params ? parseOrThrow('path', r.params, req.params, checked) : req.params;
-      const query = r.query ? parseOrThrow('query', r.query, req.query, checked) : {};
+      const parsedQuery: Record<string, unknown> = r.query
+        ? parseOrThrow('query', r.csv ? withFormat(r.query) : r.query, req.query, checked)
+        : r.csv
+          ? parseOrThrow('query', withFormat(undefined), req.query, checked)
+          : {};
+      // a CSV route's `format` chooses the answer's type; its handler never sees it
+      const { format, ...csvQuery } = r.csv ? parsedQuery : { format: undefined };
+      const query = r.csv ? csvQuery : parsedQuery;
       const body = r.body && jsonBody ? parseOrThrow('body', r.body, req.body, checked) : req.body;
       const status = r.status ?? (r.method === 'post' ? 201 : 200);
       const key = ctx && idempotent(r) ? req.get('idempotency-key') : undefined;
@@ -90,6 +105,12 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
         if (res.headersSent) return void (await releaseIdempotencyKey(deps.db, ref));
         await completeIdempotencyKey(deps.db, ref, status, text);
         res.status(status).type('json').send(text);
+        return;
+      }
+      if (r.csv && wantsCsv(req, format)) {
+        const input = { params, query, body, ctx, deps, req, res };
+        const rows = r.csv.rows ? r.csv.rows(input) : rowsOfResult(await r.handler(input));
+        await sendCsv(req, res, r.csv.columns, rows, `${csvName(r.path)}.csv`);
         return;
       }
       const result = await r.handler({ params, query, body, ctx, deps, req, res });

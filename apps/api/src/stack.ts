@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import { seedDemoWorkspace } from '@vigil/domains/people/seed';
 import * as schema from '@vigil/domains/schema';
 import { createDatabase, createPool } from '@vigil/kernel/db';
-import { ensurePostgres, ensureTemporal, portInUse, runMigrations } from '@vigil/stack';
+import { ensurePostgres, ensureS3, ensureTemporal, portInUse, runMigrations } from '@vigil/stack';
 import exitHook from 'async-exit-hook';
 
-// `npm start`: Postgres + Temporal (with its Web UI) + migrations + demo seed + worker + API.
+// `npm start`: Postgres + Temporal (with its Web UI) + S3 storage + migrations + demo seed + worker + API.
 const ROOT = resolve(__dirname, '../../..');
 const DATA = resolve(ROOT, process.env.VIGIL_DATA_DIR ?? '.data');
 const log = (line: string) => console.log(`[vigil] ${line}`);
@@ -91,17 +91,33 @@ async function main() {
   stoppers.push(() => temporal.stop());
   log(`Temporal ready at ${temporal.address}`);
 
+  // Document storage: S3_BUCKET if set, else a local S3-compatible server (data in .data/s3).
+  const s3 = await ensureS3({ dataDir: DATA, name: 's3', port: Number(process.env.S3_PORT ?? 7070), log });
+  stoppers.push(() => s3.stop());
+  log(
+    s3.local
+      ? `S3 ready at ${s3.endpoint} (versitygw, bucket ${s3.env.S3_BUCKET}, data in .data/s3)`
+      : `S3: bucket ${s3.env.S3_BUCKET} (S3_BUCKET)`,
+  );
+
   const port = Number(process.env.PORT ?? 3000);
   const env = {
     ...process.env,
     DATABASE_URL: pg.url,
     TEMPORAL_ADDRESS: temporal.address,
+    ...s3.env,
     PORT: String(port),
   };
   writeFileSync(
     resolve(DATA, 'stack.json'),
     JSON.stringify(
-      { databaseUrl: pg.url, temporalAddress: temporal.address, apiUrl: `http://127.0.0.1:${port}` },
+      {
+        databaseUrl: pg.url,
+        temporalAddress: temporal.address,
+        s3Endpoint: s3.endpoint,
+        s3Bucket: s3.env.S3_BUCKET,
+        apiUrl: `http://127.0.0.1:${port}`,
+      },
       null,
       2,
     ),
@@ -130,6 +146,7 @@ async function main() {
       `  API             ${apiUrl}`,
       `  API docs        ${apiUrl}/docs`,
       `  Temporal Web UI ${temporal.uiUrl ?? '(external server: see your Temporal deployment)'}`,
+      `  S3 storage      ${s3.endpoint ?? 'AWS S3'} (bucket ${s3.env.S3_BUCKET})`,
       `  Demo workspace  ${demo.workspaceId}`,
       `  Admin token     ${demo.adminToken}`,
       '',

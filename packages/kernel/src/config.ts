@@ -94,6 +94,8 @@ const envSchema = z.object({
   S3_BUCKET: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ENDPOINT: z.url().optional(),
+  /** The endpoint presigned URLs name, when clients reach S3 by another address than the API does. */
+  S3_PUBLIC_ENDPOINT: z.url().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   TEMPORAL_WORKER_CACHE_SIZE: z.coerce.number().int().min(10).max(100_000).default(1000),

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { AccessRole, AuthContext } from './auth';
+import type { CsvExport } from './csv';
 import { BadRequest, type FieldError } from './errors';
 import { type InputPart, inputPolicyErrors } from './input-policy';
 
@@ -36,6 +37,8 @@ export interface RouteDef<D = unknown> extends RouteMeta {
   query?: AnyObject;
   body?: z.ZodType;
   handler: (input: HandlerInput<D>) => unknown;
+  /** `Accept: text/csv` or `?format=csv` streams these rows as CSV (csv.ts); GET only. */
+  csv?: CsvExport<HandlerInput<D>>;
 }
 
 export interface HandlerInput<D> {
@@ -56,6 +59,15 @@ type Auth = NonNullable<RouteMeta['auth']>;
 /** Token routes get the caller; public and custom ones get no context at all. */
 type CallerOf<A extends Auth> = A extends 'token' ? { ctx: AuthContext } : { ctx?: never };
 
+type TypedInput<D, P extends AnyObject, Q extends AnyObject, B extends z.ZodType, A extends Auth> = {
+  params: z.infer<P>;
+  query: z.infer<Q>;
+  body: z.infer<B>;
+  deps: D;
+  req: Request;
+  res: Response;
+} & CallerOf<A>;
+
 /** Typed helper: infers handler input types from the schemas while producing a plain RouteDef. */
 export function route<
   D,
@@ -69,16 +81,8 @@ export function route<
     params?: P;
     query?: Q;
     body?: B;
-    handler: (
-      input: {
-        params: z.infer<P>;
-        query: z.infer<Q>;
-        body: z.infer<B>;
-        deps: D;
-        req: Request;
-        res: Response;
-      } & CallerOf<A>,
-    ) => unknown;
+    handler: (input: TypedInput<D, P, Q, B, A>) => unknown;
+    csv?: CsvExport<TypedInput<D, P, Q, B, A>>;
   },
 ): RouteDef<D> {
   return def as RouteDef<D>;

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { withFormat } from './csv';
 import { idempotent, type RouteDef, toOpenApiPath } from './http';
 
 export const problemSchema = z.object({
@@ -37,8 +38,23 @@ export function buildOpenApiDocument(
       r.produces === 'html'
         ? { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }
         : r.response
-          ? { description: 'OK', content: { 'application/json': { schema: r.response } } }
+          ? {
+              description: r.csv
+                ? `OK. With \`Accept: text/csv\` or \`?format=csv\`: text/csv, streamed; header row ${r.csv.columns.map((c) => `\`${c}\``).join(', ')}; nested values JSON-encoded, null empty.`
+                : 'OK',
+              content: {
+                'application/json': { schema: r.response },
+                ...(r.csv
+                  ? {
+                      'text/csv': {
+                        schema: z.string().describe('CSV, one row per JSON row, with a header row'),
+                      },
+                    }
+                  : {}),
+              },
+            }
           : { description: 'OK' };
+    const query = r.csv ? withFormat(r.query) : r.query;
     const body =
       r.body && r.bodyType !== 'raw'
         ? {
@@ -63,7 +79,7 @@ export function buildOpenApiDocument(
       request: {
         ...(idempotent(r) ? { headers: IDEMPOTENCY_HEADER } : {}),
         ...(r.params ? { params: r.params as z.ZodObject } : {}),
-        ...(r.query ? { query: r.query as z.ZodObject } : {}),
+        ...(query ? { query: query as z.ZodObject } : {}),
         ...body,
       },
       responses: {

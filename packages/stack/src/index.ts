@@ -4,4 +4,5 @@ export * from './isolated';
 export * from './migrate';
 export * from './ports';
 export * from './postgres';
+export * from './s3';
 export * from './temporal';

@@ -1,4 +1,5 @@
 import { READ_ALL, WRITERS } from '@vigil/kernel/auth';
+import { columnsOf } from '@vigil/kernel/csv';
 import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
@@ -26,6 +27,14 @@ const entrySchema = z.object({
 });
 
 const T = 'Audit log';
+/** Entries a CSV export reads per query. */
+const CSV_PAGE = 500;
+
+const filterOf = <Q extends { from?: string; to?: string }>(query: Q) => ({
+  ...query,
+  from: query.from ? new Date(query.from) : undefined,
+  to: query.to ? new Date(query.to) : undefined,
+});
 
 export const auditRoutes = [
   route({
@@ -42,14 +51,28 @@ export const auditRoutes = [
       from: isoDate.optional(),
       to: isoDate.optional(),
     }),
+    description: `In CSV (\`Accept: text/csv\` or \`?format=csv\`), every matching entry from \`cursor\` on is streamed, newest first, read ${CSV_PAGE} at a time; \`limit\` is ignored.`,
     response: pageSchema(entrySchema),
     handler: async ({ query, ctx, deps }) => {
-      const page = await listAudit(deps.db, ctx.workspaceId, {
-        ...query,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-      });
+      const page = await listAudit(deps.db, ctx.workspaceId, filterOf(query));
       return { data: page.data.map(toJson), next_cursor: page.next_cursor };
+    },
+    csv: {
+      columns: columnsOf(entrySchema),
+      // walks the cursor pages as the client reads: memory stays at one page
+      rows: async function* ({ query, ctx, deps }) {
+        let cursor: string | undefined = query.cursor;
+        for (;;) {
+          const page = await listAudit(deps.db, ctx.workspaceId, {
+            ...filterOf(query),
+            limit: CSV_PAGE,
+            cursor,
+          });
+          for (const row of page.data) yield toJson(row);
+          if (!page.next_cursor) return;
+          cursor = page.next_cursor;
+        }
+      },
     },
   }),
   route({

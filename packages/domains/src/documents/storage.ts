@@ -64,16 +64,30 @@ const isMissing = (err: unknown) =>
   err instanceof S3ServiceException &&
   (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
 
+type StorageConfig = Pick<
+  Config,
+  'S3_REGION' | 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'
+>;
+
 export class DocumentStorage {
   readonly client: S3Client;
+  /** Signs presigned URLs: for S3_PUBLIC_ENDPOINT when set (e.g. docker compose), else `client`. */
+  private readonly presigner: S3Client;
 
   constructor(
     readonly bucket: string,
-    config: Pick<Config, 'S3_REGION' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'>,
+    config: StorageConfig,
   ) {
-    this.client = new S3Client({
+    this.client = DocumentStorage.clientFor(config, config.S3_ENDPOINT);
+    this.presigner = config.S3_PUBLIC_ENDPOINT
+      ? DocumentStorage.clientFor(config, config.S3_PUBLIC_ENDPOINT)
+      : this.client;
+  }
+
+  private static clientFor(config: StorageConfig, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: config.S3_REGION,
-      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
       ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
         ? {
             credentials: {
@@ -91,14 +105,18 @@ export class DocumentStorage {
     });
   }
 
-  /** A presigned PUT binding the key, content type, exact size, metadata and (if given) the sha256. */
+  /**
+   * A presigned PUT binding the key, content type, exact size, metadata and (if given) the
+   * sha256. The metadata and checksum are signed headers the client sends (`headers`), not
+   * query parameters: S3-compatible servers such as versitygw ignore x-amz-* in the query.
+   */
   async presignPut(input: {
     key: string;
     contentType: string;
     size: number;
     sha256?: string;
     meta: ObjectMeta;
-  }): Promise<string> {
+  }): Promise<{ url: string; headers: Record<string, string> }> {
     const cmd = new PutObjectCommand({
       Bucket: this.bucket,
       Key: input.key,
@@ -107,12 +125,17 @@ export class DocumentStorage {
       Metadata: metaHeaders(input.meta),
       ...(input.sha256 ? { ChecksumSHA256: hexToBase64(input.sha256) } : {}),
     });
+    const headers: Record<string, string> = { 'content-type': input.contentType };
+    for (const [k, v] of Object.entries(metaHeaders(input.meta))) headers[`x-amz-meta-${k}`] = v;
+    if (input.sha256) headers['x-amz-checksum-sha256'] = hexToBase64(input.sha256);
     try {
-      return await getSignedUrl(this.client, cmd, {
+      const url = await getSignedUrl(this.presigner, cmd, {
         expiresIn: PRESIGN_TTL_SECONDS,
         // the presigner leaves content-type unsigned unless asked; bind it (and the size)
         signableHeaders: new Set(['content-type', 'content-length']),
+        unhoistableHeaders: new Set(Object.keys(headers).filter((h) => h.startsWith('x-amz-'))),
       });
+      return { url, headers };
     } catch (err) {
       throw unavailable(err);
     }
@@ -122,7 +145,7 @@ export class DocumentStorage {
   async presignGet(key: string, fileName: string): Promise<string> {
     try {
       return await getSignedUrl(
-        this.client,
+        this.presigner,
         new GetObjectCommand({
           Bucket: this.bucket,
           Key: key,

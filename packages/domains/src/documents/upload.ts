@@ -41,7 +41,7 @@ export async function createUploadUrl(deps: AppDeps, ctx: AuthContext, input: Up
   await checkTarget(deps.db, ctx, { documentId: input.document_id }, 'body');
   const fileName = displayFileName(input.file_name);
   const key = storageKey(ctx.workspaceId, newId(), fileName);
-  const url = await storage.presignPut({
+  const signed = await storage.presignPut({
     key,
     contentType: input.mime_type,
     size: input.size_bytes,
@@ -49,9 +49,9 @@ export async function createUploadUrl(deps: AppDeps, ctx: AuthContext, input: Up
     meta: { workspaceId: ctx.workspaceId, uploadedBy: ctx.memberId, fileName },
   });
   return {
-    upload_url: url,
+    upload_url: signed.url,
     method: 'PUT' as const,
-    headers: { 'content-type': input.mime_type },
+    headers: signed.headers,
     storage_key: key,
     file_name: fileName,
     size_bytes: input.size_bytes,

@@ -1,4 +1,5 @@
 import { MANAGERS, READ_ALL } from '@vigil/kernel/auth';
+import { columnsOf } from '@vigil/kernel/csv';
 import { z } from 'zod';
 import { idParam, nullableTs, percentSchema, READ_SCOPE_TEXT, ts } from '../api-schemas';
 import { route } from '../deps';
@@ -152,24 +153,23 @@ const overdueSchema = z.object({
   data: z.array(overdueItem),
 });
 
+const expiringItem = z.object({
+  id: z.uuid(),
+  certification_id: z.uuid(),
+  certification_name: z.string(),
+  is_required: z.boolean(),
+  developer_id: z.uuid(),
+  developer_name: z.string().nullable(),
+  status: z.string(),
+  expiry_date: ts,
+  days_until_expiry: z.number().int(),
+});
 const expiringSchema = z.object({
   generated_at: ts,
   days_ahead: z.number().int(),
   count: z.number().int(),
   truncated: z.boolean(),
-  data: z.array(
-    z.object({
-      id: z.uuid(),
-      certification_id: z.uuid(),
-      certification_name: z.string(),
-      is_required: z.boolean(),
-      developer_id: z.uuid(),
-      developer_name: z.string().nullable(),
-      status: z.string(),
-      expiry_date: ts,
-      days_until_expiry: z.number().int(),
-    }),
-  ),
+  data: z.array(expiringItem),
 });
 
 const T = 'Reports';
@@ -184,6 +184,7 @@ export const reportRoutes = [
     roles: REPORT_READERS,
     response: overviewSchema,
     handler: async ({ ctx, deps }) => overview(deps.db, ctx.workspaceId),
+    csv: { columns: columnsOf(overviewSchema) },
   }),
   route({
     method: 'get',
@@ -195,6 +196,7 @@ export const reportRoutes = [
     params: idParam,
     response: developerSchema,
     handler: async ({ params, ctx, deps }) => developerStatus(deps.db, ctx, params.id),
+    csv: { columns: columnsOf(developerSchema) },
   }),
   route({
     method: 'get',
@@ -212,6 +214,7 @@ export const reportRoutes = [
     }),
     response: overdueSchema,
     handler: async ({ query, ctx, deps }) => overdueReport(deps.db, ctx, query),
+    csv: { columns: columnsOf(overdueItem) },
   }),
   route({
     method: 'get',
@@ -228,5 +231,6 @@ export const reportRoutes = [
     response: expiringSchema,
     handler: async ({ query, ctx, deps }) =>
       expiringCertifications(deps.db, ctx, query.days_ahead, query.limit),
+    csv: { columns: columnsOf(expiringItem) },
   }),
 ];
