@@ -70,6 +70,41 @@ describe("a member's inbox", () => {
     expect(auditorInbox.body).toEqual({ data: [], escalations: [] });
   });
 
+  it('lets a manager nudge a report once a day; others get 404, auditors 403', async () => {
+    const manager = await ws.member('MANAGER', { name: 'Manager' });
+    const report = await ws.member('MEMBER', { name: 'Report', manager_id: manager.id });
+    const stranger = await ws.member('MEMBER', { name: 'Stranger' });
+    const auditor = await ws.member('AUDITOR', { name: 'Auditor 2' });
+    const id = await assign('Nudged training', report.id, days(10));
+    const path = `/workspaces/${ws.id}/obligations/training_assignment/${id}/nudge`;
+
+    expect((await h.request('POST', path, stranger.token)).status).toBe(404);
+    expect((await h.request('POST', path, auditor.token)).status).toBe(403);
+    const first = await h.request('POST', path, manager.token);
+    expect(first.status).toBe(202);
+    expect(first.body.notification_ids.length).toBeGreaterThan(0);
+    const again = await h.request('POST', path, manager.token);
+    expect(again.status).toBe(429);
+    expect(again.headers.get('content-type')).toMatch(/problem\+json/);
+
+    const outbox = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/notifications?obligation_id=${id}&limit=50`,
+      ws.adminToken,
+    );
+    const nudges = (outbox.body.data as Array<{ step_key: string; recipient_id: string }>).filter((n) =>
+      n.step_key.startsWith('NUDGE:'),
+    );
+    expect(nudges.length).toBe(first.body.notification_ids.length);
+    expect(nudges.every((n) => n.recipient_id === report.id)).toBe(true);
+    const log = await h.request(
+      'GET',
+      `/compliance/audit-logs?action_type=OBLIGATION_NUDGED&target_id=${id}`,
+      ws.adminToken,
+    );
+    expect(log.body.data).toHaveLength(1);
+  });
+
   it("answers 404 for another workspace's path", async () => {
     const other = await h.workspace();
     const r = await h.request('GET', `/workspaces/${other.id}/me/obligations`, ws.adminToken);

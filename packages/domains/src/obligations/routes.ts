@@ -1,7 +1,9 @@
+import { WRITERS } from '@vigil/kernel/auth';
 import { z } from 'zod';
 import { nullableTs, ts, wsParam } from '../api-schemas';
 import { route } from '../deps';
 import { myInbox } from './inbox';
+import { nudgeObligation } from './nudge';
 import { LEVELS } from './rules';
 
 const level = z.enum(LEVELS).nullable();
@@ -79,5 +81,28 @@ export const obligationRoutes = [
         })),
       };
     },
+  }),
+  route({
+    method: 'post',
+    path: '/workspaces/:ws/obligations/:kind/:id/nudge',
+    tag: 'Obligations',
+    summary: 'Send the owner of an open obligation one reminder now (once per obligation per UTC day)',
+    description:
+      "For managers, team leads and admins: the caller must read the owner's items (their reports, their team's members, or everyone for admins); otherwise 404. The reminder goes through the outbox by the owner's channels and is audited (OBLIGATION_NUDGED). A second nudge the same UTC day answers 429; a finished obligation 409.",
+    roles: WRITERS,
+    status: 202,
+    params: z.object({
+      ws: z.uuid(),
+      kind: z.enum([
+        'training_assignment',
+        'member_certification',
+        'reminder_instance',
+        'acknowledgement_request',
+        'ticket',
+      ]),
+      id: z.uuid(),
+    }),
+    response: z.object({ notification_ids: z.array(z.uuid()), step_key: z.string() }),
+    handler: async ({ params, ctx, deps }) => nudgeObligation(deps, ctx, params.kind, params.id),
   }),
 ];
