@@ -66,8 +66,12 @@ export async function startFakeOpenAI(apiKey = `sk-test-${randomUUID()}`): Promi
       } catch {
         body = { model: '', messages: [] };
       }
-      const record = (status: number) =>
-        calls.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body, status });
+      // recorded on arrival; the status is filled in when it answers
+      const call: ChatCall = { at: Date.now(), path: req.url ?? '', headers: req.headers, body, status: 0 };
+      calls.push(call);
+      const record = (status: number) => {
+        call.status = status;
+      };
       const delay = delays.shift();
       if (delay) await new Promise((r) => setTimeout(r, delay));
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {

@@ -216,7 +216,9 @@ export async function summarise(config: Config, title: string, text: string): Pr
       return { summary: null, model, error: 'The summariser answered no text' };
     return { summary: cleanText(content.trim()).slice(0, 2000), model, error: null };
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    // an AbortSignal timeout rejects with a DOMException named TimeoutError
+    const name = (err as { name?: unknown } | null)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     return {
       summary: null,
       model,
