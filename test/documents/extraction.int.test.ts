@@ -233,6 +233,42 @@ describe('documents: metadata extraction by the document/<version id> workflow (
       'FAILED',
     ]);
     expect(after.versions[0].metadata.criteria.map((c: { id: string }) => c.id)).toEqual(['CC8']);
+
+    // Extraction of version 1 can be asked for again: PENDING at once, then extracted anew.
+    const auditor = await ws.member('AUDITOR');
+    const again = `${docsPath(ws)}/${up.body.id}/versions/1/extract`;
+    expect((await h.request('POST', again, auditor.token)).status).toBe(403);
+    expect(
+      (await h.request('POST', `${docsPath(ws)}/${up.body.id}/versions/9/extract`, alice.token)).status,
+    ).toBe(404);
+    const other = await h.workspace();
+    expect(
+      (
+        await h.request(
+          'POST',
+          `/workspaces/${other.id}/compliance/documents/${up.body.id}/versions/1/extract`,
+          other.adminToken,
+        )
+      ).status,
+    ).toBe(404);
+    const rerun = await h.request('POST', again, alice.token);
+    expect(rerun.status).toBe(202);
+    expect(rerun.body.versions[1]).toMatchObject({
+      version: 1,
+      extraction_status: 'PENDING',
+      metadata: null,
+    });
+    const redone = await eventually(async () => {
+      const r = await h.request('GET', `${docsPath(ws)}/${up.body.id}`, alice.token);
+      return r.body.versions[1].extraction_status !== 'PENDING' ? r.body.versions[1] : null;
+    }, 30_000);
+    expect(redone).toMatchObject({ extraction_status: 'FAILED', extraction_error: v.extraction_error });
+    const failures = await h.request(
+      'GET',
+      `/compliance/audit-logs?target_id=${up.body.id}&action_type=DOCUMENT_EXTRACTION_FAILED`,
+      ws.adminToken,
+    );
+    expect(failures.body.data).toHaveLength(2);
   });
 
   it('limits: a file over DOCUMENT_EXTRACTION_MAX_BYTES is FAILED (type still sniffed); pages past the limit are not read', async () => {

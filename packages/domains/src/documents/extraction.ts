@@ -88,25 +88,56 @@ const slot = (n: number) => {
   return s;
 };
 
-function runWorker<T>(workerData: unknown, transfer: ArrayBuffer, s: ExtractionSettings): Promise<T> {
+/** Threads kept warm between extractions (tsx and the readers load once), per heap limit. */
+const idle = new Map<number, Worker[]>();
+/** An idle thread is ended after this long, giving its heap back. */
+const IDLE_MS = 60_000;
+
+function spawn(memoryMb: number): Worker {
+  const worker = new Worker(WORKER_ENTRY, {
+    // not the parent's flags (tsx's loader under `npm start`): the entry is plain CommonJS
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+  });
+  // an idle thread never keeps the process alive
+  worker.unref();
+  return worker;
+}
+
+/**
+ * Runs one job in a thread of the pool. A thread that answered goes back to the pool; one
+ * that passed the time limit is terminated, and one that ran out of memory or crashed is gone,
+ * so the next job starts a fresh thread: a hostile file costs only its own thread.
+ */
+function runWorker<T>(job: unknown, transfer: ArrayBuffer, s: ExtractionSettings): Promise<T> {
+  const pool = idle.get(s.memoryMb) ?? [];
+  idle.set(s.memoryMb, pool);
+  const worker = pool.pop() ?? spawn(s.memoryMb);
+  const parked = worker as Worker & { idleTimer?: NodeJS.Timeout };
+  clearTimeout(parked.idleTimer);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_ENTRY, {
-      workerData,
-      transferList: [transfer],
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: s.memoryMb },
-    });
     let settled = false;
-    const settle = (fn: () => void) => {
+    const settle = (ok: boolean, fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (ok) {
+        parked.idleTimer = setTimeout(() => {
+          const at = pool.indexOf(worker);
+          if (at >= 0) pool.splice(at, 1);
+          void worker.terminate();
+        }, IDLE_MS);
+        parked.idleTimer.unref();
+        pool.push(worker);
+      } else void worker.terminate();
       fn();
     };
     const timer = setTimeout(
       () =>
-        settle(() =>
+        settle(false, () =>
           reject(
             new LimitBroken(
               `Extraction took longer than ${s.timeoutMs} ms and was stopped (DOCUMENT_EXTRACTION_TIMEOUT_MS)`,
@@ -115,9 +146,9 @@ function runWorker<T>(workerData: unknown, transfer: ArrayBuffer, s: ExtractionS
         ),
       s.timeoutMs,
     );
-    worker.once('message', (m: T) => settle(() => resolve(m)));
-    worker.once('error', (err: Error & { code?: string }) =>
-      settle(() =>
+    const onMessage = (m: T) => settle(true, () => resolve(m));
+    const onError = (err: Error & { code?: string }) =>
+      settle(false, () =>
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? new LimitBroken(
@@ -125,11 +156,15 @@ function runWorker<T>(workerData: unknown, transfer: ArrayBuffer, s: ExtractionS
               )
             : err,
         ),
-      ),
-    );
-    worker.once('exit', (code) =>
-      settle(() => reject(new Error(`the extraction thread exited with code ${code} before answering`))),
-    );
+      );
+    const onExit = (code: number) =>
+      settle(false, () =>
+        reject(new Error(`the extraction thread exited with code ${code} before answering`)),
+      );
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job, [transfer]);
   });
 }
 
