@@ -1,3 +1,4 @@
+import { requeuePendingExtractions } from '@vigil/domains/documents/versions';
 import { sql } from 'drizzle-orm';
 import { type FakeS3, startFakeS3 } from '../fakes/s3';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
@@ -298,6 +299,28 @@ describe('documents: metadata extraction by the document/<version id> workflow (
       pages_read: 3,
       text_truncated: true,
       criteria: [],
+    });
+  });
+
+  it('safety net: a version left PENDING for an hour is queued again and extracted', async () => {
+    const up = await uploadForm(h, ws, alice.token, {
+      data: png(7, 5),
+      filename: 'tiny.png',
+      type: 'image/png',
+    });
+    const first = await extracted(up.body.id);
+    expect(await requeuePendingExtractions(h.deps.db)).toEqual({ queued: 0 });
+    // as if its workflow had been lost: PENDING, stored two hours ago, no command waiting
+    await h.deps.db.execute(sql`
+      UPDATE document_versions SET extraction_status = 'PENDING', metadata = NULL,
+             created_at = now() - interval '2 hours'
+       WHERE id = ${first.versions[0].id}`);
+    expect(await requeuePendingExtractions(h.deps.db)).toEqual({ queued: 1 });
+    h.relays?.commands.kick();
+    const again = await extracted(up.body.id);
+    expect(again.versions[0]).toMatchObject({
+      extraction_status: 'DONE',
+      metadata: { image: { width: 7, height: 5 } },
     });
   });
 

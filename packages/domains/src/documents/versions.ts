@@ -54,3 +54,22 @@ export async function requestExtraction(
   });
   return getWithVersions(db, ctx.workspaceId, documentId);
 }
+
+/**
+ * Safety net (hourly sweep): a version still PENDING an hour after it was stored, with no
+ * command waiting, gets its extraction command queued again. The start is USE_EXISTING, so a
+ * running extraction is left alone; a finished one runs again and records the version.
+ */
+export async function requeuePendingExtractions(db: Db): Promise<{ queued: number }> {
+  const r = await db.execute(sql`
+    INSERT INTO workflow_commands (id, workspace_id, kind, obligation_id, action, task_queue)
+    SELECT gen_random_uuid(), v.workspace_id, ${DOCUMENT_EXTRACTION_KIND}, v.id, 'START',
+           coalesce(nullif(current_setting('vigil.task_queue', true), ''), 'vigil')
+      FROM document_versions v
+     WHERE v.extraction_status = 'PENDING'
+       AND v.created_at < now() - interval '1 hour'
+       AND NOT EXISTS (SELECT 1 FROM workflow_commands c
+                        WHERE c.kind = ${DOCUMENT_EXTRACTION_KIND} AND c.obligation_id = v.id)
+     LIMIT 10000`);
+  return { queued: r.rowCount ?? 0 };
+}
