@@ -1,7 +1,7 @@
 import { requeuePendingExtractions } from '@vigil/domains/documents/versions';
 import { sql } from 'drizzle-orm';
 import { type FakeS3, startFakeS3 } from '../fakes/s3';
-import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
+import { eventually, type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
 import { docx, pdf, png, xlsx } from './fixtures';
 import { docsPath, uploadForm, uploadPresigned } from './helpers';
 
@@ -10,18 +10,18 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const MAX_BYTES = 200_000;
 
 describe('documents: metadata extraction by the document/<version id> workflow (real worker)', () => {
-  let s3: FakeS3;
+  let s3: FakeS3 | null;
   let h: Harness;
   let ws: TestWorkspace;
   let alice: { id: string; token: string };
 
   beforeAll(async () => {
-    // Needs only an S3 endpoint from the harness (the protocol fake today, the real server later).
-    s3 = await startFakeS3();
+    // Needs only an S3 endpoint: the run's S3 server when the harness provides one, else the protocol fake.
+    s3 = 's3' in testEnv() ? null : await startFakeS3();
     h = await startHarness({
       worker: true,
       env: {
-        ...s3.env,
+        ...s3?.env,
         DOCUMENT_EXTRACTION_MAX_BYTES: String(MAX_BYTES),
         DOCUMENT_EXTRACTION_MAX_PAGES: '3',
         DOCUMENT_SUMMARY_API_URL: undefined,
