@@ -2,6 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { documents, documentVersions } from '@vigil/domains/documents/schema';
+import { DOCUMENT_WORKFLOW } from '@vigil/domains/documents/signals';
 import { WORKFLOW_TYPES } from '@vigil/domains/obligations/signals';
 import { REMINDER_WORKFLOW } from '@vigil/domains/reminders/signals';
 import { SA } from '@vigil/kernel/search-attributes';
@@ -15,16 +17,50 @@ import { secondsCronReminder } from './reminders/seconds-cron';
  * missing, or on purpose with RECORD_HISTORIES=1 (review them before committing).
  */
 const DIR = join(__dirname, 'fixtures', 'histories');
-const TYPES: string[] = [...Object.values(WORKFLOW_TYPES), REMINDER_WORKFLOW];
+const TYPES: string[] = [...Object.values(WORKFLOW_TYPES), REMINDER_WORKFLOW, DOCUMENT_WORKFLOW];
+const recorded = (type: string) => readdirSync(DIR).some((f) => f.startsWith(type));
+/** Types to record now: every one with RECORD_HISTORIES=1, else those with no fixture yet. */
+const wanted = (type: string) => process.env.RECORD_HISTORIES === '1' || !recorded(type);
+
+/** A stored version (no storage configured here, so its extraction runs and is recorded FAILED). */
+async function documentExtraction(h: Harness, workspaceId: string): Promise<string> {
+  const file = {
+    workspaceId,
+    fileName: 'replay.pdf',
+    mimeType: 'application/pdf',
+    sizeBytes: 10,
+    sha256: '0'.repeat(64),
+    storageKey: `workspaces/${workspaceId}/documents/${workspaceId}/replay.pdf`,
+  };
+  const [doc] = await h.deps.db
+    .insert(documents)
+    .values({ ...file, title: 'Replay' })
+    .returning();
+  const [v] = await h.deps.db
+    .insert(documentVersions)
+    .values({ ...file, documentId: doc?.id as string, version: 1 })
+    .returning();
+  return v?.id as string;
+}
 
 async function record(h: Harness): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   const client = h.deps.temporal.client;
   const ws = await h.workspace();
-  const save = async (name: string, workflowId: string) => {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    writeFileSync(join(DIR, `${name}.json`), `${historyToJSON(history)}\n`);
-  };
+  if (
+    [WORKFLOW_TYPES.obligation, WORKFLOW_TYPES.sweep, WORKFLOW_TYPES.probe, REMINDER_WORKFLOW].every(
+      (t) => !wanted(t),
+    )
+  ) {
+    // only the document workflow is missing: record it alone, leaving the other fixtures as they are
+    const versionId = await documentExtraction(h, ws.id);
+    await eventually(
+      async () => (await client.workflow.getHandle(`document/${versionId}`).result()) === 'FAILED',
+    );
+    await saveHistory(h, DOCUMENT_WORKFLOW, `document/${versionId}`);
+    return;
+  }
+  const save = (name: string, workflowId: string) => saveHistory(h, name, workflowId);
 
   // An obligation that reaches L2, is acknowledged, then resolved.
   const org = await ladderOrg(h, ws);
@@ -88,11 +124,22 @@ async function record(h: Harness): Promise<void> {
   });
   await probe.result();
   await save(WORKFLOW_TYPES.probe, probe.workflowId);
+
+  const versionId = await documentExtraction(h, ws.id);
+  await eventually(
+    async () => (await client.workflow.getHandle(`document/${versionId}`).result()) === 'FAILED',
+  );
+  await save(DOCUMENT_WORKFLOW, `document/${versionId}`);
+}
+
+async function saveHistory(h: Harness, name: string, workflowId: string): Promise<void> {
+  const history = await h.deps.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(join(DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }
 
 describe('workflow replay', () => {
   beforeAll(async () => {
-    const missing = TYPES.some((t) => !readdirSync(DIR).some((f) => f.startsWith(t)));
+    const missing = TYPES.some((t) => !recorded(t));
     if (process.env.RECORD_HISTORIES === '1' || missing) {
       const h = await startHarness({ worker: true });
       try {

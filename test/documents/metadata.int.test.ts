@@ -223,6 +223,7 @@ describe('documents: filters, tags, metadata, archive and soft delete, tenancy a
       ['PATCH', '', { title: 'mine now' }],
       ['POST', '/move', { folder_id: null }],
       ['POST', '/archive', {}],
+      ['POST', '/versions/1/extract', {}],
       ['POST', '/tags', { tags: ['x'] }],
       ['DELETE', '/tags/x', undefined],
       ['POST', '/links', { entity_type: 'POLICY', entity_id: hers.id }],
@@ -241,11 +242,12 @@ describe('documents: filters, tags, metadata, archive and soft delete, tenancy a
   it('auditors read everything and write nothing', async () => {
     const doc = await make(alice.token, 'audit.pdf', 'application/pdf');
     const writes = allRoutes.filter((r) => r.path.includes('/compliance/documents') && r.method !== 'get');
-    expect(writes).toHaveLength(14);
+    expect(writes).toHaveLength(15);
     for (const r of writes) {
       const path = r.path
         .replace(':ws', ws.id)
         .replace(':doc_id', doc.id)
+        .replace(':version', '1')
         .replace(/:[a-z_]+/g, '00000000-0000-4000-8000-000000000000');
       const res = await h.request(r.method.toUpperCase(), path, auditor.token, {});
       expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 403]);

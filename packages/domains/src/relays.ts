@@ -3,6 +3,7 @@ import { PollingRelay } from '@vigil/kernel/relay';
 import type { AppDeps } from './deps';
 import { createDelivery, type DeliveryOptions } from './notifications/delivery';
 import { relayWorkflowCommands } from './obligations/commands';
+import { registerDomains } from './registry';
 
 export interface Relays {
   delivery: PollingRelay;
@@ -16,6 +17,8 @@ export interface Relays {
  * of this process commits. Several processes share the work through SKIP LOCKED claims.
  */
 export function startRelays(deps: AppDeps, opts: { delivery?: DeliveryOptions } = {}): Relays {
+  // the command relay starts each domain's workflows through the starters registered here
+  registerDomains();
   const delivery = createDelivery(deps, opts.delivery);
   const relayOpts = { intervalMs: deps.config.OUTBOX_POLL_MS, log: deps.log };
   const deliveryRelay = new PollingRelay(

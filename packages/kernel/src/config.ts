@@ -73,6 +73,21 @@ const envSchema = z.object({
     .positive()
     .max(5 * 1024 * 1024 * 1024)
     .default(100 * 1024 * 1024),
+  // metadata extraction of stored documents (documents/extraction.ts)
+  DOCUMENT_EXTRACTION_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  DOCUMENT_EXTRACTION_MAX_PAGES: z.coerce.number().int().positive().default(500),
+  DOCUMENT_EXTRACTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(240_000).default(60_000),
+  DOCUMENT_EXTRACTION_MEMORY_MB: z.coerce.number().int().min(64).default(512),
+  DOCUMENT_EXTRACTION_CONCURRENCY: z.coerce.number().int().positive().max(32).default(2),
+  DOCUMENT_SUMMARY_API_URL: z.url().optional(),
+  DOCUMENT_SUMMARY_API_KEY: z.string().optional(),
+  DOCUMENT_SUMMARY_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  DOCUMENT_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(20_000),
+  DOCUMENT_SUMMARY_MAX_INPUT_CHARS: z.coerce.number().int().min(100).max(200_000).default(12_000),
   PAGE_SIZE_MAX: z.coerce.number().int().positive().default(200),
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),

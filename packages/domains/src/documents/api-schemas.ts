@@ -3,6 +3,7 @@ import { pageQuery } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { nullableTs, ts } from '../api-schemas';
+import { CRITERION_IDS, TRUST_SERVICES_CATEGORIES } from './criteria';
 import {
   MAX_FILE_NAME_LENGTH,
   MAX_TAG_LENGTH,
@@ -10,7 +11,13 @@ import {
   mimeFilter,
   normalizeMime,
 } from './rules';
-import { DOCUMENT_STATUSES, type documents, type documentVersions, LINK_ENTITY_TYPES } from './schema';
+import {
+  DOCUMENT_STATUSES,
+  type documents,
+  type documentVersions,
+  EXTRACTION_STATUSES,
+  LINK_ENTITY_TYPES,
+} from './schema';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type VersionRow = typeof documentVersions.$inferSelect;
@@ -40,6 +47,68 @@ export const sha256Field = z
   .transform((v) => v.toLowerCase());
 export const fileNameField = z.string().trim().min(1).max(MAX_FILE_NAME_LENGTH);
 
+/** What extractDocumentMetadata found in a version's bytes (documents/extract.ts). */
+export const extractionMetadataSchema = z
+  .object({
+    content_type: z.string().nullable().describe('Sniffed from the bytes, not the name or the declared type'),
+    declared_type: z.string().describe('The MIME type the upload declared'),
+    type_matches: z.boolean().optional(),
+    format: z.enum(['PDF', 'DOCX', 'SPREADSHEET', 'CSV', 'IMAGE', 'TEXT', 'OTHER']).optional(),
+    size_bytes: z.number().int(),
+    page_count: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe('PDF pages; for a DOCX, the count Word saved'),
+    pages_read: z
+      .number()
+      .int()
+      .optional()
+      .describe('PDF pages whose text was read (DOCUMENT_EXTRACTION_MAX_PAGES)'),
+    title: z.string().nullable().optional().describe('PDF document info'),
+    author: z.string().nullable().optional(),
+    sheet_count: z.number().int().optional(),
+    row_count: z.number().int().optional().describe('Rows over all sheets'),
+    sheets: z
+      .array(z.object({ name: z.string(), rows: z.number().int(), columns: z.number().int() }))
+      .optional(),
+    image: z
+      .object({
+        width: z.number().int().nullable(),
+        height: z.number().int().nullable(),
+        type: z.string().nullable(),
+      })
+      .optional(),
+    word_count: z.number().int().optional(),
+    char_count: z.number().int().optional(),
+    language: z.string().nullable().optional().describe('ISO 639-3 code (franc-min); null when undetermined'),
+    extract: z.string().optional().describe('The first 500 characters of the text'),
+    text_truncated: z.boolean().optional().describe('Only part of the text was read (a limit)'),
+    criteria: z
+      .array(
+        z.object({
+          id: z.enum(CRITERION_IDS as [string, ...string[]]),
+          name: z.string(),
+          category: z.enum(TRUST_SERVICES_CATEGORIES),
+          score: z.number().int(),
+          hits: z.number().int(),
+          matches: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .describe('SOC 2 criteria the text mentions (keyword and phrase rules, documents/criteria.ts)'),
+    domains: z
+      .array(z.enum(TRUST_SERVICES_CATEGORIES))
+      .optional()
+      .describe('Trust services categories of the criteria'),
+    summary: z.string().nullable().optional(),
+    summary_source: z.enum(['HEURISTIC', 'LLM']).nullable().optional(),
+    summary_model: z.string().nullable().optional(),
+    summary_error: z.string().nullable().optional().describe('Why the configured summariser gave no summary'),
+  })
+  .describe('Null until extraction ran');
+
 export const versionSchema = z.object({
   id: z.uuid(),
   version: z.number().int(),
@@ -50,6 +119,12 @@ export const versionSchema = z.object({
   storage_key: z.string(),
   etag: z.string().nullable(),
   uploaded_by_id: z.uuid().nullable(),
+  metadata: extractionMetadataSchema.nullable(),
+  extraction_status: z
+    .enum(EXTRACTION_STATUSES)
+    .describe('PENDING until the extraction workflow ran; a FAILED extraction leaves the file usable'),
+  extraction_error: z.string().nullable().describe('Why extraction FAILED'),
+  extracted_at: nullableTs,
   created_at: ts,
   download_url: z
     .string()

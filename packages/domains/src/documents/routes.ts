@@ -31,6 +31,7 @@ import {
 } from './service';
 import { storageFor } from './storage';
 import { tagDocument, untagDocument, workspaceTags } from './tags';
+import { requestExtraction } from './versions';
 
 const docRoutes = [
   route({
@@ -148,6 +149,22 @@ const docRoutes = [
     response: documentSchema,
     handler: async ({ params, ctx, deps }) =>
       documentJson(await archiveDocument(deps.db, ctx, params.doc_id)),
+  }),
+  route({
+    method: 'post',
+    path: `${base}/:doc_id/versions/:version/extract`,
+    tag: T,
+    summary: 'Run the metadata extraction of a version again (its status goes back to PENDING)',
+    description:
+      'For a version whose extraction is DONE or FAILED (409 while PENDING), e.g. after a limit was raised or a ' +
+      'summariser configured. Answers at once; the document/<version id> workflow extracts within seconds.',
+    roles: WRITERS,
+    status: 202,
+    params: docParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) }),
+    body: z.strictObject({}).optional(),
+    response: documentSchema,
+    handler: async ({ params, ctx, deps }) =>
+      documentJson(await requestExtraction(deps.db, ctx, params.doc_id, params.version)),
   }),
   route({
     method: 'delete',

@@ -16,6 +16,9 @@ import {
 import { createdAt, idColumn, tstz, updatedAt } from '../columns';
 
 export const DOCUMENT_STATUSES = ['ACTIVE', 'ARCHIVED', 'DELETED'] as const;
+/** Where a version's metadata extraction stands (drizzle/0010_document_extraction.sql). */
+export const EXTRACTION_STATUSES = ['PENDING', 'DONE', 'FAILED'] as const;
+export type ExtractionStatus = (typeof EXTRACTION_STATUSES)[number];
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 /** What a document can be linked to; each names a table checked for existence in the caller's workspace. */
@@ -112,6 +115,11 @@ export const documentVersions = pgTable(
     storageKey: text('storage_key').notNull(),
     etag: text('etag'),
     uploadedById: uuid('uploaded_by_id'),
+    /** What extractDocumentMetadata found in the bytes (see extract.ts); null until it ran. */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    extractionStatus: text('extraction_status').$type<ExtractionStatus>().notNull().default('PENDING'),
+    extractionError: text('extraction_error'),
+    extractedAt: tstz('extracted_at'),
     createdAt: createdAt(),
   },
   (t) => [

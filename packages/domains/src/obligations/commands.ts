@@ -26,6 +26,24 @@ export async function quietWorkflowCommands(tx: Executor): Promise<void> {
 /** The command kind of a reminder definition's planner (not an obligation kind). */
 const REMINDER_COMMAND = 'reminder';
 
+/**
+ * Starts the workflows of a kind that is not an obligation (for example a document version's
+ * extraction, kind `document_extraction`), queued in the same outbox by that domain's trigger.
+ * Returns the error of each start that failed, by position, like startObligations.
+ */
+export type WorkflowStarter = (
+  deps: { db: Db; temporal: TemporalHandle },
+  refs: Array<{ id: string; workspaceId: string }>,
+  opts: { taskQueue: string },
+) => Promise<{ failed: number; errors: Array<string | undefined> }>;
+
+const starters = new Map<string, WorkflowStarter>();
+
+/** Registers a domain's starter for its command kind (registry.ts, from each module's workflowStarters). */
+export function registerWorkflowStarter(kind: string, starter: WorkflowStarter): void {
+  starters.set(kind, starter);
+}
+
 /** What one relay pass did. */
 export interface CommandPass {
   claimed: number;
@@ -86,19 +104,22 @@ export async function relayWorkflowCommands(
 
   // Starts, per kind and task queue, through the bulk path (initial state read set-based).
   const starts = new Map<string, typeof groups>();
-  for (const g of groups.filter((x) => !x.signal)) {
+  // A kind with its own starter is only ever started (its workflow takes no signal).
+  const startsOnly = (g: (typeof groups)[number]) => !g.signal || starters.has(g.row.kind);
+  for (const g of groups.filter(startsOnly)) {
     const key = `${g.row.kind} ${g.row.task_queue}`;
     starts.set(key, [...(starts.get(key) ?? []), g]);
   }
   for (const list of starts.values()) {
     const first = list[0]?.row;
     if (!first) continue;
-    const outcome = await startObligations(
-      { db: deps.db, temporal: deps.temporal },
-      first.kind as ObligationKind,
-      list.map((g) => ({ id: g.row.obligation_id, workspaceId: g.row.workspace_id })),
-      { taskQueue: first.task_queue },
-    );
+    const refs = list.map((g) => ({ id: g.row.obligation_id, workspaceId: g.row.workspace_id }));
+    const starter = starters.get(first.kind);
+    const outcome = starter
+      ? await starter(deps, refs, { taskQueue: first.task_queue })
+      : await startObligations({ db: deps.db, temporal: deps.temporal }, first.kind as ObligationKind, refs, {
+          taskQueue: first.task_queue,
+        });
     list.forEach((g, i) => {
       const err = outcome.errors[i];
       if (err) failed.push({ ids: g.ids, attempts: g.row.attempts, error: err });
@@ -110,7 +131,7 @@ export async function relayWorkflowCommands(
   const limit = pLimit(16);
   await Promise.all(
     groups
-      .filter((g) => g.signal)
+      .filter((g) => !startsOnly(g))
       .map((g) =>
         limit(async () => {
           try {
