@@ -1,6 +1,7 @@
 import type { RouteDef } from '@vigil/kernel/http';
 import type { AppDeps } from './deps';
 import type { MemberHook } from './hooks';
+import type { WorkflowStarter } from './obligations/commands';
 import type { KindAdapter } from './obligations/kinds';
 import type { Sweep } from './schedules';
 
@@ -18,4 +19,6 @@ export interface DomainModule {
   sweeps?: Sweep[];
   /** Activities beyond the engine's (e.g. a recurring definition's planner). */
   activities?: (deps: AppDeps) => Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Starters of this domain's non-obligation workflows, by the kind their workflow commands carry. */
+  workflowStarters?: Record<string, WorkflowStarter>;
 }

@@ -3,6 +3,7 @@ import { PollingRelay } from '@vigil/kernel/relay';
 import type { AppDeps } from './deps';
 import { createDelivery, type DeliveryOptions } from './notifications/delivery';
 import { relayWorkflowCommands } from './obligations/commands';
+import { registerDomains } from './registry';
 
 export interface Relays {
   delivery: PollingRelay;
@@ -16,6 +17,7 @@ export interface Relays {
  * of this process commits. Several processes share the work through SKIP LOCKED claims.
  */
 export function startRelays(deps: AppDeps, opts: { delivery?: DeliveryOptions } = {}): Relays {
+  registerDomains(); // the command relay starts every domain's workflow kinds
   const delivery = createDelivery(deps, opts.delivery);
   const relayOpts = { intervalMs: deps.config.OUTBOX_POLL_MS, log: deps.log };
   const deliveryRelay = new PollingRelay(

@@ -20,6 +20,24 @@ export async function quietWorkflowCommands(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT set_config('vigil.workflow_commands', 'off', true)`);
 }
 
+/**
+ * Starts the workflows of a kind that is not an obligation (e.g. `evidence_pack`), whose
+ * START commands a service inserts itself in the transaction of its row. Returns each
+ * failed start's error by position, as startObligations does.
+ */
+export type WorkflowStarter = (
+  temporal: TemporalHandle,
+  refs: Array<{ id: string; workspaceId: string }>,
+  opts: { taskQueue: string },
+) => Promise<{ failed: number; errors: Array<string | undefined> }>;
+
+const starters = new Map<string, WorkflowStarter>();
+
+/** Registers the starter of a non-obligation kind (registry.ts, from each module's `workflowStarters`). */
+export function registerWorkflowStarter(kind: string, starter: WorkflowStarter): void {
+  starters.set(kind, starter);
+}
+
 /** What one relay pass did. */
 export interface CommandPass {
   claimed: number;
@@ -87,12 +105,13 @@ export async function relayWorkflowCommands(
   for (const list of starts.values()) {
     const first = list[0]?.row;
     if (!first) continue;
-    const outcome = await startObligations(
-      { db: deps.db, temporal: deps.temporal },
-      first.kind as ObligationKind,
-      list.map((g) => ({ id: g.row.obligation_id, workspaceId: g.row.workspace_id })),
-      { taskQueue: first.task_queue },
-    );
+    const refs = list.map((g) => ({ id: g.row.obligation_id, workspaceId: g.row.workspace_id }));
+    const starter = starters.get(first.kind);
+    const outcome = starter
+      ? await starter(deps.temporal, refs, { taskQueue: first.task_queue })
+      : await startObligations({ db: deps.db, temporal: deps.temporal }, first.kind as ObligationKind, refs, {
+          taskQueue: first.task_queue,
+        });
     list.forEach((g, i) => {
       const err = outcome.errors[i];
       if (err) failed.push({ ids: g.ids, attempts: g.row.attempts, error: err });
