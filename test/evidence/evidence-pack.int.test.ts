@@ -28,6 +28,11 @@ function recompute(e: Record<string, unknown>): string {
   return sha256(Buffer.from(fields.join('\u001f'), 'utf8'));
 }
 
+/** A seeding call must succeed (any 2xx); otherwise the failure says what the API answered. */
+function ok(r: { status: number; body: unknown }) {
+  if (r.status >= 300) throw new Error(`seeding call failed: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
 const csvRows = (text: string) => text.trim().split('\n');
 
 describe('evidence packs: one zip per period, rechecked against its manifest and the audit chain', () => {
@@ -54,11 +59,14 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
 
     // Two approved policies, acknowledged by the member.
     for (const name of ['Access control', 'Secure coding']) {
-      const p = await api('POST', '/api/policies', { name, content: `# ${name}\nEvery change is reviewed.\n` });
-      expect(p.status).toBe(201);
-      expect((await api('POST', `/api/policies/${p.body.policy.id}/approve`, undefined, approver.token)).status).toBe(200);
+      const p = await api('POST', '/api/policies', {
+        name,
+        content: `# ${name}\nEvery change is reviewed.\n`,
+      });
+      ok(p);
+      ok(await api('POST', `/api/policies/${p.body.policy.id}/approve`, undefined, approver.token));
       const ack = await api('POST', `/api/acknowledge/${p.body.policy.id}`, undefined, member.token);
-      expect(ack.status).toBe(200);
+      ok(ack);
     }
     // Training assigned and completed.
     const t = await api('POST', '/compliance/mandatory-training', {
@@ -71,20 +79,23 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
       developer_id: member.id,
       due_date: new Date(Date.now() + 86400_000).toISOString(),
     });
-    expect(a.status).toBe(201);
-    expect((await api('POST', `/compliance/assignments/${a.body.id}/complete`, undefined, member.token)).status).toBe(200);
+    ok(a);
+    ok(await api('POST', `/compliance/assignments/${a.body.id}/complete`, undefined, member.token));
     // A certification held.
-    const def = await api('POST', '/compliance/certifications', { name: 'Cloud security', validity_months: 12 });
+    const def = await api('POST', '/compliance/certifications', {
+      name: 'Cloud security',
+      validity_months: 12,
+    });
     const held = await api('POST', '/compliance/developer-certifications', {
       developer_id: member.id,
       certification_id: def.body.id,
       credential_id: 'CS-1',
     });
-    expect(held.status).toBe(201);
+    ok(held);
     // A control reminder instance, completed with an evidence document stored in S3.
     evidenceBytes = Buffer.from(`%PDF-1.7\nAccess review Q3 ${randomUUID()}\n%%EOF\n`);
     const doc = await uploadPresigned(h, ws, member.token, evidenceBytes, { fileName: 'access review.pdf' });
-    expect(doc.status).toBe(201);
+    ok(doc);
     const reminderId = randomUUID();
     instanceId = randomUUID();
     await h.deps.pool.query(
@@ -103,7 +114,7 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
       { notes: 'Reviewed', evidence_links: [{ document_id: doc.body.id }] },
       member.token,
     );
-    expect(done.status).toBe(200);
+    ok(done);
     // An escalation fired (recorded as the engine records one).
     await h.deps.pool.query(
       `INSERT INTO escalations (id, workspace_id, kind, obligation_id, level, target, target_member_ids, channels)
@@ -116,13 +127,20 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
     await s3.close();
   });
 
-  const create = (token: string, body: unknown) => h.request('POST', '/compliance/evidence-packs', token, body);
-  const ready = (id: string, token: string) =>
-    eventually(async () => {
-      const r = await h.request('GET', `/compliance/evidence-packs/${id}`, token);
-      if (r.body.status === 'FAILED') throw new Error(`pack failed: ${r.body.error}`);
-      return r.body.status === 'READY' ? r.body : null;
-    }, 60_000, 250);
+  const create = (token: string, body: unknown) =>
+    h.request('POST', '/compliance/evidence-packs', token, body);
+  const ready = async (id: string, token: string) => {
+    const pack = await eventually(
+      async () => {
+        const r = await h.request('GET', `/compliance/evidence-packs/${id}`, token);
+        return r.body.status === 'READY' || r.body.status === 'FAILED' ? r.body : null;
+      },
+      60_000,
+      250,
+    );
+    expect([pack.status, pack.error]).toEqual(['READY', null]);
+    return pack;
+  };
 
   it('writes a zip whose every file matches the manifest, with an intact audit chain', async () => {
     const res = await create(ws.adminToken, { from, to: new Date(Date.now() + 60_000).toISOString() });
@@ -138,10 +156,17 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
     expect(sha256(zipBytes)).toBe(pack.sha256);
     const files = unzipSync(zipBytes);
     const manifest = JSON.parse(strFromU8(files['manifest.json'] as Uint8Array));
-    expect(manifest).toMatchObject({ workspace: { id: ws.id }, period: { from: new Date(from).toISOString() } });
+    expect(manifest).toMatchObject({
+      workspace: { id: ws.id },
+      period: { from: new Date(from).toISOString() },
+    });
     expect(manifest.generated_at).toEqual(expect.any(String));
     const listed = manifest.files as Array<{ path: string; sha256: string; size: number }>;
-    expect(listed.map((f) => f.path).sort()).toEqual(Object.keys(files).filter((p) => p !== 'manifest.json').sort());
+    expect(listed.map((f) => f.path).sort()).toEqual(
+      Object.keys(files)
+        .filter((p) => p !== 'manifest.json')
+        .sort(),
+    );
     for (const f of listed) {
       const bytes = files[f.path] as Uint8Array;
       expect([f.path, sha256(bytes), bytes.length]).toEqual([f.path, f.sha256, f.size]);
@@ -225,9 +250,15 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
     expect(Object.keys(zip).some((p) => p.startsWith('acknowledgements/'))).toBe(false);
     expect(zip['audit/chain-proof.json']).toBeDefined();
     // The auditor still writes nothing else.
-    expect((await h.request('POST', '/compliance/mandatory-training', auditor.token, { name: 'x' })).status).toBe(403);
-    expect((await h.request('GET', `/compliance/evidence-packs/${mine.body.id}`, member.token)).status).toBe(403);
-    expect((await h.request('GET', `/compliance/evidence-packs/${mine.body.id}`, other.adminToken)).status).toBe(404);
+    expect(
+      (await h.request('POST', '/compliance/mandatory-training', auditor.token, { name: 'x' })).status,
+    ).toBe(403);
+    expect((await h.request('GET', `/compliance/evidence-packs/${mine.body.id}`, member.token)).status).toBe(
+      403,
+    );
+    expect(
+      (await h.request('GET', `/compliance/evidence-packs/${mine.body.id}`, other.adminToken)).status,
+    ).toBe(404);
     const theirs = await h.request('GET', '/compliance/evidence-packs', other.adminToken);
     expect(theirs.body.data).toEqual([]);
   });
@@ -235,17 +266,29 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
   it('bad from/to answer 400 naming the field, writing nothing', async () => {
     const bad = async (body: unknown, field: string) => {
       const r = await create(ws.adminToken, body);
-      expect([r.status, r.headers.get('content-type')]).toEqual([400, expect.stringContaining('problem+json')]);
+      expect([r.status, r.headers.get('content-type')]).toEqual([
+        400,
+        expect.stringContaining('problem+json'),
+      ]);
       expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     };
-    const before = (await h.request('GET', '/compliance/evidence-packs?limit=200', ws.adminToken)).body.data.length;
+    const before = (await h.request('GET', '/compliance/evidence-packs?limit=200', ws.adminToken)).body.data
+      .length;
     await bad({ from: 'yesterday', to: new Date().toISOString() }, 'body.from');
     await bad({ from }, 'body.to');
     await bad({ from, to: from }, 'body.to');
-    await bad({ from: new Date(Date.now() + 86400_000).toISOString(), to: new Date(Date.now() + 2 * 86400_000).toISOString() }, 'body.from');
+    await bad(
+      {
+        from: new Date(Date.now() + 86400_000).toISOString(),
+        to: new Date(Date.now() + 2 * 86400_000).toISOString(),
+      },
+      'body.from',
+    );
     await bad({ from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'body.to');
-    await bad({ from, to: new Date().toISOString(), include: ['NOPE'] }, 'body.include[0]');
+    await bad({ from, to: new Date().toISOString(), include: ['NOPE'] }, 'body.include.0');
     await bad({ from, to: new Date().toISOString(), extra: 1 }, 'body.extra');
-    expect((await h.request('GET', '/compliance/evidence-packs?limit=200', ws.adminToken)).body.data).toHaveLength(before);
+    expect(
+      (await h.request('GET', '/compliance/evidence-packs?limit=200', ws.adminToken)).body.data,
+    ).toHaveLength(before);
   });
 });

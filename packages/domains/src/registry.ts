@@ -11,7 +11,8 @@ export function registerDomains(): void {
   registered = true;
   for (const m of DOMAIN_MODULES) {
     for (const k of m.kinds ?? []) registerKind(k);
-    for (const [kind, starter] of Object.entries(m.workflowStarters ?? {})) registerWorkflowStarter(kind, starter);
+    for (const [kind, starter] of Object.entries(m.workflowStarters ?? {}))
+      registerWorkflowStarter(kind, starter);
     peopleHooks.memberScopeChanged.push(...(m.hooks?.memberScopeChanged ?? []));
     peopleHooks.memberOffboarded.push(...(m.hooks?.memberOffboarded ?? []));
   }

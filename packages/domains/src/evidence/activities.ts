@@ -78,7 +78,11 @@ export function evidenceActivities(deps: AppDeps) {
         heartbeat({ done, total });
         await db
           .update(evidencePacks)
-          .set({ itemsDone: total === null ? done : Math.min(done, total), itemsTotal: total, updatedAt: new Date() })
+          .set({
+            itemsDone: total === null ? done : Math.min(done, total),
+            itemsTotal: total,
+            updatedAt: new Date(),
+          })
           .where(eq(evidencePacks.id, row.id));
       };
       const c: SectionContext = {
@@ -161,7 +165,12 @@ export function evidenceActivities(deps: AppDeps) {
       await deps.db.transaction(async (tx) => {
         const changed = await tx
           .update(evidencePacks)
-          .set({ status: 'FAILED', error: reason.slice(0, 1000), completedAt: new Date(), updatedAt: new Date() })
+          .set({
+            status: 'FAILED',
+            error: reason.slice(0, 1000),
+            completedAt: new Date(),
+            updatedAt: new Date(),
+          })
           .where(
             and(
               eq(evidencePacks.id, input.packId),

@@ -10,8 +10,8 @@ type Bounds = { first: string | null; last: string | null };
 export async function writeAuditLog(c: SectionContext): Promise<void> {
   const args = [c.workspaceId, c.from, c.to];
   const [b] = await c.snap.query<Bounds>(
-    `SELECT min(seq) FILTER (WHERE created_at >= $2)::text AS first,
-            max(seq) FILTER (WHERE created_at < $3)::text AS last
+    `SELECT min(seq) FILTER (WHERE created_at >= $2::timestamptz)::text AS first,
+            max(seq) FILTER (WHERE created_at < $3::timestamptz)::text AS last
        FROM audit_logs WHERE workspace_id = $1 AND created_at >= $2::timestamptz - interval '1 hour'
         AND created_at < $3::timestamptz + interval '1 hour'`,
     args,
@@ -31,7 +31,7 @@ export async function writeAuditLog(c: SectionContext): Promise<void> {
               ip_address, user_agent,
               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
               prev_hash, hash
-         FROM audit_logs WHERE workspace_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+         FROM audit_logs WHERE workspace_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint ORDER BY audit_logs.seq`,
       [c.workspaceId, first, last],
     );
     for await (const raw of rows) {

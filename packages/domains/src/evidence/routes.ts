@@ -48,7 +48,8 @@ export const evidenceRoutes = [
       include: z.array(z.enum(PACK_SECTIONS)).min(1).max(PACK_SECTIONS.length).optional(),
     }),
     response: packSchema,
-    handler: async ({ body, ctx, deps }) => packJson(await requestPack(deps.db, deps.config, ctx, body), deps.config),
+    handler: async ({ body, ctx, deps }) =>
+      packJson(await requestPack(deps.db, deps.config, ctx, body), deps.config),
   }),
   route({
     method: 'get',
@@ -74,6 +75,7 @@ export const evidenceRoutes = [
     roles: READ_ALL,
     params: z.object({ id: z.uuid() }),
     response: packSchema,
-    handler: async ({ params, ctx, deps }) => packJson(await getPack(deps.db, ctx.workspaceId, params.id), deps.config),
+    handler: async ({ params, ctx, deps }) =>
+      packJson(await getPack(deps.db, ctx.workspaceId, params.id), deps.config),
   }),
 ];

@@ -24,7 +24,8 @@ export const MAX_PERIOD_DAYS = 1830;
 /** Checks a requested period: from before to, from not in the future, at most MAX_PERIOD_DAYS. */
 export function periodErrors(from: Date, to: Date, now: Date): FieldError[] {
   const errors: FieldError[] = [];
-  if (from.getTime() > now.getTime()) errors.push({ field: 'body.from', message: 'must not be in the future' });
+  if (from.getTime() > now.getTime())
+    errors.push({ field: 'body.from', message: 'must not be in the future' });
   if (to.getTime() <= from.getTime()) errors.push({ field: 'body.to', message: 'must be after from' });
   else if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000)
     errors.push({ field: 'body.to', message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
@@ -116,10 +117,14 @@ export const chainHash = (e: ExportedAuditEntry) =>
   createHash('sha256').update(chainHashInput(e), 'utf8').digest('hex');
 
 /** Checks exported entries link up: gapless seq, each prev_hash the previous hash, each hash recomputed. */
-export function checkExportedChain(entries: Iterable<ExportedAuditEntry>): { ok: boolean; broken_seq: number | null } {
+export function checkExportedChain(entries: Iterable<ExportedAuditEntry>): {
+  ok: boolean;
+  broken_seq: number | null;
+} {
   let prev: ExportedAuditEntry | null = null;
   for (const e of entries) {
-    if (prev && (e.seq !== prev.seq + 1 || e.prev_hash !== prev.hash)) return { ok: false, broken_seq: e.seq };
+    if (prev && (e.seq !== prev.seq + 1 || e.prev_hash !== prev.hash))
+      return { ok: false, broken_seq: e.seq };
     if (chainHash(e) !== e.hash) return { ok: false, broken_seq: e.seq };
     prev = e;
   }
@@ -133,7 +138,12 @@ export function progressOf(done: number, total: number | null): { done: number; 
 }
 
 /** README.txt: how an auditor rechecks the pack with standard tools. */
-export function readmeText(p: { workspaceId: string; from: string; to: string; generatedAt: string }): string {
+export function readmeText(p: {
+  workspaceId: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+}): string {
   return `Vigil evidence pack
 ===================
 

@@ -56,7 +56,8 @@ const APPROVED_VERSIONS = `
     FROM policy_versions pv
     JOIN policies p ON p.id = pv.policy_id AND p.workspace_id = $1
     ${members('dm', 'pv.decided_by_id')}
-   WHERE pv.workspace_id = $1 AND pv.status IN ('APPROVED', 'SUPERSEDED') AND pv.decided_at < $3
+   WHERE pv.workspace_id = $1 AND pv.status IN ('APPROVED', 'SUPERSEDED') AND pv.decided_at < $3::timestamptz
+     AND $2::timestamptz IS NOT NULL -- every version approved before the end counts
    ORDER BY p.name, pv.policy_id, pv.number`;
 
 /** Each approved version's content (one file each), then approvals.csv. */
@@ -132,7 +133,7 @@ export async function writeAcknowledgements(c: SectionContext): Promise<void> {
            AND created_at >= $2::timestamptz - interval '1 day' AND created_at < $3::timestamptz + interval '1 day'
       ) a ON a.request_id = ar.id::text
      WHERE ar.workspace_id = $1 AND ar.status = 'ACKNOWLEDGED'
-       AND ar.acknowledged_at >= $2 AND ar.acknowledged_at < $3
+       AND ar.acknowledged_at >= $2::timestamptz AND ar.acknowledged_at < $3::timestamptz
      ORDER BY ar.acknowledged_at, ar.id`;
   const rows = async function* () {
     for await (const r of c.snap.rows<Row>(sql, [c.workspaceId, c.from, c.to])) {
@@ -183,13 +184,13 @@ export async function writeTraining(c: SectionContext): Promise<void> {
            ta.developer_id AS member_id, m.name AS member_name, m.email AS member_email, ta.cycle,
            ta.status, ta.created_at AS assigned_at, ta.due_date, ta.acknowledged_at, ta.started_at,
            ta.completed_at, ta.progress_percentage, ta.waived_at, ta.waiver_reason,
-           (ta.completed_at >= $2 AND ta.completed_at < $3) AS completed_in_period
+           (ta.completed_at >= $2::timestamptz AND ta.completed_at < $3::timestamptz) AS completed_in_period
       FROM training_assignments ta
       JOIN mandatory_trainings tr ON tr.id = ta.mandatory_training_id
       JOIN members m ON m.id = ta.developer_id
-     WHERE ta.workspace_id = $1 AND ta.created_at < $3
-       AND (ta.completed_at IS NULL OR ta.completed_at >= $2)
-       AND (ta.waived_at IS NULL OR ta.waived_at >= $2)
+     WHERE ta.workspace_id = $1 AND ta.created_at < $3::timestamptz
+       AND (ta.completed_at IS NULL OR ta.completed_at >= $2::timestamptz)
+       AND (ta.waived_at IS NULL OR ta.waived_at >= $2::timestamptz)
      ORDER BY ta.id`;
   const columns = [
     'assignment_id',
@@ -222,9 +223,9 @@ export async function writeCertifications(c: SectionContext): Promise<void> {
       FROM developer_certifications dc
       JOIN certifications ce ON ce.id = dc.certification_id
       JOIN members m ON m.id = dc.developer_id
-     WHERE dc.workspace_id = $1 AND dc.issued_date < $3
-       AND (dc.expiry_date IS NULL OR dc.expiry_date >= $2)
-       AND (dc.revoked_at IS NULL OR dc.revoked_at >= $2)
+     WHERE dc.workspace_id = $1 AND dc.issued_date < $3::timestamptz
+       AND (dc.expiry_date IS NULL OR dc.expiry_date >= $2::timestamptz)
+       AND (dc.revoked_at IS NULL OR dc.revoked_at >= $2::timestamptz)
      ORDER BY dc.id`;
   await csvFile(
     c,
@@ -257,7 +258,7 @@ export async function writeCertifications(c: SectionContext): Promise<void> {
       LEFT JOIN certifications ce ON ce.id = dc.certification_id
       LEFT JOIN members m ON m.id = dc.developer_id
      WHERE a.workspace_id = $1 AND a.target_type = 'member_certification'
-       AND a.created_at >= $2 AND a.created_at < $3
+       AND a.created_at >= $2::timestamptz AND a.created_at < $3::timestamptz
      ORDER BY a.seq`;
   await csvFile(
     c,
@@ -287,7 +288,7 @@ const COMPLETED_INSTANCES = `
     JOIN reminders r ON r.id = ri.reminder_id
     ${members('om', 'ri.assigned_owner_id')}
     ${members('cm', 'ri.completed_by_id')}
-   WHERE ri.workspace_id = $1 AND ri.status = 'COMPLETED' AND ri.completed_at >= $2 AND ri.completed_at < $3
+   WHERE ri.workspace_id = $1 AND ri.status = 'COMPLETED' AND ri.completed_at >= $2::timestamptz AND ri.completed_at < $3::timestamptz
    ORDER BY ri.completed_at, ri.id`;
 
 interface EvidenceDoc {
@@ -308,9 +309,9 @@ async function evidenceOf(c: SectionContext, instance: Row): Promise<EvidenceDoc
       WHERE d.workspace_id = $1
         AND (d.id = ANY($2::uuid[]) OR d.id IN (
               SELECT document_id FROM document_links
-               WHERE workspace_id = $1 AND entity_type = 'REMINDER_INSTANCE' AND entity_id = $3))
-      ORDER BY d.id, (dv.created_at <= $4) DESC,
-               CASE WHEN dv.created_at <= $4 THEN dv.version ELSE -dv.version END DESC`,
+               WHERE workspace_id = $1 AND entity_type = 'REMINDER_INSTANCE' AND entity_id = $3::uuid))
+      ORDER BY d.id, (dv.created_at <= $4::timestamptz) DESC,
+               CASE WHEN dv.created_at <= $4::timestamptz THEN dv.version ELSE -dv.version END DESC`,
     [c.workspaceId, named, instance.id, instance.completed_at],
   );
 }
@@ -329,7 +330,11 @@ export async function writeReminders(c: SectionContext): Promise<void> {
           throw err;
         });
       if (!body) {
-        c.missing.push({ instance_id: String(inst.id), document_id: doc.document_id, storage_key: doc.storage_key });
+        c.missing.push({
+          instance_id: String(inst.id),
+          document_id: doc.document_id,
+          storage_key: doc.storage_key,
+        });
       } else {
         const file = await c.zip.add(path, body);
         if (file.sha256 !== doc.sha256)
@@ -395,7 +400,7 @@ export async function writeEscalations(c: SectionContext): Promise<void> {
            e.fired_at, e.acknowledged_at, e.acknowledged_by_id, am.email AS acknowledged_by_email
       FROM escalations e
       ${members('am', 'e.acknowledged_by_id')}
-     WHERE e.workspace_id = $1 AND e.fired_at >= $2 AND e.fired_at < $3
+     WHERE e.workspace_id = $1 AND e.fired_at >= $2::timestamptz AND e.fired_at < $3::timestamptz
      ORDER BY e.fired_at, e.id`;
   await csvFile(
     c,
@@ -422,17 +427,17 @@ export async function countItems(c: SectionContext, sections: readonly string[])
   const parts: Record<string, string> = {
     POLICIES: `(SELECT 2 * count(*) FROM (${APPROVED_VERSIONS}) v)`,
     ACKNOWLEDGEMENTS: `(SELECT count(*) FROM acknowledgement_requests WHERE workspace_id = $1
-                         AND status = 'ACKNOWLEDGED' AND acknowledged_at >= $2 AND acknowledged_at < $3)`,
-    TRAINING: `(SELECT count(*) FROM training_assignments WHERE workspace_id = $1 AND created_at < $3
-                  AND (completed_at IS NULL OR completed_at >= $2) AND (waived_at IS NULL OR waived_at >= $2))`,
-    CERTIFICATIONS: `(SELECT count(*) FROM developer_certifications WHERE workspace_id = $1 AND issued_date < $3
-                        AND (expiry_date IS NULL OR expiry_date >= $2) AND (revoked_at IS NULL OR revoked_at >= $2))
+                         AND status = 'ACKNOWLEDGED' AND acknowledged_at >= $2::timestamptz AND acknowledged_at < $3::timestamptz)`,
+    TRAINING: `(SELECT count(*) FROM training_assignments WHERE workspace_id = $1 AND created_at < $3::timestamptz
+                  AND (completed_at IS NULL OR completed_at >= $2::timestamptz) AND (waived_at IS NULL OR waived_at >= $2::timestamptz))`,
+    CERTIFICATIONS: `(SELECT count(*) FROM developer_certifications WHERE workspace_id = $1 AND issued_date < $3::timestamptz
+                        AND (expiry_date IS NULL OR expiry_date >= $2::timestamptz) AND (revoked_at IS NULL OR revoked_at >= $2::timestamptz))
                      + (SELECT count(*) FROM audit_logs WHERE workspace_id = $1 AND target_type = 'member_certification'
-                        AND created_at >= $2 AND created_at < $3)`,
+                        AND created_at >= $2::timestamptz AND created_at < $3::timestamptz)`,
     REMINDERS: `(SELECT count(*) + coalesce(sum(jsonb_array_length(evidence_links)), 0) FROM reminder_instances
-                  WHERE workspace_id = $1 AND status = 'COMPLETED' AND completed_at >= $2 AND completed_at < $3)`,
-    ESCALATIONS: `(SELECT count(*) FROM escalations WHERE workspace_id = $1 AND fired_at >= $2 AND fired_at < $3)`,
-    AUDIT_LOG: `(SELECT count(*) FROM audit_logs WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3)`,
+                  WHERE workspace_id = $1 AND status = 'COMPLETED' AND completed_at >= $2::timestamptz AND completed_at < $3::timestamptz)`,
+    ESCALATIONS: `(SELECT count(*) FROM escalations WHERE workspace_id = $1 AND fired_at >= $2::timestamptz AND fired_at < $3::timestamptz)`,
+    AUDIT_LOG: `(SELECT count(*) FROM audit_logs WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz)`,
   };
   const expr = sections.map((s) => parts[s]).filter(Boolean);
   if (!expr.length) return 0;

@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { requireStorage } from '../documents/storage';
-import { type PageArgs, listPage } from '../paging';
+import { listPage, type PageArgs } from '../paging';
 import { downloadName, normalizeSections, type PackSection, periodErrors } from './rules';
 import { evidencePacks } from './schema';
 import { EVIDENCE_PACK_KIND } from './signals';
