@@ -7,6 +7,7 @@ import { audit } from '../audit/service';
 import type { AppDeps } from '../deps';
 import { requireStorage } from '../documents/storage';
 import { writeAuditLog } from './chain';
+import { writeReminders } from './evidence-files';
 import { packKey, readmeText } from './rules';
 import { evidencePacks } from './schema';
 import {
@@ -16,7 +17,6 @@ import {
   writeCertifications,
   writeEscalations,
   writePolicies,
-  writeReminders,
   writeTraining,
 } from './sections';
 import type { EvidencePackInput } from './signals';
