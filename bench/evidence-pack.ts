@@ -82,16 +82,30 @@ export async function evidencePack(args: string[]): Promise<void> {
          FROM members m CROSS JOIN policy_versions pv WHERE m.workspace_id = $1 AND pv.workspace_id = $1`,
       [ws],
     );
-    await deps.pool.query(
-      `INSERT INTO audit_logs (id, workspace_id, actor_id, action_type, target_type, target_id, new_value, description,
-              ip_address, user_agent)
-       SELECT gen_random_uuid(), $1, ar.member_id, 'POLICY_ACKNOWLEDGED', 'policy', ar.policy_id::text,
-              jsonb_build_object('employee_id', ar.member_id, 'request_id', ar.id, 'via', 'TOKEN',
-                                 'content_sha256', ar.content_sha256),
-              'Policy acknowledged', ar.ip_address, ar.user_agent
-         FROM acknowledgement_requests ar WHERE ar.workspace_id = $1 ORDER BY ar.acknowledged_at`,
-      [ws],
-    );
+    // The audit entries, in chunks (each entry takes the chain's next seq in its row trigger).
+    const seed = await deps.pool.connect();
+    try {
+      await seed.query('SET statement_timeout = 0');
+      const ids = (
+        await seed.query<{ id: string }>(
+          'SELECT id FROM acknowledgement_requests WHERE workspace_id = $1 ORDER BY acknowledged_at',
+          [ws],
+        )
+      ).rows.map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 5000)
+        await seed.query(
+          `INSERT INTO audit_logs (id, workspace_id, actor_id, action_type, target_type, target_id, new_value,
+                  description, ip_address, user_agent)
+           SELECT gen_random_uuid(), $1, ar.member_id, 'POLICY_ACKNOWLEDGED', 'policy', ar.policy_id::text,
+                  jsonb_build_object('employee_id', ar.member_id, 'request_id', ar.id, 'via', 'TOKEN',
+                                     'content_sha256', ar.content_sha256),
+                  'Policy acknowledged', ar.ip_address, ar.user_agent
+             FROM acknowledgement_requests ar WHERE ar.id = ANY($2::uuid[]) ORDER BY ar.acknowledged_at`,
+          [ws, ids.slice(i, i + 5000)],
+        );
+    } finally {
+      seed.release();
+    }
     console.log(
       `evidence-pack: seeded ${n} members x ${p} policies = ${n * p} acknowledgements in ${Date.now() - t0} ms`,
     );
