@@ -14,7 +14,12 @@ const ROOT = resolve(__dirname, '..');
 
 /** RSS of a process in MB, from /proc. */
 const rssMb = (pid: number) => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new Error(`the worker process ${pid} exited`);
+  }
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 };
 

@@ -99,6 +99,8 @@ export function evidenceActivities(deps: AppDeps) {
         missing: [],
         mismatched: [],
       };
+      // A long copy (one large evidence file) ticks no item; the heartbeat keeps going meanwhile.
+      const beat = setInterval(() => heartbeat({ done, total }), 10_000);
       try {
         total = await countItems(c, row.include);
         await flush();
@@ -157,6 +159,8 @@ export function evidenceActivities(deps: AppDeps) {
         await snap.close();
         await zip.abort().catch(() => undefined);
         throw err;
+      } finally {
+        clearInterval(beat);
       }
     },
 

@@ -40,7 +40,7 @@ export async function csvFile(
   }
   const csv = stringify({ header: true, columns, cast: { date: (d) => d.toISOString() } });
   const src = Readable.from(counted());
-  src.once('error', (err) => csv.destroy(err));
+  src.on('error', (err) => csv.destroy(err));
   src.pipe(csv);
   return c.zip.add(path, csv);
 }
@@ -135,7 +135,7 @@ export async function writeAcknowledgements(c: SectionContext): Promise<void> {
        AND ar.acknowledged_at >= $2::timestamptz AND ar.acknowledged_at < $3::timestamptz
      ORDER BY ar.acknowledged_at, ar.id`;
   const rows = async function* () {
-    for await (const r of c.snap.rows<Row>(sql, [c.workspaceId, c.from, c.to])) {
+    for await (const r of c.snap.rows<Row>(sql, [c.workspaceId, c.from, c.to], 1000, { hashJoins: true })) {
       yield {
         acknowledgement_id: r.id,
         member_id: r.member_id,

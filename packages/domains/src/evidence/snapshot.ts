@@ -20,6 +20,9 @@ export class Snapshot {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // Cursors fetch in small batches; copying evidence leaves the transaction idle between them.
       await client.query("SET LOCAL idle_in_transaction_session_timeout = '10min'");
+      // A pack is a background job: its sorts and joins over a large workspace may take longer
+      // than an API request's statement timeout.
+      await client.query("SET LOCAL statement_timeout = '10min'");
     } catch (err) {
       client.release(err as Error);
       throw err;
@@ -32,9 +35,20 @@ export class Snapshot {
   }
 
   /** Rows of `text`, fetched `batch` at a time through a cursor. */
-  async *rows<T>(text: string, values: unknown[] = [], batch = 1000): AsyncGenerator<T> {
+  async *rows<T>(
+    text: string,
+    values: unknown[] = [],
+    batch = 1000,
+    opts: { hashJoins?: boolean } = {},
+  ): AsyncGenerator<T> {
     const name = `pack_cursor_${++this.cursors}`;
-    await this.client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values);
+    // A join of two large sets on an expression is misestimated; a nested loop over it is quadratic.
+    if (opts.hashJoins) await this.client.query('SET LOCAL enable_nestloop = off');
+    try {
+      await this.client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values);
+    } finally {
+      if (opts.hashJoins) await this.client.query('SET LOCAL enable_nestloop = on');
+    }
     try {
       for (;;) {
         const r = await this.client.query(`FETCH ${batch} FROM ${name}`);

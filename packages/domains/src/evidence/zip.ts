@@ -68,7 +68,9 @@ export class PackZip {
       };
       this.archive.on('entry', onEntry);
       this.archive.on('error', onError);
-      stream.once('error', (err) => {
+      // A failing source fails this entry (and the pack); the hasher's own error is that same one.
+      hasher.on('error', () => undefined);
+      stream.on('error', (err) => {
         hasher.destroy(err);
         onError(err);
       });
