@@ -51,6 +51,8 @@ async function startS3(): Promise<{ env: Record<string, string>; child: ChildPro
 export async function evidencePack(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 5000);
   const p = Number(args[1] ?? 12);
+  // Optional: the worker's V8 heap limit in MB (--max-old-space-size), as a production worker sets one.
+  const heapMb = args[2] ? Number(args[2]) : null;
   const s3 = await startS3();
   const stack = await benchStack({ env: s3.env });
   let worker: ChildProcess | null = null;
@@ -119,19 +121,24 @@ export async function evidencePack(args: string[]): Promise<void> {
     const taskQueue = `bench-evidence-${process.pid}`;
     const bundlePath = resolve(ROOT, '.data', `evidence-bundle-${process.pid}.js`);
     writeFileSync(bundlePath, stack.bundleCode);
-    worker = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(ROOT, 'apps/worker/src/main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...s3.env,
-        DATABASE_URL: deps.config.DATABASE_URL,
-        TEMPORAL_ADDRESS: deps.config.TEMPORAL_ADDRESS,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        VIGIL_WORKFLOW_BUNDLE: bundlePath,
-        LOG_LEVEL: 'warn',
+    const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+    worker = spawn(
+      process.execPath,
+      [...heap, '--require', 'tsx/cjs', resolve(ROOT, 'apps/worker/src/main.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...s3.env,
+          DATABASE_URL: deps.config.DATABASE_URL,
+          TEMPORAL_ADDRESS: deps.config.TEMPORAL_ADDRESS,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          VIGIL_WORKFLOW_BUNDLE: bundlePath,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    );
     const pid = worker.pid ?? 0;
     // Let the worker finish starting (it creates its schedules) before the baseline.
     await waitFor(async () => {
