@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { uploadPresigned } from '../documents/helpers';
 import { type FakeS3, startFakeS3 } from '../fakes/s3';
-import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
+import { eventually, type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
@@ -36,7 +36,7 @@ function ok(r: { status: number; body: unknown }) {
 const csvRows = (text: string) => text.trim().split('\n');
 
 describe('evidence packs: one zip per period, rechecked against its manifest and the audit chain', () => {
-  let s3: FakeS3;
+  let s3: FakeS3 | null;
   let h: Harness;
   let ws: TestWorkspace;
   let other: TestWorkspace;
@@ -48,8 +48,10 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
   let instanceId: string;
 
   beforeAll(async () => {
-    s3 = await startFakeS3();
-    h = await startHarness({ worker: true, env: s3.env });
+    // The harness's own S3 when the run provides one (a bucket per harness), else the local S3 fake.
+    const runS3 = (testEnv() as { s3?: unknown }).s3;
+    s3 = runS3 ? null : await startFakeS3();
+    h = await startHarness({ worker: true, env: s3?.env ?? {} });
     ws = await h.workspace();
     other = await h.workspace();
     auditor = await ws.member('AUDITOR');
@@ -124,7 +126,7 @@ describe('evidence packs: one zip per period, rechecked against its manifest and
   });
   afterAll(async () => {
     await h.close();
-    await s3.close();
+    await s3?.close();
   });
 
   const create = (token: string, body: unknown) =>
