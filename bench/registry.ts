@@ -1,6 +1,7 @@
 import { ackCampaign } from './ack-campaign';
 import { bulkAssign } from './bulk-assign';
 import { escalationLag } from './escalation-lag';
+import { evidencePack } from './evidence-pack';
 import { overdueSweep } from './overdue-sweep';
 import { soak } from './soak';
 
@@ -11,4 +12,5 @@ export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'ack-campaign': ackCampaign,
   'overdue-sweep': overdueSweep,
   soak,
+  'evidence-pack': evidencePack,
 };

@@ -20,6 +20,8 @@ export async function benchStack(
     extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
     /** Run on the production topology (packages/stack/src/cluster.ts) instead of the CLI dev server. */
     cluster?: boolean;
+    /** Extra configuration for the stack's deps and worker (e.g. S3_* for a storage endpoint). */
+    env?: Record<string, string>;
   } = {},
 ) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -49,6 +51,7 @@ export async function benchStack(
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'warn',
+    ...opts.env,
   });
   const deps: AppDeps = { db, pool, temporal: handle, config, log: createLogger('warn', 'bench') };
   registerDomains();

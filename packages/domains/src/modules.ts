@@ -3,6 +3,7 @@ import { authModule } from './auth/index';
 import { certificationsModule } from './certifications/index';
 import { documentsModule } from './documents/index';
 import { escalationModule } from './escalation/index';
+import { evidenceModule } from './evidence/index';
 import type { DomainModule } from './module';
 import { notificationsModule } from './notifications/index';
 import { obligationsModule } from './obligations/index';
@@ -28,4 +29,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   reportsModule,
   questionnairesModule,
   documentsModule,
+  evidenceModule,
 ];

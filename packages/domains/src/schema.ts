@@ -4,6 +4,7 @@ export * from './auth/schema';
 export * from './certifications/schema';
 export * from './documents/schema';
 export * from './escalation/schema';
+export * from './evidence/schema';
 export * from './notifications/schema';
 export * from './obligations/schema';
 export * from './people/schema';
