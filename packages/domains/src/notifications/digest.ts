@@ -69,7 +69,20 @@ export async function queueDailyDigests(deps: Pick<AppDeps, 'db' | 'config'>, no
         stepKey: `digest-manager:${day}`,
       });
     }
-    const q = await enqueueMessages(deps.db, workspaceId, deps.config, messages, now);
+    // A member who turned the digest off (notification_preferences.daily_digest = false) gets none.
+    const recipients = [...new Set(messages.flatMap((m) => m.recipientIds))];
+    const optedOut = new Set(
+      (
+        await deps.db
+          .select({ id: members.id, prefs: members.notificationPreferences })
+          .from(members)
+          .where(inArray(members.id, recipients))
+      )
+        .filter((m) => m.prefs?.daily_digest === false)
+        .map((m) => m.id),
+    );
+    const wanted = messages.filter((m) => !m.recipientIds.some((r) => optedOut.has(r)));
+    const q = await enqueueMessages(deps.db, workspaceId, deps.config, wanted, now);
     queued.ids.push(...q.ids);
     queued.pending.push(...q.pending);
   }

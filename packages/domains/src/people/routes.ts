@@ -22,6 +22,7 @@ const prefs = z.strictObject({
   channels: z.array(z.enum(['email', 'slack'])).optional(),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable().optional(),
   skip_weekends: z.boolean().optional(),
+  daily_digest: z.boolean().optional().describe('false: no daily digest of open items (default true)'),
 });
 const memberBody = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -22,6 +22,8 @@ export interface NotificationPreferences {
   channels?: Array<'email' | 'slack'>;
   quiet_hours?: { start: string; end: string } | null;
   skip_weekends?: boolean;
+  /** false: the member gets no daily digest (default: they do). */
+  daily_digest?: boolean;
 }
 
 export const members = pgTable(
