@@ -2,6 +2,7 @@ import { auditModule } from './audit/index';
 import { certificationsModule } from './certifications/index';
 import { documentsModule } from './documents/index';
 import { escalationModule } from './escalation/index';
+import { eventsModule } from './events/index';
 import type { DomainModule } from './module';
 import { notificationsModule } from './notifications/index';
 import { obligationsModule } from './obligations/index';
@@ -26,4 +27,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   reportsModule,
   questionnairesModule,
   documentsModule,
+  eventsModule,
 ];

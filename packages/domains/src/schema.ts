@@ -3,6 +3,7 @@ export * from './audit/schema';
 export * from './certifications/schema';
 export * from './documents/schema';
 export * from './escalation/schema';
+export * from './events/schema';
 export * from './notifications/schema';
 export * from './obligations/schema';
 export * from './people/schema';

@@ -1,10 +1,10 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { events } from '../events/schema';
 import type { KindAdapter } from '../obligations/kinds';
 import { doneKeys, escalationAcked } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
-import { events } from '../training/schema';
 import { changeHeld } from './lifecycle';
 import { expiringWindowMs, HELD_CERT, OPEN_CERT } from './rules';
 import { certifications, developerCertifications } from './schema';
