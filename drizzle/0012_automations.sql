@@ -28,3 +28,15 @@ CREATE UNIQUE INDEX IF NOT EXISTS "events_type_entity_day_key_uq" ON "events" US
 CREATE INDEX IF NOT EXISTS "events_ws_type_id_idx" ON "events" USING btree ("workspace_id","type","id");
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "events_undispatched_idx" ON "events" USING btree ("id") WHERE "dispatched_at" IS NULL;
+--> statement-breakpoint
+-- check-bulk-compliance: each workspace's status, since when, and its thresholds in settings.
+CREATE TABLE IF NOT EXISTS "workspace_compliance" (
+	"workspace_id" uuid PRIMARY KEY NOT NULL,
+	"status" text NOT NULL,
+	"since" timestamp with time zone NOT NULL,
+	"counts" jsonb NOT NULL,
+	"checked_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "workspace_compliance_status_ck" CHECK ("status" IN ('COMPLIANT', 'AT_RISK', 'NON_COMPLIANT'))
+);
+--> statement-breakpoint
+ALTER TABLE "workspace_settings" ADD COLUMN IF NOT EXISTS "compliance_thresholds" jsonb;

@@ -1,5 +1,6 @@
 import { auditModule } from './audit/index';
 import { certificationsModule } from './certifications/index';
+import { complianceModule } from './compliance/index';
 import { documentsModule } from './documents/index';
 import { escalationModule } from './escalation/index';
 import { eventsModule } from './events/index';
@@ -28,4 +29,5 @@ export const DOMAIN_MODULES: DomainModule[] = [
   questionnairesModule,
   documentsModule,
   eventsModule,
+  complianceModule,
 ];

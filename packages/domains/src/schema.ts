@@ -1,6 +1,7 @@
 /** Every table, for Drizzle's typed queries and drizzle-kit's migration generator. */
 export * from './audit/schema';
 export * from './certifications/schema';
+export * from './compliance/schema';
 export * from './documents/schema';
 export * from './escalation/schema';
 export * from './events/schema';

@@ -1,0 +1,110 @@
+import { checkBulkCompliance } from '@vigil/domains/compliance/service';
+import { type Harness, startHarness, type TestWorkspace } from '../harness';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('check-bulk-compliance: the workspace compliance status', () => {
+  let h: Harness;
+  let ws: TestWorkspace;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ws = await h.workspace();
+  });
+  afterAll(() => h.close());
+
+  const statusEvents = async () =>
+    (
+      await h.request(
+        'GET',
+        `/workspaces/${ws.id}/events?type=workspace.compliance_status_changed`,
+        ws.adminToken,
+      )
+    ).body.data as Array<{ payload: { before: string; after: string }; subject: { id: string } }>;
+
+  it('moves COMPLIANT → AT_RISK → NON_COMPLIANT → COMPLIANT as items go overdue and are completed, one event per change', async () => {
+    const settings = await h.request('PATCH', `/workspaces/${ws.id}/settings`, ws.adminToken, {
+      compliance_thresholds: { at_risk: 1, non_compliant: 2 },
+    });
+    expect(settings.status).toBe(200);
+    const a = await ws.member();
+    const b = await ws.member();
+    const assign = async (member: string, days: number) => {
+      const t = await h.request('POST', '/compliance/mandatory-training', ws.adminToken, {
+        name: `Training due in ${days} days`,
+        applies_to_type: 'INDIVIDUAL',
+        applies_to_ids: [member],
+        due_days_after_assignment: days,
+      });
+      expect(t.status).toBe(201);
+      const list = await h.request(
+        'GET',
+        `/compliance/assignments?mandatory_training_id=${t.body.id}`,
+        ws.adminToken,
+      );
+      return list.body.data[0].id as string;
+    };
+    const first = await assign(a.id, 10);
+    const second = await assign(b.id, 20);
+    const t0 = Date.now();
+
+    await checkBulkCompliance(h.deps.db, new Date(t0));
+    let overview = await h.request('GET', '/compliance/reports/overview', ws.adminToken);
+    expect(overview.body.compliance_status).toMatchObject({ status: 'COMPLIANT' });
+    expect(await statusEvents()).toHaveLength(0);
+
+    await checkBulkCompliance(h.deps.db, new Date(t0 + 12 * DAY));
+    await checkBulkCompliance(h.deps.db, new Date(t0 + 13 * DAY)); // unchanged: no second event
+    overview = await h.request('GET', '/compliance/reports/overview', ws.adminToken);
+    expect(overview.body.compliance_status).toMatchObject({
+      status: 'AT_RISK',
+      since: new Date(t0 + 12 * DAY).toISOString(),
+      counts: { overdue_trainings: 1 },
+    });
+
+    await checkBulkCompliance(h.deps.db, new Date(t0 + 22 * DAY));
+    overview = await h.request('GET', '/compliance/reports/overview', ws.adminToken);
+    expect(overview.body.compliance_status).toMatchObject({
+      status: 'NON_COMPLIANT',
+      counts: { overdue_trainings: 2 },
+    });
+
+    expect((await h.request('POST', `/compliance/assignments/${first}/complete`, a.token)).status).toBe(200);
+    expect((await h.request('POST', `/compliance/assignments/${second}/complete`, b.token)).status).toBe(200);
+    await checkBulkCompliance(h.deps.db, new Date(t0 + 23 * DAY));
+    overview = await h.request('GET', '/compliance/reports/overview', ws.adminToken);
+    expect(overview.body.compliance_status).toMatchObject({
+      status: 'COMPLIANT',
+      since: new Date(t0 + 23 * DAY).toISOString(),
+    });
+
+    const changes = (await statusEvents()).reverse();
+    expect(changes.map((e) => [e.payload.before, e.payload.after])).toEqual([
+      ['COMPLIANT', 'AT_RISK'],
+      ['AT_RISK', 'NON_COMPLIANT'],
+      ['NON_COMPLIANT', 'COMPLIANT'],
+    ]);
+    expect(changes.every((e) => e.subject.id === ws.id)).toBe(true);
+    const audit = await h.request(
+      'GET',
+      '/compliance/audit-logs?action_type=COMPLIANCE_STATUS_CHANGED',
+      ws.adminToken,
+    );
+    expect(audit.body.data).toHaveLength(3);
+  });
+
+  it('validates thresholds, and only admins and auditors read events', async () => {
+    const bad = await h.request('PATCH', `/workspaces/${ws.id}/settings`, ws.adminToken, {
+      compliance_thresholds: { at_risk: 3, non_compliant: 1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('compliance_thresholds');
+    const member = await ws.member();
+    expect((await h.request('GET', `/workspaces/${ws.id}/events`, member.token)).status).toBe(403);
+    const auditor = await ws.member('AUDITOR');
+    expect((await h.request('GET', `/workspaces/${ws.id}/events`, auditor.token)).status).toBe(200);
+    expect((await h.request('GET', `/workspaces/${ws.id}/events?type=nope`, auditor.token)).status).toBe(400);
+    const other = await h.workspace();
+    expect((await h.request('GET', `/workspaces/${ws.id}/events`, other.adminToken)).status).toBe(404);
+  });
+});
