@@ -40,3 +40,87 @@ CREATE TABLE IF NOT EXISTS "workspace_compliance" (
 );
 --> statement-breakpoint
 ALTER TABLE "workspace_settings" ADD COLUMN IF NOT EXISTS "compliance_thresholds" jsonb;
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "webhook_endpoints" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL REFERENCES "workspaces"("id"),
+	"url" text NOT NULL,
+	"description" text,
+	"event_types" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"secret" text NOT NULL,
+	"previous_secret" text,
+	"previous_secret_expires_at" timestamp with time zone,
+	"failing_since" timestamp with time zone,
+	"disabled_reason" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_endpoints_ws_idx" ON "webhook_endpoints" USING btree ("workspace_id");
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "webhook_deliveries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"endpoint_id" uuid NOT NULL REFERENCES "webhook_endpoints"("id") ON DELETE CASCADE,
+	"event_id" uuid NOT NULL,
+	"status" text DEFAULT 'PENDING' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp with time zone,
+	"last_status_code" integer,
+	"last_error" text,
+	"delivered_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "webhook_deliveries_status_ck" CHECK ("status" IN ('PENDING', 'SENDING', 'SUCCEEDED', 'FAILED'))
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX IF NOT EXISTS "webhook_deliveries_endpoint_event_uq" ON "webhook_deliveries" USING btree ("endpoint_id","event_id");
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btree ("workspace_id","endpoint_id","id");
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "status" IN ('PENDING', 'SENDING');
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "webhook_attempts" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"delivery_id" uuid NOT NULL REFERENCES "webhook_deliveries"("id") ON DELETE CASCADE,
+	"attempt" integer NOT NULL,
+	"status_code" integer,
+	"error" text,
+	"latency_ms" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("delivery_id","attempt");
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "automations" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL REFERENCES "workspaces"("id"),
+	"name" text NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"event_type" text NOT NULL,
+	"conditions" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"actions" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "automations_ws_type_idx" ON "automations" USING btree ("workspace_id","event_type");
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "automation_runs" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"automation_id" uuid NOT NULL,
+	"event_id" uuid NOT NULL,
+	"replay" integer DEFAULT 0 NOT NULL,
+	"status" text NOT NULL,
+	"results" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX IF NOT EXISTS "automation_runs_key_uq" ON "automation_runs" USING btree ("automation_id","event_id","replay");
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "automation_runs_automation_idx" ON "automation_runs" USING btree ("workspace_id","automation_id","id");

@@ -1,4 +1,5 @@
 import { auditModule } from './audit/index';
+import { automationsModule } from './automations/index';
 import { certificationsModule } from './certifications/index';
 import { complianceModule } from './compliance/index';
 import { documentsModule } from './documents/index';
@@ -13,6 +14,7 @@ import { questionnairesModule } from './questionnaires/index';
 import { remindersModule } from './reminders/index';
 import { reportsModule } from './reports/index';
 import { trainingModule } from './training/index';
+import { webhooksModule } from './webhooks/index';
 
 /** Every domain module, in a fixed order. */
 export const DOMAIN_MODULES: DomainModule[] = [
@@ -30,4 +32,6 @@ export const DOMAIN_MODULES: DomainModule[] = [
   documentsModule,
   eventsModule,
   complianceModule,
+  webhooksModule,
+  automationsModule,
 ];

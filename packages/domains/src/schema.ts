@@ -1,5 +1,6 @@
 /** Every table, for Drizzle's typed queries and drizzle-kit's migration generator. */
 export * from './audit/schema';
+export * from './automations/schema';
 export * from './certifications/schema';
 export * from './compliance/schema';
 export * from './documents/schema';
@@ -12,3 +13,4 @@ export * from './policies/schema';
 export * from './questionnaires/schema';
 export * from './reminders/schema';
 export * from './training/schema';
+export * from './webhooks/schema';

@@ -13,6 +13,8 @@ export const NOTIFICATION_TEMPLATES = [
   'digest.member',
   'digest.manager',
   'policy.decision',
+  'automation.notify',
+  'webhook.disabled',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -193,6 +195,21 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
         ...(approved
           ? ['It is now the active version; members in scope are asked to acknowledge it.']
           : [reason ? `Reason: ${reason}` : 'No reason was given.', 'Revise it and submit a new version.']),
+      ];
+      break;
+    }
+    case 'automation.notify': {
+      subject =
+        str(data.subject) ??
+        `${str(data.automation_name) ?? 'Automation'}: ${str(data.event_type) ?? 'event'}`;
+      body = [str(data.message) ?? `Vigil recorded ${str(data.event_type) ?? 'an event'} for "${title}".`];
+      break;
+    }
+    case 'webhook.disabled': {
+      subject = `Webhook disabled: ${str(data.url) ?? 'an endpoint'}`;
+      body = [
+        `The webhook endpoint ${str(data.url) ?? ''} failed every delivery for 3 days and was disabled.`,
+        'Fix the receiver, then enable it again; deliveries can be redelivered from its delivery log.',
       ];
       break;
     }
