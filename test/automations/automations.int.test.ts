@@ -149,6 +149,13 @@ describe('automations and signed webhooks on the real stack', () => {
       30_000,
     );
 
+    const fired = await get(`/workspaces/${ws.id}/events?type=escalation.fired&subject_id=${ticketId}`);
+    expect(fired.data[0]).toMatchObject({
+      subject: { type: 'ticket' },
+      payload: { level: 'L1', manual: false },
+    });
+    expect(fired.data[0].payload.target_member_ids).toEqual([org.lead.id]);
+
     // Disabled and non-matching automations ran nothing.
     expect((await get(`/workspaces/${ws.id}/automations/${disabled.body.id}/runs`)).data).toHaveLength(0);
     expect((await get(`/workspaces/${ws.id}/automations/${unmatched.body.id}/runs`)).data).toHaveLength(0);
@@ -211,6 +218,40 @@ describe('automations and signed webhooks on the real stack', () => {
       'AUTOMATION_REPLAYED',
     ])
       expect(audit).toContain(a);
+  });
+
+  it('an endpoint failing for 3 days is disabled and the admins are notified', async () => {
+    const hook = await post(`/workspaces/${ws.id}/webhooks`, {
+      url: `${receiver.url}/down`,
+      event_types: ['member.onboarded'],
+    });
+    expect(hook.status).toBe(201);
+    await h.deps.pool.query(
+      `UPDATE webhook_endpoints SET failing_since = now() - interval '3 days 1 minute' WHERE id = $1`,
+      [hook.body.id],
+    );
+    receiver.failNext(1, 503);
+    const member = await ws.member(); // member.onboarded
+    const endpoint = await eventually(async () => {
+      const e = await get(`/workspaces/${ws.id}/webhooks/${hook.body.id}`);
+      return e.enabled === false ? e : null;
+    }, 20_000);
+    expect(endpoint.disabled_reason).toMatch(/3 days/);
+    const d = (await get(`/workspaces/${ws.id}/webhooks/${hook.body.id}/deliveries`)).data;
+    expect(d[0]).toMatchObject({ status: 'FAILED', last_status_code: 503 });
+    const onboarded = await get(`/workspaces/${ws.id}/events?type=member.onboarded&subject_id=${member.id}`);
+    expect(d[0].event_id).toBe(onboarded.data[0].id);
+    const told = await get(
+      `/workspaces/${ws.id}/notifications?kind=webhook_endpoint&obligation_id=${hook.body.id}`,
+    );
+    expect(told.data.map((n: { recipient_id: string }) => n.recipient_id)).toContain(ws.adminId);
+    const audit = await get(`/compliance/audit-logs?action_type=WEBHOOK_DISABLED&target_id=${hook.body.id}`);
+    expect(audit.data).toHaveLength(1);
+    // Enabling it again clears the failure record.
+    const again = await h.request('PATCH', `/workspaces/${ws.id}/webhooks/${hook.body.id}`, ws.adminToken, {
+      enabled: true,
+    });
+    expect(again.body).toMatchObject({ enabled: true, failing_since: null, disabled_reason: null });
   });
 
   it('tenancy, roles and bad input', async () => {
