@@ -93,6 +93,44 @@ describe('check-bulk-compliance: the workspace compliance status', () => {
     expect(audit.body.data).toHaveLength(3);
   });
 
+  it('member.onboarded and member.offboarded are emitted with their changes, filtered by type and date', async () => {
+    const before = new Date().toISOString();
+    const m = await ws.member();
+    const off = await h.request('POST', `/workspaces/${ws.id}/members/${m.id}/offboard`, ws.adminToken, {
+      reason: 'left',
+    });
+    expect(off.status).toBe(200);
+    const list = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/events?type=member.onboarded,member.offboarded&subject_id=${m.id}&from=${encodeURIComponent(before)}`,
+      ws.adminToken,
+    );
+    expect(list.body.data.map((e: { type: string }) => e.type)).toEqual([
+      'member.offboarded',
+      'member.onboarded',
+    ]);
+    expect(list.body.data[0]).toMatchObject({
+      subject: { type: 'member', id: m.id },
+      payload: { reason: 'left', actor_id: ws.adminId },
+    });
+    const one = await h.request('GET', `/workspaces/${ws.id}/events/${list.body.data[1].id}`, ws.adminToken);
+    expect(one.body).toMatchObject({ type: 'member.onboarded', workspace_id: ws.id });
+    const page = await h.request('GET', `/workspaces/${ws.id}/events?limit=1`, ws.adminToken);
+    expect(page.body.data).toHaveLength(1);
+    const next = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/events?limit=1&cursor=${page.body.next_cursor}`,
+      ws.adminToken,
+    );
+    expect(next.body.data[0].id < page.body.data[0].id).toBe(true);
+    const later = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/events?to=${encodeURIComponent(before)}&subject_id=${m.id}`,
+      ws.adminToken,
+    );
+    expect(later.body.data).toHaveLength(0);
+  });
+
   it('validates thresholds, and only admins and auditors read events', async () => {
     const bad = await h.request('PATCH', `/workspaces/${ws.id}/settings`, ws.adminToken, {
       compliance_thresholds: { at_risk: 3, non_compliant: 1 },
