@@ -131,6 +131,31 @@ describe('check-bulk-compliance: the workspace compliance status', () => {
     expect(later.body.data).toHaveLength(0);
   });
 
+  it('a policy approval emits policy.approved and policy.version_published; an acknowledgement acknowledgement.completed', async () => {
+    const member = await ws.member('MEMBER');
+    const policy = (
+      await h.request('POST', '/api/policies', ws.adminToken, { name: 'Events policy', content: 'A\n' })
+    ).body.policy.id as string;
+    await h.request('PATCH', `/workspaces/${ws.id}/settings`, ws.adminToken, {
+      policy_approver_id: ws.adminId,
+    });
+    expect((await h.request('POST', `/api/policies/${policy}/approve`, ws.adminToken, {})).status).toBe(200);
+    expect((await h.request('POST', `/api/acknowledge/${policy}`, member.token, {})).status).toBe(201);
+    const list = async (type: string) =>
+      (await h.request('GET', `/workspaces/${ws.id}/events?type=${type}`, ws.adminToken)).body.data as Array<{
+        subject: { id: string };
+        payload: Record<string, unknown>;
+      }>;
+    const approved = await list('policy.approved');
+    const published = await list('policy.version_published');
+    expect(approved.filter((e) => e.subject.id === policy)).toHaveLength(1);
+    expect(published.filter((e) => e.subject.id === policy)).toHaveLength(1);
+    expect(published[0]?.payload).toMatchObject({ number: 1, actor_id: ws.adminId });
+    const acks = (await list('acknowledgement.completed')).filter((e) => e.payload.policy_id === policy);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]?.payload).toMatchObject({ member_id: member.id, version_number: 1 });
+  });
+
   it('validates thresholds, and only admins and auditors read events', async () => {
     const bad = await h.request('PATCH', `/workspaces/${ws.id}/settings`, ws.adminToken, {
       compliance_thresholds: { at_risk: 3, non_compliant: 1 },
