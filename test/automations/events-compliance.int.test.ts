@@ -1,4 +1,7 @@
 import { checkBulkCompliance } from '@vigil/domains/compliance/service';
+import { flagOverdueReminders } from '@vigil/domains/reminders/maintenance';
+import { reminderInstances, reminders } from '@vigil/domains/reminders/schema';
+import { newId } from '@vigil/kernel/ids';
 import { type Harness, startHarness, type TestWorkspace } from '../harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -154,6 +157,57 @@ describe('check-bulk-compliance: the workspace compliance status', () => {
     const acks = (await list('acknowledgement.completed')).filter((e) => e.payload.policy_id === policy);
     expect(acks).toHaveLength(1);
     expect(acks[0]?.payload).toMatchObject({ member_id: member.id, version_number: 1 });
+  });
+
+  it('the overdue sweep emits reminder_instance.overdue per instance; completing one reminder_instance.completed', async () => {
+    const owner = await ws.member();
+    const [reminder] = await h.deps.db
+      .insert(reminders)
+      .values({
+        id: newId(),
+        workspaceId: ws.id,
+        title: 'Access review',
+        frequency: 'YEARLY',
+        startDate: new Date(Date.now() + 200 * DAY),
+        defaultOwnerId: owner.id,
+      })
+      .returning();
+    const ids = [newId(), newId()];
+    await h.deps.db.insert(reminderInstances).values(
+      ids.map((id, i) => ({
+        id,
+        workspaceId: ws.id,
+        reminderId: reminder?.id as string,
+        dueDate: new Date(Date.now() + DAY + i * 60_000),
+        assignedOwnerId: owner.id,
+      })),
+    );
+    await flagOverdueReminders(h.deps.db, new Date(Date.now() + 2 * DAY));
+    await flagOverdueReminders(h.deps.db, new Date(Date.now() + 3 * DAY)); // nothing left to flag
+    const overdue = (
+      await h.request('GET', `/workspaces/${ws.id}/events?type=reminder_instance.overdue`, ws.adminToken)
+    ).body.data.map((e: { subject: { id: string } }) => e.subject.id);
+    expect(overdue.sort()).toEqual([...ids].sort());
+    const done = await h.request(
+      'POST',
+      `/workspaces/${ws.id}/reminders/instances/${ids[0]}/complete`,
+      owner.token,
+      {
+        notes: 'done',
+      },
+    );
+    expect(done.status).toBe(200);
+    const completed = await h.request(
+      'GET',
+      `/workspaces/${ws.id}/events?type=reminder_instance.completed&subject_id=${ids[0]}`,
+      ws.adminToken,
+    );
+    expect(completed.body.data).toHaveLength(1);
+    expect(completed.body.data[0].payload).toMatchObject({
+      status: 'COMPLETED',
+      notes: 'done',
+      actor_id: owner.id,
+    });
   });
 
   it('validates thresholds, and only admins and auditors read events', async () => {
