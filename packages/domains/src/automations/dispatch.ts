@@ -63,6 +63,25 @@ async function contextOf(tx: Executor, e: EventRow): Promise<Context> {
   };
 }
 
+/**
+ * The context, or (if the subject cannot be read) the payload alone, in a savepoint: an event whose
+ * subject fails to load must not block the events behind it.
+ */
+async function safeContextOf(tx: Db, e: EventRow, deps: AppDeps): Promise<Context> {
+  try {
+    return await tx.transaction((sp) => contextOf(sp, e));
+  } catch (err) {
+    deps.log.warn({ err, event: e.id }, 'event subject not readable; automations see the payload only');
+    return {
+      event: { id: e.id, type: e.type, occurred_at: e.createdAt.toISOString() },
+      subject: { type: e.entityType, id: e.entityId, title: null },
+      payload: e.payload ?? {},
+      ownerId: null,
+      ownerTeamId: null,
+    };
+  }
+}
+
 async function recipientsOf(
   tx: Executor,
   ws: string,
@@ -228,7 +247,7 @@ async function dispatchEvent(tx: Executor, deps: AppDeps, e: EventRow) {
     );
   let runs = 0;
   if (list.length) {
-    const c = await contextOf(tx, e);
+    const c = await safeContextOf(tx as Db, e, deps);
     for (const auto of list)
       if (matches(auto.conditions, c) && (await runAutomation(tx, deps, auto, e, 0, c))) runs++;
   }
@@ -297,7 +316,7 @@ export async function replayEvent(deps: AppDeps, eventId: string) {
           eq(automations.enabled, true),
         ),
       );
-    const c = await contextOf(tx, e);
+    const c = await safeContextOf(tx as Db, e, deps);
     const out: Array<{ automation_id: string; run_id: string | null }> = [];
     for (const auto of list.filter((a) => matches(a.conditions, c))) {
       const [last] = await tx
