@@ -37,10 +37,11 @@ describe('eventsFromAudit', () => {
     });
   });
 
-  it('expands a sweep entry naming many instances into one event each', () => {
-    const ids = [target, ws];
-    const out = eventsFromAudit(change('INSTANCE_OVERDUE', 'reminder_instance', { instance_ids: ids }, null));
-    expect(out.map((e) => [e.type, e.subjectId])).toEqual(ids.map((id) => ['reminder_instance.overdue', id]));
+  it('an engine step marks one instance overdue; the sweep’s chunked entry emits none (it inserts its own)', () => {
+    const [e] = eventsFromAudit(change('INSTANCE_OVERDUE', 'reminder_instance', { status: 'OVERDUE' }));
+    expect(e).toMatchObject({ type: 'reminder_instance.overdue', subjectId: target });
+    const chunk = change('INSTANCE_OVERDUE', 'reminder_instance', { instance_ids: [target, ws] }, null);
+    expect(eventsFromAudit(chunk)).toEqual([]);
   });
 
   it('an approval both approves and publishes the version', () => {

@@ -62,7 +62,7 @@ const ESCALATABLE = new Set([
 /**
  * The events an audited change emits (none for most). Each is keyed by the audit entry's id,
  * which is written once per change, so the event is too. A sweep's chunked entry naming many
- * instances (`instance_ids`) emits one event per instance.
+ * instances (`instance_ids`) emits none: that sweep inserts its events set-based.
  */
 export function eventsFromAudit(a: AuditedChange): NewEvent[] {
   const v = obj(a.newValue);
@@ -75,12 +75,11 @@ export function eventsFromAudit(a: AuditedChange): NewEvent[] {
     payload: Record<string, unknown>,
   ) => (subjectId && UUID.test(subjectId) ? [{ ...base, type, subjectType, subjectId, payload }] : []);
   switch (a.actionType) {
-    case 'INSTANCE_OVERDUE': {
-      const ids = Array.isArray(v.instance_ids) ? v.instance_ids.map(str) : [a.targetId];
-      return ids.flatMap((id) =>
-        one('reminder_instance.overdue', 'reminder_instance', id, { status: 'OVERDUE' }),
-      );
-    }
+    case 'INSTANCE_OVERDUE':
+      // The overdue sweep's chunked entries (instance_ids) are not mapped: its UPDATE inserts
+      // their events itself, set-based (reminders/maintenance.ts).
+      if (Array.isArray(v.instance_ids)) return [];
+      return one('reminder_instance.overdue', 'reminder_instance', a.targetId, { status: 'OVERDUE' });
     case 'INSTANCE_COMPLETED':
       return one('reminder_instance.completed', 'reminder_instance', a.targetId, {
         status: 'COMPLETED',
