@@ -204,11 +204,17 @@ export async function relayWebhooks(deps: AppDeps): Promise<{ claimed: number }>
     rows.map(async (d) => {
       const e = endpoints.find((x) => x.id === d.endpointId);
       const ev = evs.find((x) => x.id === d.eventId);
-      const outcome: Outcome =
-        !e || !e.enabled || !ev
-          ? { statusCode: null, error: e?.enabled === false ? 'Endpoint disabled' : 'Gone', latencyMs: 0 }
-          : await send(deps, e, ev.id, JSON.stringify(eventJson(ev)));
-      await record(deps, d, e?.enabled && ev ? e : e ? { ...e, enabled: false } : undefined, outcome);
+      if (e?.enabled && ev) {
+        await record(deps, d, e, await send(deps, e, ev.id, JSON.stringify(eventJson(ev))));
+        return;
+      }
+      // A disabled or deleted endpoint, or a vanished event: the delivery fails with no request.
+      const error = e?.enabled === false ? 'Endpoint disabled' : 'Gone';
+      await record(deps, d, e ? { ...e, enabled: false } : undefined, {
+        statusCode: null,
+        error,
+        latencyMs: 0,
+      });
     }),
   );
   return { claimed: ids.length };
