@@ -1,5 +1,5 @@
 import { checkExpiredCerts, checkExpiringCerts } from '@vigil/domains/certifications/sweeps';
-import { events } from '@vigil/domains/training/schema';
+import { events } from '@vigil/domains/events/schema';
 import { eq, sql } from 'drizzle-orm';
 import { type Harness, startHarness, type TestWorkspace } from '../harness';
 

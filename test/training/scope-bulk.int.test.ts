@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkExpiredCerts, checkExpiringCerts } from '@vigil/domains/certifications/sweeps';
-import { events } from '@vigil/domains/training/schema';
+import { events } from '@vigil/domains/events/schema';
 import {
   checkApproachingDueAssignments,
   checkOverdueAssignments,

@@ -11,6 +11,7 @@ import { systemContext } from '@vigil/kernel/auth';
 import { SA } from '@vigil/kernel/search-attributes';
 import { ensureDatabase, runMigrations } from '@vigil/stack';
 import { eq } from 'drizzle-orm';
+import { automationCommand } from './automations';
 import { apiBaseUrl, connect, resolveEnv } from './connect';
 import { obligationCommand, reconcileCommand, schedulesCommand } from './obligations';
 
@@ -34,6 +35,10 @@ const HELP = `Vigil admin CLI (npm run admin -- <command>)
       Start every obligation workflow that should be running and is not.
   schedules list | schedules trigger ID
       Temporal Schedules of the sweeps.
+  automations list [--workspace ID] [--json]
+      Every automation: id, workspace, enabled, trigger event type, actions, name.
+  automation replay EVENT_ID [--json]
+      Run an event through its workspace's enabled, matching automations again (new runs, replay 1, 2, ...).
   template publish KEY FILE [--config JSON]
       Publish a new version of a default policy template; workspaces whose policy
       derives from an older version get an upgrade prompt.
@@ -198,6 +203,8 @@ async function run(argv: string[]): Promise<number> {
   if (cmd === 'obligation') return obligationCommand(sub, positionals[2], positionals[3]);
   if (cmd === 'reconcile') return reconcileCommand(flags.workspace as string | undefined);
   if (cmd === 'schedules') return schedulesCommand(sub, positionals[2]);
+  if (cmd === 'automations' || cmd === 'automation')
+    return automationCommand(sub, positionals[2], flags.workspace as string | undefined, json);
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
 }
 

@@ -1,8 +1,11 @@
 import { auditModule } from './audit/index';
 import { authModule } from './auth/index';
+import { automationsModule } from './automations/index';
 import { certificationsModule } from './certifications/index';
+import { complianceModule } from './compliance/index';
 import { documentsModule } from './documents/index';
 import { escalationModule } from './escalation/index';
+import { eventsModule } from './events/index';
 import { evidenceModule } from './evidence/index';
 import type { DomainModule } from './module';
 import { notificationsModule } from './notifications/index';
@@ -13,6 +16,7 @@ import { questionnairesModule } from './questionnaires/index';
 import { remindersModule } from './reminders/index';
 import { reportsModule } from './reports/index';
 import { trainingModule } from './training/index';
+import { webhooksModule } from './webhooks/index';
 
 /** Every domain module, in a fixed order. */
 export const DOMAIN_MODULES: DomainModule[] = [
@@ -30,4 +34,8 @@ export const DOMAIN_MODULES: DomainModule[] = [
   questionnairesModule,
   documentsModule,
   evidenceModule,
+  eventsModule,
+  complianceModule,
+  webhooksModule,
+  automationsModule,
 ];

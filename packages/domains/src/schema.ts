@@ -1,10 +1,13 @@
 /** Every table, for Drizzle's typed queries and drizzle-kit's migration generator. */
 export * from './audit/schema';
 export * from './auth/schema';
+export * from './automations/schema';
 export * from './certifications/schema';
+export * from './compliance/schema';
 export * from './documents/schema';
 export * from './escalation/schema';
 export * from './evidence/schema';
+export * from './events/schema';
 export * from './notifications/schema';
 export * from './obligations/schema';
 export * from './people/schema';
@@ -12,3 +15,4 @@ export * from './policies/schema';
 export * from './questionnaires/schema';
 export * from './reminders/schema';
 export * from './training/schema';
+export * from './webhooks/schema';

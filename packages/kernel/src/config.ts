@@ -31,6 +31,11 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy | null {
 }
 
 /** Every environment variable Vigil reads. The README's table mirrors this schema. */
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -124,6 +129,12 @@ const envSchema = z.object({
   SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
   SESSION_ROTATE_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(3600),
   WEB_DIST_DIR: z.string().min(1).optional(),
+  /** Development only: webhook URLs may use http:// */
+  ALLOW_HTTP_WEBHOOKS: flag,
+  /** Development only: webhook URLs may point at loopback, private or link-local addresses. */
+  ALLOW_PRIVATE_WEBHOOKS: flag,
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

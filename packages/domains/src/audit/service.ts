@@ -1,7 +1,10 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { beforeCommit } from '@vigil/kernel/db';
+import { newId } from '@vigil/kernel/ids';
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { eventsFromAudit } from '../events/rules';
+import { emitEvents } from '../events/service';
 import { filterEquals, listPage } from '../paging';
 import { type AuditAction, firstBrokenSeq } from './rules';
 import { auditChainHeads, auditLogs } from './schema';
@@ -22,8 +25,23 @@ const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
 type AuditRow = typeof auditLogs.$inferInsert;
 const pending = new WeakMap<object, AuditRow[]>();
 
+/** Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts). */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
   for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
+  await emitEvents(
+    db,
+    rows.flatMap((r) =>
+      eventsFromAudit({
+        id: r.id as string,
+        workspaceId: r.workspaceId,
+        actorId: r.actorId ?? null,
+        actionType: r.actionType,
+        targetType: r.targetType,
+        targetId: r.targetId ?? null,
+        newValue: r.newValue,
+      }),
+    ),
+  );
 };
 
 /**
@@ -37,6 +55,7 @@ export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | Audi
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
   const rows: AuditRow[] = list.map((e) => ({
+    id: newId(),
     workspaceId: ctx.workspaceId,
     actorId: actorIdOf(ctx),
     actionType: e.action,

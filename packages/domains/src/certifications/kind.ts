@@ -1,9 +1,9 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
+import { events } from '../events/schema';
 import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
-import { events } from '../training/schema';
 import { changeHeld } from './lifecycle';
 import { expiringWindowMs, HELD_CERT, OPEN_CERT } from './rules';
 import { certifications, developerCertifications } from './schema';

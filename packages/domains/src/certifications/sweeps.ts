@@ -85,7 +85,7 @@ async function correctStatuses(db: Db, into: CertStatus[], now: Date, label: str
       if (type) {
         const ev = await tx.execute(sql`
           INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
-          SELECT gen_random_uuid(), workspace_id, ${type}, 'member_certification', id,
+          SELECT vigil_uuid_v7(), workspace_id, ${type}, 'member_certification', id,
                  jsonb_build_object('developer_id', developer_id, 'expiry_date', expiry_date)
           FROM developer_certifications WHERE id = ANY(${list}::uuid[])
           ON CONFLICT DO NOTHING RETURNING id`);

@@ -210,7 +210,7 @@ export async function createTicket(
         severity: input.severity ?? null,
         teamId: input.team_id ?? null,
         formId: input.form_id ?? null,
-        reporterId: ctx.memberId,
+        reporterId: ctx.via === 'SYSTEM' ? null : ctx.memberId,
         assigneeId: input.assignee_id ?? null,
         obligationKind: input.obligation_kind ?? null,
         obligationId: input.obligation_id ?? null,

@@ -14,6 +14,8 @@ export const NOTIFICATION_TEMPLATES = [
   'digest.manager',
   'policy.decision',
   'auth.sign_in_link',
+  'automation.notify',
+  'webhook.disabled',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -204,6 +206,21 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
       body = [
         `Someone (hopefully you) asked to sign in to Vigil${workspace ? ` (workspace ${workspace})` : ''}.`,
         `The link below works once, within ${plural(minutes, 'minute')}. If you did not ask for it, ignore this message.`,
+      ];
+      break;
+    }
+    case 'automation.notify': {
+      subject =
+        str(data.subject) ??
+        `${str(data.automation_name) ?? 'Automation'}: ${str(data.event_type) ?? 'event'}`;
+      body = [str(data.message) ?? `Vigil recorded ${str(data.event_type) ?? 'an event'} for "${title}".`];
+      break;
+    }
+    case 'webhook.disabled': {
+      subject = `Webhook disabled: ${str(data.url) ?? 'an endpoint'}`;
+      body = [
+        `The webhook endpoint ${str(data.url) ?? ''} failed every delivery for 3 days and was disabled.`,
+        'Fix the receiver, then enable it again; deliveries can be redelivered from its delivery log.',
       ];
       break;
     }

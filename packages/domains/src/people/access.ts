@@ -141,6 +141,7 @@ export type SettingsInput = Partial<{
   skip_weekends: boolean;
   default_ladder: LadderLevelConfig[] | null;
   periodic_ack: { month: number; day: number } | null;
+  compliance_thresholds: Record<string, unknown> | null;
 }>;
 
 const SETTINGS_COLUMNS: Record<keyof SettingsInput, keyof SettingsRow> = {
@@ -157,6 +158,7 @@ const SETTINGS_COLUMNS: Record<keyof SettingsInput, keyof SettingsRow> = {
   skip_weekends: 'skipWeekends',
   default_ladder: 'defaultLadder',
   periodic_ack: 'periodicAck',
+  compliance_thresholds: 'complianceThresholds',
 };
 
 export async function updateSettings(db: Db, ctx: AuthContext, input: SettingsInput) {

@@ -3,6 +3,7 @@ import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
 import { futureIsoDate, isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import type { COMPLIANCE_CATEGORIES } from '../compliance/rules';
 import { type AppDeps, route, withEffects } from '../deps';
 import { defaultLadderSchema } from '../escalation/api-schemas';
 import { createToken, getSettings, revokeToken, type SettingsRow, updateSettings } from './access';
@@ -107,6 +108,31 @@ const roleSchema = z.object({
   created_at: ts,
 });
 
+const threshold = {
+  at_risk: z.number().int().min(1).max(1_000_000),
+  non_compliant: z.number().int().min(1).max(1_000_000),
+};
+const partialThreshold = z.strictObject(threshold).partial().optional();
+const complianceThresholdsSchema = z
+  .strictObject({
+    ...threshold,
+    categories: z
+      .strictObject({
+        overdue_trainings: partialThreshold,
+        missing_required_certifications: partialThreshold,
+        overdue_acknowledgements: partialThreshold,
+        overdue_controls: partialThreshold,
+      } satisfies Record<(typeof COMPLIANCE_CATEGORIES)[number], unknown>)
+      .optional(),
+  })
+  .refine((t) => t.non_compliant >= t.at_risk, {
+    message: 'non_compliant must be at least at_risk',
+    path: ['non_compliant'],
+  })
+  .describe(
+    'check-bulk-compliance: a category (overdue_trainings, missing_required_certifications, overdue_acknowledgements, overdue_controls) with at least at_risk items makes the workspace AT_RISK, with at least non_compliant NON_COMPLIANT; categories override per category. Default {at_risk: 1, non_compliant: 5}.',
+  );
+
 const settingsBody = z.strictObject({
   director_contact_id: z.uuid().nullable().optional(),
   vp_exec_contact_id: z.uuid().nullable().optional(),
@@ -129,6 +155,7 @@ const settingsBody = z.strictObject({
     .strictObject({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(28) })
     .nullable()
     .optional(),
+  compliance_thresholds: complianceThresholdsSchema.nullable().optional(),
 });
 const settingsSchema = settingsBody.required().extend({ workspace_id: z.uuid(), updated_at: ts });
 const presentSettings = (s: SettingsRow) => toJson(s);

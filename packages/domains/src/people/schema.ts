@@ -162,6 +162,8 @@ export const workspaceSettings = pgTable('workspace_settings', {
   skipWeekends: boolean('skip_weekends').notNull().default(false),
   defaultLadder: jsonb('default_ladder').$type<unknown[] | null>(),
   periodicAck: jsonb('periodic_ack').$type<{ month: number; day: number } | null>(),
+  /** check-bulk-compliance thresholds (compliance/rules.ts); null: the defaults. */
+  complianceThresholds: jsonb('compliance_thresholds').$type<Record<string, unknown> | null>(),
   updatedAt: updatedAt(),
 });
 

@@ -30,10 +30,20 @@ export async function flagOverdueReminders(db: Db, now = new Date()) {
     await tx.execute(sql`SET LOCAL statement_timeout = '10min'`);
     // Workflows re-read their rows on their own timers: the correction queues no workflow commands.
     await quietWorkflowCommands(tx);
+    // Each flagged instance emits reminder_instance.overdue in the same statement (set-based).
     const res = await tx.execute(sql`
-      UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
-      WHERE ${pastDueSql(col('due_date'), now)} AND status IN ${sqlIn(DUE_INSTANCE)}
-      RETURNING id, workspace_id`);
+      WITH upd AS (
+        UPDATE reminder_instances SET status = 'OVERDUE', updated_at = now()
+        WHERE ${pastDueSql(col('due_date'), now)} AND status IN ${sqlIn(DUE_INSTANCE)}
+        RETURNING id, workspace_id
+      ), ev AS (
+        INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
+        SELECT vigil_uuid_v7(), workspace_id, 'reminder_instance.overdue', 'reminder_instance', id,
+               '{"status": "OVERDUE"}'::jsonb
+        FROM upd
+        ON CONFLICT DO NOTHING
+      )
+      SELECT id, workspace_id FROM upd`);
     const rows = res.rows as Array<{ id: string; workspace_id: string }>;
     const byWs = new Map<string, string[]>();
     for (const r of rows) {

@@ -64,6 +64,17 @@ const overviewSchema = z.object({
     escalated: z.number().int(),
   }),
   compliance_score: percentSchema.describe(`${PERCENT_DESCRIPTION}: the mean of the available rates`),
+  compliance_status: z
+    .object({
+      status: z.enum(COMPLIANCE_STATUSES),
+      since: ts.describe('When the workspace entered this status'),
+      checked_at: ts.describe('The last hourly check-bulk-compliance'),
+      counts: z.record(z.string(), z.number().int()),
+    })
+    .nullable()
+    .describe(
+      'The status check-bulk-compliance last computed from the thresholds in settings; null before its first run',
+    ),
 });
 
 const developerSchema = z.object({

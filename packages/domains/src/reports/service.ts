@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { HELD_CERT } from '../certifications/rules';
+import { currentCompliance } from '../compliance/service';
 import type { Executor } from '../db';
 import { OPEN_TICKET } from '../escalation/rules';
 import { col, pastDueSql } from '../obligations/due';
@@ -153,5 +154,6 @@ export async function overview(db: Executor, workspaceId: string, now = new Date
     },
     tickets: { by_status: byStatus(TICKET, tickets), open: num(kx?.open), escalated: num(kx?.escalated) },
     compliance_score: complianceScore([trainingRate, certRate, reminderRate, ackRate]),
+    compliance_status: await currentCompliance(db, ws),
   };
 }

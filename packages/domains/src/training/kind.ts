@@ -1,5 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
+import { events } from '../events/schema';
 import {
   doneKeys,
   escalationAcked,
@@ -12,7 +13,7 @@ import {
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { DUE_ASSIGNMENT, OPEN_ASSIGNMENT, TERMINAL_ASSIGNMENT } from './rules';
-import { events, mandatoryTrainings, trainingAssignments } from './schema';
+import { mandatoryTrainings, trainingAssignments } from './schema';
 import { changeAssignment, getAssignment } from './service';
 
 export const offsetsMs = (offsets: string[]): number[] =>

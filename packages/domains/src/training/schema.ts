@@ -1,5 +1,5 @@
 // Tables of the training domain.
-import { boolean, date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, tstz, updatedAt } from '../columns';
 import type { LadderLevelConfig } from '../obligations/rules';
 
@@ -58,24 +58,5 @@ export const trainingAssignments = pgTable(
     uniqueIndex('training_assignments_cycle_uq').on(t.mandatoryTrainingId, t.developerId, t.cycle),
     index('training_assignments_ws_status_idx').on(t.workspaceId, t.status),
     index('training_assignments_dev_idx').on(t.developerId),
-  ],
-);
-
-/** Domain events for a future automations module; one per (type, entity, day). */
-export const events = pgTable(
-  'events',
-  {
-    id: idColumn(),
-    workspaceId: uuid('workspace_id').notNull(),
-    type: text('type').notNull(),
-    entityType: text('entity_type').notNull(),
-    entityId: uuid('entity_id').notNull(),
-    payload: jsonb('payload').notNull().default({}),
-    dedupeDay: date('dedupe_day').notNull().defaultNow(),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    uniqueIndex('events_type_entity_day_uq').on(t.type, t.entityId, t.dedupeDay),
-    index('events_ws_idx').on(t.workspaceId, t.createdAt),
   ],
 );

@@ -60,7 +60,7 @@ export async function checkApproachingDueAssignments(db: Db) {
           interval '7 days')
     )
     INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
-    SELECT gen_random_uuid(), workspace_id, 'assignment.approaching_due', 'training_assignment', id,
+    SELECT vigil_uuid_v7(), workspace_id, 'assignment.approaching_due', 'training_assignment', id,
            jsonb_build_object('developer_id', developer_id, 'due_date', due_date)
     FROM due
     ON CONFLICT DO NOTHING
@@ -79,7 +79,7 @@ export async function checkOverdueAssignments(db: Db, now = new Date()) {
         RETURNING id, workspace_id, developer_id, due_date, status
       ), ev AS (
         INSERT INTO events (id, workspace_id, type, entity_type, entity_id, payload)
-        SELECT gen_random_uuid(), workspace_id, 'assignment.overdue', 'training_assignment', id,
+        SELECT vigil_uuid_v7(), workspace_id, 'assignment.overdue', 'training_assignment', id,
                jsonb_build_object('developer_id', developer_id, 'due_date', due_date)
         FROM upd
         ON CONFLICT DO NOTHING
