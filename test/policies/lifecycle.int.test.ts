@@ -120,6 +120,17 @@ describe('policies and acknowledgements on the real server', () => {
     const days = (new Date(pending[0].due_at).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
+    // The new hire is welcomed at once (not 7 days before the deadline), with a one-time link.
+    const history = await api('GET', `/api/employees/${employee.id}/acknowledgement`);
+    const welcome = (await outbox(history.body.data[0].obligation_id)).find(
+      (n) => n.template === 'policy.welcome',
+    );
+    expect(welcome).toMatchObject({ recipient_id: employee.id });
+    expect(welcome?.body).toContain('https://vigil.example.com/ack/__vigil_secret_ack_token__');
+    const mail = await eventually(async () =>
+      sendgrid.calls.find((c) => c.body.custom_args?.vigil_notification_id === welcome?.id),
+    );
+    expect(mail.body.content.map((c) => c.value).join('\n')).toMatch(/\/ack\/[A-Za-z0-9_-]{40,}/);
   });
 
   it('3. acknowledges through the API and through the one-time link only its member receives', async () => {

@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'digest.member',
   'digest.manager',
   'policy.decision',
+  'policy.welcome',
   'auth.sign_in_link',
   'automation.notify',
   'webhook.disabled',
@@ -183,6 +184,16 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
       body = list.length
         ? [`Your team has ${plural(list.length, 'open compliance item')}:`, itemLines(list, true)]
         : ['Your team has no open compliance items.'];
+      break;
+    }
+    case 'policy.welcome': {
+      const names = Array.isArray(data.policies) ? data.policies.map(String) : [];
+      subject = `Welcome: ${plural(names.length, 'policy', 'policies')} to read and acknowledge`;
+      body = [
+        `Welcome aboard. Please read and acknowledge ${names.length === 1 ? 'this policy' : 'these policies'}${due ? ` by ${due}` : ''}:`,
+        names.map((n) => `- ${n}`).join('\n'),
+        'The link below is yours alone and works until the deadline has passed.',
+      ];
       break;
     }
     case 'policy.decision': {

@@ -1,19 +1,29 @@
 import { type AuthContext, requireSelfOr, systemContext } from '@vigil/kernel/auth';
+import { publicUrl } from '@vigil/kernel/config';
 import type { Effects } from '@vigil/kernel/effects';
 import { Conflict, Forbidden, NotFound } from '@vigil/kernel/errors';
 import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
+import type { AppDeps } from '../deps';
 import type { MemberHook } from '../hooks';
+import { enqueueMessages } from '../notifications/service';
 import { memberRoles, workspaceSettings } from '../people/schema';
 import { assertInWorkspace, createMember, getMember, type MemberInput, peopleRefs } from '../people/service';
 import { assertCanReadMember } from '../people/visibility';
 import { assertRefs } from '../refs';
 import { ackPolicies, cancelOpenRequests, type ObligationRef, settleObligations, startEvent } from './acks';
+import { ACK_KIND, createAckLink } from './kind';
 import { POLICY_ROWS } from './roles';
 import { type AckEventType, OPEN_ACK, policiesForMember } from './rules';
-import { type AckScope, acknowledgementRequests, policies, policyVersions } from './schema';
+import {
+  type AckScope,
+  acknowledgementObligations,
+  acknowledgementRequests,
+  policies,
+  policyVersions,
+} from './schema';
 
 export interface ClientMeta {
   ip: string | null;
@@ -273,23 +283,70 @@ export async function createAckEvent(
 }
 
 export async function onboardEmployee(
-  db: Db,
-  temporal: TemporalHandle,
+  deps: Pick<AppDeps, 'db' | 'config'>,
   ctx: AuthContext,
   fx: Effects,
   input: MemberInput & { name: string; email: string; due_in_ms?: number },
 ) {
   const { due_in_ms, ...memberInput } = input;
-  const result = await db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const member = await createMember(tx as unknown as Db, ctx, fx, memberInput);
     const started = await startEvent(tx, ctx, {
       type: 'NEW_HIRE',
       scope: { member_ids: [member.id] },
       ...(due_in_ms !== undefined && { dueAt: new Date(Date.now() + due_in_ms) }),
     });
+    // The new hire hears at once, with a link to acknowledge; the engine's reminders follow.
+    for (const o of started.obligations) await queueWelcome(tx, deps.config, o, member.id);
     return { member, ...started };
   });
-  return result;
+}
+
+/** The welcome message of a new hire's acknowledgement obligation (once: step WELCOME), with its one-time link. */
+async function queueWelcome(tx: Executor, config: AppDeps['config'], o: ObligationRef, memberId: string) {
+  const [row] = await tx
+    .select()
+    .from(acknowledgementObligations)
+    .where(eq(acknowledgementObligations.id, o.id));
+  if (!row) return;
+  const names = (
+    await tx
+      .select({ name: policies.name })
+      .from(acknowledgementRequests)
+      .innerJoin(policies, eq(policies.id, acknowledgementRequests.policyId))
+      .where(
+        and(
+          eq(acknowledgementRequests.obligationId, o.id),
+          inArray(acknowledgementRequests.status, [...OPEN_ACK]),
+        ),
+      )
+  ).map((r) => r.name);
+  if (!names.length) return;
+  const now = new Date();
+  const link = await createAckLink(
+    tx,
+    { workspaceId: row.workspaceId, obligationId: row.id, memberId, dueAt: row.dueAt },
+    now,
+    publicUrl(config),
+  );
+  await enqueueMessages(
+    tx,
+    row.workspaceId,
+    config,
+    [
+      {
+        recipientIds: [memberId],
+        template: 'policy.welcome',
+        data: { policies: names, due_at: row.dueAt.toISOString(), url: link.url },
+        secrets: link.secrets,
+        channels: ['email', 'slack'],
+        kind: ACK_KIND,
+        obligationId: row.id,
+        stepKey: 'WELCOME',
+      },
+    ],
+    now,
+  );
 }
 
 /** Wakes cancelled obligations' workflows after people's transaction commits, so they end at once. */

@@ -59,7 +59,7 @@ export const ackRoutes = [
     handler: async ({ body, ctx, deps }) => {
       const { company_id, ...input } = body;
       if (company_id && company_id !== ctx.workspaceId) throw new NotFound('Company', company_id);
-      const r = await withEffects(deps, (fx) => onboardEmployee(deps.db, deps.temporal, ctx, fx, input));
+      const r = await withEffects(deps, (fx) => onboardEmployee(deps, ctx, fx, input));
       return {
         employee_id: r.member.id,
         acknowledgement_status: r.requests ? 'REQUESTED' : 'NOTHING_TO_ACKNOWLEDGE',
