@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyChain } from '@vigil/domains/audit/service';
+import { issueSignInLink } from '@vigil/domains/auth/service';
 import { WORKFLOW_TYPES } from '@vigil/domains/obligations/signals';
 import { bootstrapWorkspace, createToken } from '@vigil/domains/people/access';
 import { members } from '@vigil/domains/people/schema';
@@ -10,7 +11,7 @@ import { systemContext } from '@vigil/kernel/auth';
 import { SA } from '@vigil/kernel/search-attributes';
 import { ensureDatabase, runMigrations } from '@vigil/stack';
 import { eq } from 'drizzle-orm';
-import { connect, resolveEnv } from './connect';
+import { apiBaseUrl, connect, resolveEnv } from './connect';
 import { obligationCommand, reconcileCommand, schedulesCommand } from './obligations';
 
 const HELP = `Vigil admin CLI (npm run admin -- <command>)
@@ -19,6 +20,8 @@ const HELP = `Vigil admin CLI (npm run admin -- <command>)
       Create a workspace with its first admin; prints the admin token once.
   token create --member ID [--name NAME] [--json]
       Issue an API token for a member.
+  sign-in-link --email EMAIL [--workspace ID] [--json]
+      Print a one-time console sign-in link for an active member (audited).
   audit verify --workspace ID [--json]
       Recompute the workspace's audit hash chain; exit 1 if it is broken.
   doctor
@@ -55,6 +58,7 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       workspace: { type: 'string' },
+      email: { type: 'string' },
       'admin-email': { type: 'string' },
       'admin-name': { type: 'string' },
       member: { type: 'string' },
@@ -108,6 +112,30 @@ async function run(argv: string[]): Promise<number> {
         { member_id: memberId, name: (flags.name as string) ?? 'cli' },
       );
       out(json, { token_id: row.id, token: secret, workspace_id: m.workspaceId }, secret);
+      return 0;
+    } finally {
+      await deps.close();
+    }
+  }
+  if (cmd === 'sign-in-link') {
+    const email = need(flags, 'email');
+    const deps = await connect();
+    try {
+      const link = await issueSignInLink(deps.db, deps.config, {
+        email,
+        workspaceId: flags.workspace as string | undefined,
+        baseUrl: apiBaseUrl(deps.config),
+      });
+      out(
+        json,
+        {
+          url: link.url,
+          workspace_id: link.workspaceId,
+          member_id: link.memberId,
+          expires_at: link.expiresAt.toISOString(),
+        },
+        link.url,
+      );
       return 0;
     } finally {
       await deps.close();

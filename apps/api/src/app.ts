@@ -14,6 +14,7 @@ import swaggerUi from 'swagger-ui-express';
 import { mountRoutes } from './mount';
 import { openApiDocument } from './openapi';
 import { errorMiddleware } from './problem';
+import { mountConsole } from './web';
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -34,8 +35,12 @@ const metricsMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** `/ack/<token>` becomes `/ack/[redacted]` (the token is a member's one-time credential). */
-export const redactLinkTokens = (url: string): string => url.replace(/\/ack\/[^/?#]+/g, '/ack/[redacted]');
+/**
+ * `/ack/<token>` becomes `/ack/[redacted]` and `/auth/callback?token=<token>` keeps no token (each
+ * is a member's one-time credential).
+ */
+export const redactLinkTokens = (url: string): string =>
+  url.replace(/\/ack\/[^/?#]+/g, '/ack/[redacted]').replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -124,6 +129,12 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Express {
   const router = express.Router();
   mountRoutes(router, allRoutes, deps);
   app.use(router);
+  // The console (apps/web's build) at `/`, with the SPA fallback outside the API's paths.
+  mountConsole(
+    app,
+    deps.config,
+    allRoutes.map((r) => r.path),
+  );
   app.use((req, _res, next) => next(new NotFound('Route', `${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));
   return app;

@@ -1,3 +1,4 @@
+import { hasSessionCookie, sessionCaller } from '@vigil/domains/auth/request';
 import type { AppDeps } from '@vigil/domains/deps';
 import { authenticate } from '@vigil/domains/people/access';
 import {
@@ -33,9 +34,16 @@ export function clientMeta(req: Request) {
   return { ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 500) ?? null };
 }
 
-async function resolveCaller(req: Request, deps: AppDeps): Promise<AuthContext> {
-  const header = req.get('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
+/**
+ * The caller: a bearer token when the request has an Authorization header (unchanged, and exempt
+ * from the CSRF check), else the console's session cookie (auth/request.ts: an unsafe method also
+ * needs the X-CSRF-Token header and an Origin of this API's own).
+ */
+async function resolveCaller(req: Request, res: Response, deps: AppDeps): Promise<AuthContext> {
+  const header = req.get('authorization');
+  if (header === undefined && hasSessionCookie(req))
+    return (await sessionCaller(deps.db, deps.config, req, res, clientMeta(req))).ctx;
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!m?.[1]) throw new Unauthorized();
   return authenticate(deps.db, m[1], clientMeta(req));
 }
@@ -53,7 +61,7 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
     router[r.method](r.path, async (req: Request, res: Response) => {
       const auth = r.auth ?? 'token';
       // Public and custom routes authenticate themselves (or not at all): they get no caller.
-      const ctx: AuthContext | undefined = auth === 'token' ? await resolveCaller(req, deps) : undefined;
+      const ctx: AuthContext | undefined = auth === 'token' ? await resolveCaller(req, res, deps) : undefined;
       if (ctx) {
         const ws = (req.params as Record<string, string>).ws;
         if (ws !== undefined && ws !== ctx.workspaceId) throw new NotFound('Workspace', ws);

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { seedDemoWorkspace } from '@vigil/domains/people/seed';
+import { issueSignInLink } from '@vigil/domains/auth/service';
+import { DEMO_ADMIN_EMAIL, seedDemoWorkspace } from '@vigil/domains/people/seed';
 import * as schema from '@vigil/domains/schema';
+import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { ensurePostgres, ensureTemporal, portInUse, runMigrations } from '@vigil/stack';
 import exitHook from 'async-exit-hook';
@@ -35,6 +37,22 @@ async function seedOnce(databaseUrl: string): Promise<{ workspaceId: string; adm
     const demo = await seedDemoWorkspace(createDatabase(pool, schema));
     writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
     return demo;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** A fresh one-time console link for the demo admin (audited), printed at every start. */
+async function demoSignInLink(databaseUrl: string, workspaceId: string, baseUrl: string): Promise<string> {
+  const pool = createPool({ url: databaseUrl, max: 1 });
+  try {
+    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl });
+    const link = await issueSignInLink(createDatabase(pool, schema), config, {
+      email: DEMO_ADMIN_EMAIL,
+      workspaceId,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+    });
+    return link.url;
   } finally {
     await pool.end();
   }
@@ -123,6 +141,7 @@ async function main() {
   }
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitReady(apiUrl, 120_000);
+  const signIn = await demoSignInLink(pg.url, demo.workspaceId, process.env.PUBLIC_URL ?? apiUrl);
   console.log(
     [
       '',
@@ -132,6 +151,7 @@ async function main() {
       `  Temporal Web UI ${temporal.uiUrl ?? '(external server: see your Temporal deployment)'}`,
       `  Demo workspace  ${demo.workspaceId}`,
       `  Admin token     ${demo.adminToken}`,
+      `  Sign in (15 min, once) ${signIn}`,
       '',
       `  Try: curl -H "Authorization: Bearer ${demo.adminToken}" ${apiUrl}/workspaces/${demo.workspaceId}/members`,
       '  Ctrl-C stops everything.',

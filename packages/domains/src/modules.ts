@@ -1,4 +1,5 @@
 import { auditModule } from './audit/index';
+import { authModule } from './auth/index';
 import { certificationsModule } from './certifications/index';
 import { documentsModule } from './documents/index';
 import { escalationModule } from './escalation/index';
@@ -16,6 +17,7 @@ import { trainingModule } from './training/index';
 export const DOMAIN_MODULES: DomainModule[] = [
   peopleModule,
   auditModule,
+  authModule,
   obligationsModule,
   escalationModule,
   notificationsModule,

@@ -1,5 +1,6 @@
 /** Every table, for Drizzle's typed queries and drizzle-kit's migration generator. */
 export * from './audit/schema';
+export * from './auth/schema';
 export * from './certifications/schema';
 export * from './documents/schema';
 export * from './escalation/schema';

@@ -3,7 +3,7 @@ import { Forbidden } from './errors';
 export const ACCESS_ROLES = ['ADMIN', 'APPROVER', 'MANAGER', 'MEMBER', 'AUDITOR'] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];
 
-/** Who is calling: resolved from the bearer token (or a Slack user, or a signed link). */
+/** Who is calling: resolved from the bearer token or the session cookie (or a Slack user, or a signed link). */
 export interface AuthContext {
   workspaceId: string;
   memberId: string;
@@ -11,7 +11,9 @@ export interface AuthContext {
   tokenId: string | null;
   ip: string | null;
   userAgent: string | null;
-  via: 'TOKEN' | 'SLACK' | 'LINK' | 'SYSTEM';
+  via: 'TOKEN' | 'SLACK' | 'LINK' | 'SESSION' | 'SYSTEM';
+  /** The browser session the request came with (`via: 'SESSION'`). */
+  sessionId?: string | null;
 }
 
 /** Every role except the read-only auditor. */

@@ -99,6 +99,14 @@ const envSchema = z.object({
   TEMPORAL_WORKER_CACHE_SIZE: z.coerce.number().int().min(10).max(100_000).default(1000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   NOTIFICATION_SENDING_TIMEOUT_MS: z.coerce.number().int().min(11_000).default(30_000),
+  SIGN_IN_LINK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SIGN_IN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(10_000).default(5),
+  SIGN_IN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+  SIGN_IN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(2_592_000).default(43_200),
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(604_800),
+  SESSION_ROTATE_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(3600),
+  WEB_DIST_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -25,6 +25,8 @@ interface RouteMeta {
   status?: number;
   /** 'json' (default), 'html', or 'none' (the handler writes the response itself). */
   produces?: 'json' | 'html' | 'none';
+  /** Further problem+json answers to document (status: description), e.g. a 429. */
+  problems?: Record<number, string>;
 }
 
 /**

@@ -7,7 +7,14 @@ export function createLogger(level: string, name = 'vigil'): Logger {
     name,
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+        '*.token',
+        '*.secret',
+      ],
       remove: true,
     },
   });

@@ -31,6 +31,13 @@ export function buildOpenApiDocument(
 ) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'vigil_session',
+    description:
+      "The console's session cookie (GET /auth/callback sets it). Writes with it also need the X-CSRF-Token header and an Origin of this API.",
+  });
   for (const r of routes) {
     const status = r.status ?? (r.method === 'post' ? 201 : 200);
     const ok =
@@ -59,7 +66,7 @@ export function buildOpenApiDocument(
         .filter(Boolean)
         .join('\n\n'),
       tags: [r.tag],
-      security: r.auth === 'none' || r.auth === 'custom' ? [] : [{ bearer: [] }],
+      security: r.auth === 'none' || r.auth === 'custom' ? [] : [{ bearer: [] }, { session: [] }],
       request: {
         ...(idempotent(r) ? { headers: IDEMPOTENCY_HEADER } : {}),
         ...(r.params ? { params: r.params as z.ZodObject } : {}),
@@ -79,6 +86,7 @@ export function buildOpenApiDocument(
               422: problem('The Idempotency-Key was used with a different request'),
             }
           : {}),
+        ...Object.fromEntries(Object.entries(r.problems ?? {}).map(([k, d]) => [k, problem(d)])),
         503: problem('A dependency is unavailable'),
       },
     });

@@ -83,6 +83,11 @@ export const AUDIT_ACTIONS = [
   'ROLE_CREATED',
   'TOKEN_CREATED',
   'TOKEN_REVOKED',
+  'SIGN_IN_LINK_SENT',
+  'SIGN_IN_LINK_ISSUED',
+  'SIGNED_IN',
+  'SIGNED_OUT',
+  'SESSION_REVOKED',
   'SETTINGS_UPDATED',
   // recorded through POST /api/audit/log
   'EXTERNAL_ACTION',

@@ -116,7 +116,11 @@ export function createDelivery(deps: { db: Db; config: Config; log: Logger }, op
       const html = reveal(typeof row.payload.html === 'string' ? row.payload.html : textToHtml(row.body));
       return c.sendEmail({ id: row.id, to: address, subject, text, html });
     }
-    const action = row.kind && row.obligationId ? { kind: row.kind, id: row.obligationId } : null;
+    // Obligation messages carry the Acknowledge / Mark complete buttons; a sign-in link does not.
+    const action =
+      row.kind && row.obligationId && row.template !== 'auth.sign_in_link'
+        ? { kind: row.kind, id: row.obligationId }
+        : null;
     return c.sendSlack({ channel: address, subject, text, action });
   }
 

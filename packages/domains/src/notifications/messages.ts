@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'digest.member',
   'digest.manager',
   'policy.decision',
+  'auth.sign_in_link',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -196,14 +197,25 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
       ];
       break;
     }
+    case 'auth.sign_in_link': {
+      const workspace = str(data.workspace_name);
+      const minutes = typeof data.expires_in_minutes === 'number' ? data.expires_in_minutes : 15;
+      subject = `Your Vigil sign-in link${workspace ? ` for ${workspace}` : ''}`;
+      body = [
+        `Someone (hopefully you) asked to sign in to Vigil${workspace ? ` (workspace ${workspace})` : ''}.`,
+        `The link below works once, within ${plural(minutes, 'minute')}. If you did not ask for it, ignore this message.`,
+      ];
+      break;
+    }
     default:
       throw new Error(`Unknown notification template ${template}`);
   }
   const paragraphs = [name ? `Hi ${name},` : 'Hello,', ...body];
-  const text = [...paragraphs, ...(link ? [`Open it in Vigil: ${link}`] : []), 'Vigil'].join('\n\n');
+  const linkText = template === 'auth.sign_in_link' ? 'Sign in to Vigil' : 'Open it in Vigil';
+  const text = [...paragraphs, ...(link ? [`${linkText}: ${link}`] : []), 'Vigil'].join('\n\n');
   const html = [
     textToHtml(paragraphs.join('\n\n')),
-    ...(link ? [`<p><a href="${escapeHtml(link)}">Open it in Vigil</a></p>`] : []),
+    ...(link ? [`<p><a href="${escapeHtml(link)}">${linkText}</a></p>`] : []),
     '<p>Vigil</p>',
   ].join('\n');
   return { subject: subject.replace(/\s+/g, ' ').trim(), text, html };

@@ -21,6 +21,8 @@ export interface OutgoingMessage {
   level?: string | null;
   /** Secrets the data refers to by `secretPlaceholder(name)`, revealed only to the provider. */
   secrets?: Record<string, string>;
+  /** Sent at once, ignoring quiet hours and weekends (a sign-in link someone is waiting for). */
+  immediate?: boolean;
 }
 
 export const channelsAvailable = (config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>) => ({
@@ -68,11 +70,13 @@ export async function enqueueMessages(
         recipient_name: person.name,
         timezone: person.timezone,
       });
-      const at = deliverAfter(now, {
-        timezone: person.timezone,
-        quietHours: prefs.quiet_hours ?? settings.quietHours ?? null,
-        skipWeekends: prefs.skip_weekends ?? settings.skipWeekends,
-      });
+      const at = m.immediate
+        ? now
+        : deliverAfter(now, {
+            timezone: person.timezone,
+            quietHours: prefs.quiet_hours ?? settings.quietHours ?? null,
+            skipWeekends: prefs.skip_weekends ?? settings.skipWeekends,
+          });
       const channels = resolveChannels(
         m.channels,
         { email: person.email, slackUserId: person.slackUserId, preferences: prefs },

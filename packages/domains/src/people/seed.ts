@@ -5,6 +5,8 @@ import { bootstrapWorkspace, updateSettings } from './access';
 import { createMember } from './service';
 import { createRole, createTeam } from './teams';
 
+export const DEMO_ADMIN_EMAIL = 'ada@demo.vigil.test';
+
 /**
  * A demo workspace for a first run: a manager chain up to a CTO, two teams with
  * leads, org roles, and escalation contacts, so every ladder level resolves.
@@ -12,7 +14,7 @@ import { createRole, createTeam } from './teams';
 export async function seedDemoWorkspace(db: Db) {
   const boot = await bootstrapWorkspace(db, {
     name: 'Demo',
-    adminEmail: 'ada@demo.vigil.test',
+    adminEmail: DEMO_ADMIN_EMAIL,
     adminName: 'Ada Admin',
   });
   const ctx = { ...systemContext(boot.workspace.id), memberId: boot.admin.id, via: 'TOKEN' as const };
