@@ -31,6 +31,7 @@ export default defineConfig({
         '--disable-sync',
       ],
     },
+    actionTimeout: 15_000,
     timezoneId: 'Europe/Paris',
     locale: 'en-GB',
     trace: 'retain-on-failure',

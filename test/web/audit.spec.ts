@@ -1,8 +1,8 @@
-import { checkPage, expect, test } from './fixtures';
+import { checkPage, expect, nav, test } from './fixtures';
 
 test('an admin filters the audit log and verifies the chain', async ({ page, vigil, signIn }, testInfo) => {
   await signIn(vigil.adminEmail);
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await nav(page, 'Audit log').click();
   const table = page.getByRole('table', { name: 'Audit log entries, newest first' });
   await expect(table.getByRole('row', { name: /WORKSPACE_CREATED/ })).toBeVisible();
   await page.getByRole('button', { name: 'Verify the chain' }).click();

@@ -1,4 +1,4 @@
-import { checkPage, expect, test } from './fixtures';
+import { checkPage, expect, nav, test } from './fixtures';
 
 test('an escalation arrives on the ticket timeline and is acknowledged', async ({
   page,
@@ -23,11 +23,11 @@ test('an escalation arrives on the ticket timeline and is acknowledged', async (
   expect(matrix.status).toBe(201);
 
   await signIn(vigil.adminEmail);
-  await page.getByRole('link', { name: 'Escalation tickets' }).click();
+  await nav(page, 'Escalation tickets').click();
   await page.getByRole('button', { name: 'New ticket' }).click();
   const dialog = page.getByRole('dialog', { name: 'New ticket' });
   await dialog.getByLabel('Title').fill('Badge reader offline');
-  await dialog.getByRole('textbox', { name: 'Team' }).click();
+  await dialog.getByRole('combobox', { name: 'Team' }).click();
   await page.getByRole('option', { name: 'On-call' }).click();
   await dialog.getByRole('button', { name: 'Open ticket' }).click();
 

@@ -65,6 +65,10 @@ export async function requestLink(vigil: Vigil, email: string): Promise<string> 
   return mailedLink(vigil, email, since);
 }
 
+/** Follows a link of the main navigation. */
+export const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
 /** No serious or critical axe violation on the page, and a screenshot in the test's output folder. */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
@@ -75,7 +79,7 @@ export async function checkPage(page: Page, testInfo: TestInfo, name: string): P
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.html.slice(0, 120)}`),
     })),
   ).toEqual([]);
 }

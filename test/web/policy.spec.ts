@@ -1,4 +1,4 @@
-import { checkPage, expect, requestLink, test } from './fixtures';
+import { checkPage, expect, nav, requestLink, test } from './fixtures';
 
 test('the designated approver sees the diff and approves a policy version', async ({
   page,
@@ -26,7 +26,7 @@ test('the designated approver sees the diff and approves a policy version', asyn
   expect(v2.body.status).toBe('PENDING_APPROVAL');
 
   await signIn(vigil.adminEmail);
-  await page.getByRole('link', { name: 'Policies' }).click();
+  await nav(page, 'Policies').click();
   await page.getByRole('link', { name: 'Acceptable use' }).click();
   await expect(page.getByRole('heading', { name: 'Version 2 awaits approval' })).toBeVisible();
   await expect(page.getByLabel('Changes from version 1 to 2')).toContainText(

@@ -1,4 +1,4 @@
-import { checkPage, expect, test } from './fixtures';
+import { checkPage, expect, nav, test } from './fixtures';
 
 test('an admin creates a training scoped to a team and sees its assignments appear', async ({
   page,
@@ -16,13 +16,13 @@ test('an admin creates a training scoped to a team and sees its assignments appe
   expect(team.status).toBe(201);
 
   await signIn(vigil.adminEmail);
-  await page.getByRole('link', { name: 'Training' }).click();
+  await nav(page, 'Training').click();
   await expect(page.getByRole('heading', { level: 1, name: 'Training' })).toBeVisible();
   await page.getByRole('button', { name: 'New training' }).click();
   const dialog = page.getByRole('dialog', { name: 'New mandatory training' });
   await dialog.getByLabel('Name').fill('Secure coding 2026');
   await dialog.getByText('Teams', { exact: true }).click();
-  await dialog.getByRole('textbox', { name: 'Teams' }).click();
+  await dialog.getByRole('combobox', { name: 'Teams' }).click();
   await page.getByRole('option', { name: 'Platform' }).click();
   await page.keyboard.press('Escape');
   await dialog.getByRole('button', { name: 'Create training' }).click();

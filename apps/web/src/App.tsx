@@ -1,20 +1,37 @@
+import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
-import { AccountPage } from './pages/Account';
-import { AuditPage } from './pages/Audit';
-import { CertificationsPage } from './pages/Certifications';
 import { NotFoundPage } from './pages/NotFound';
 import { OverviewPage } from './pages/Overview';
-import { PoliciesPage } from './pages/Policies';
-import { PolicyPage } from './pages/Policy';
 import { SignInPage } from './pages/SignIn';
-import { TicketPage } from './pages/Ticket';
-import { TicketsPage } from './pages/Tickets';
-import { TrainingPage } from './pages/Training';
 import { Shell } from './Shell';
 import { RequireSession, sessionQueryKey } from './session';
+
+// Pages other than sign-in and the overview load on first visit (smaller first download).
+const AccountPage = lazy(() => import('./pages/Account').then((m) => ({ default: m.AccountPage })));
+const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.AuditPage })));
+const CertificationsPage = lazy(() =>
+  import('./pages/Certifications').then((m) => ({ default: m.CertificationsPage })),
+);
+const PoliciesPage = lazy(() => import('./pages/Policies').then((m) => ({ default: m.PoliciesPage })));
+const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
+const TicketPage = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.TicketPage })));
+const TicketsPage = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.TicketsPage })));
+const TrainingPage = lazy(() => import('./pages/Training').then((m) => ({ default: m.TrainingPage })));
+
+const Page = ({ children }: { children: ReactNode }) => (
+  <Suspense
+    fallback={
+      <Center p="lg">
+        <Loader size="sm" aria-label="Loading the page" />
+      </Center>
+    }
+  >
+    {children}
+  </Suspense>
+);
 
 export function App() {
   const qc = useQueryClient();
@@ -34,14 +51,70 @@ export function App() {
           }
         >
           <Route index element={<OverviewPage />} />
-          <Route path="training" element={<TrainingPage />} />
-          <Route path="policies" element={<PoliciesPage />} />
-          <Route path="policies/:id" element={<PolicyPage />} />
-          <Route path="escalation" element={<TicketsPage />} />
-          <Route path="escalation/tickets/:id" element={<TicketPage />} />
-          <Route path="certifications" element={<CertificationsPage />} />
-          <Route path="audit" element={<AuditPage />} />
-          <Route path="account" element={<AccountPage />} />
+          <Route
+            path="training"
+            element={
+              <Page>
+                <TrainingPage />
+              </Page>
+            }
+          />
+          <Route
+            path="policies"
+            element={
+              <Page>
+                <PoliciesPage />
+              </Page>
+            }
+          />
+          <Route
+            path="policies/:id"
+            element={
+              <Page>
+                <PolicyPage />
+              </Page>
+            }
+          />
+          <Route
+            path="escalation"
+            element={
+              <Page>
+                <TicketsPage />
+              </Page>
+            }
+          />
+          <Route
+            path="escalation/tickets/:id"
+            element={
+              <Page>
+                <TicketPage />
+              </Page>
+            }
+          />
+          <Route
+            path="certifications"
+            element={
+              <Page>
+                <CertificationsPage />
+              </Page>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <Page>
+                <AuditPage />
+              </Page>
+            }
+          />
+          <Route
+            path="account"
+            element={
+              <Page>
+                <AccountPage />
+              </Page>
+            }
+          />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

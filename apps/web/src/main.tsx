@@ -1,7 +1,13 @@
 import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import {
+  type CSSVariablesResolver,
+  createTheme,
+  defaultVariantColorsResolver,
+  MantineProvider,
+  type VariantColorsResolver,
+} from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -20,13 +26,30 @@ const queryClient = new QueryClient({
   },
 });
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
+// Shade 8 of indigo and a darker "dimmed" keep text at WCAG AA contrast (4.5:1) on white and on filled buttons.
+// Light variants (alerts, badges, light buttons) keep AA contrast: the primary color's darkest shade as
+// text, black for the others (Mantine's bright greens, yellows and oranges fail 4.5:1 as text).
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  const palette = input.color ? input.theme.colors[input.color] : undefined;
+  if (input.variant === 'light' && palette) {
+    const text = input.color === input.theme.primaryColor ? palette[9] : input.theme.black;
+    return { ...colors, color: text, hoverColor: text };
+  }
+  return colors;
+};
+const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, defaultRadius: 'sm', variantColorResolver });
+const cssVariables: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': t.colors.gray[7] ?? '#495057' },
+  dark: {},
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables} defaultColorScheme="light">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <App />

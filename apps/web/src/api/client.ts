@@ -48,8 +48,8 @@ const sessionMiddleware: Middleware = {
     }
     return request;
   },
-  onResponse({ response }) {
-    if (response.status === 401) onUnauthorized();
+  onResponse({ request, response }) {
+    if (response.status === 401 && !new URL(request.url).pathname.startsWith('/auth/')) onUnauthorized();
     return response;
   },
 };

@@ -45,7 +45,7 @@ const STATUS_COLORS: Record<string, MantineColor> = {
 export function StatusBadge({ status }: { status: string | null | undefined }) {
   if (!status) return <span>—</span>;
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" autoContrast>
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">
       {status.replaceAll('_', ' ')}
     </Badge>
   );
@@ -55,7 +55,7 @@ export function LevelBadge({ level }: { level: string | null | undefined }) {
   if (!level) return <span>—</span>;
   const color = level === 'L1' ? 'yellow' : level === 'L2' ? 'orange' : 'red';
   return (
-    <Badge color={color} variant="filled" autoContrast aria-label={`Escalation level ${level}`}>
+    <Badge color={color} variant="light" aria-label={`Escalation level ${level}`}>
       {level}
     </Badge>
   );
