@@ -38,7 +38,12 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   }
   return colors;
 };
-const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, defaultRadius: 'sm', variantColorResolver });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 8,
+  defaultRadius: 'sm',
+  variantColorResolver,
+});
 const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
   light: { '--mantine-color-dimmed': t.colors.gray[7] ?? '#495057' },
