@@ -43,6 +43,14 @@ const theme = createTheme({
   primaryShade: 8,
   defaultRadius: 'sm',
   variantColorResolver,
+  components: {
+    // Close buttons are icons: they need a name for screen readers.
+    Notification: {
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
+      styles: { description: { color: 'var(--mantine-color-black)' } },
+    },
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+  },
 });
 const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
