@@ -2,12 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { issueSignInLink } from '@vigil/domains/auth/service';
+import { createToken } from '@vigil/domains/people/access';
+import { members } from '@vigil/domains/people/schema';
 import { DEMO_ADMIN_EMAIL, seedDemoWorkspace } from '@vigil/domains/people/seed';
 import * as schema from '@vigil/domains/schema';
+import { systemContext } from '@vigil/kernel/auth';
 import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
+import { createLogger } from '@vigil/kernel/logger';
+import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { ensurePostgres, ensureTemporal, portInUse, runMigrations } from '@vigil/stack';
 import exitHook from 'async-exit-hook';
+import { and, eq } from 'drizzle-orm';
 
 // `npm start`: Postgres + Temporal (with its Web UI) + migrations + demo seed + worker + API.
 const ROOT = resolve(__dirname, '../../..');
@@ -29,31 +35,54 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-async function seedOnce(databaseUrl: string): Promise<{ workspaceId: string; adminToken: string }> {
-  const file = resolve(DATA, 'demo.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const pool = createPool({ url: databaseUrl, max: 2 });
-  try {
-    const demo = await seedDemoWorkspace(createDatabase(pool, schema));
-    writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
-    return demo;
-  } finally {
-    await pool.end();
-  }
+interface Demo {
+  workspaceId: string;
+  adminToken: string;
+  signInLink: string;
 }
 
-/** A fresh one-time console link for the demo admin (audited), printed at every start. */
-async function demoSignInLink(databaseUrl: string, workspaceId: string, baseUrl: string): Promise<string> {
-  const pool = createPool({ url: databaseUrl, max: 1 });
+/**
+ * Seeds the demo workspace (idempotent: a second start creates nothing and prints nothing new),
+ * keeps its admin token in .data/demo.json, and issues a fresh one-time sign-in link for its admin.
+ */
+async function seedDemo(databaseUrl: string, temporalAddress: string, apiUrl: string): Promise<Demo> {
+  const file = resolve(DATA, 'demo.json');
+  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress });
+  const pool = createPool({ url: databaseUrl, max: 2 });
+  const temporal = await connectTemporal({
+    address: temporalAddress,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
   try {
-    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl });
-    const link = await issueSignInLink(createDatabase(pool, schema), config, {
-      email: DEMO_ADMIN_EMAIL,
-      workspaceId,
-      baseUrl: baseUrl.replace(/\/+$/, ''),
+    const db = createDatabase(pool, schema);
+    const seed = await seedDemoWorkspace({ db, temporal, config, log: createLogger('warn') });
+    if (seed.created.length) {
+      log('demo workspace: created');
+      for (const line of seed.created) log(`  - ${line}`);
+    } else log('demo workspace: already seeded, nothing new created');
+    const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Demo>) : {};
+    let adminToken =
+      seed.adminToken ?? (saved.workspaceId === seed.workspaceId ? saved.adminToken : undefined);
+    if (!adminToken) {
+      const [admin] = await db
+        .select({ id: members.id })
+        .from(members)
+        .where(and(eq(members.workspaceId, seed.workspaceId), eq(members.email, DEMO_ADMIN_EMAIL)));
+      const ctx = { ...systemContext(seed.workspaceId), memberId: admin?.id ?? '', via: 'TOKEN' as const };
+      adminToken = (await createToken(db, ctx, { name: 'npm start' })).secret;
+    }
+    writeFileSync(file, JSON.stringify({ workspaceId: seed.workspaceId, adminToken }, null, 2), {
+      mode: 0o600,
     });
-    return link.url;
+    const link = await issueSignInLink(db, config, {
+      email: DEMO_ADMIN_EMAIL,
+      workspaceId: seed.workspaceId,
+      baseUrl: (process.env.PUBLIC_URL ?? apiUrl).replace(/\/+$/, ''),
+    });
+    return { workspaceId: seed.workspaceId, adminToken, signInLink: link.url };
   } finally {
+    await closeTemporal(temporal);
     await pool.end();
   }
 }
@@ -93,7 +122,6 @@ async function main() {
   stoppers.push(() => pg.stop());
   await runMigrations(pg.url);
   log(`Postgres ready (${pg.embedded ? 'embedded, data in .data/pg' : 'DATABASE_URL'}); migrations applied`);
-  const demo = await seedOnce(pg.url);
 
   const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
   const wantPort = 7233;
@@ -110,6 +138,7 @@ async function main() {
   log(`Temporal ready at ${temporal.address}`);
 
   const port = Number(process.env.PORT ?? 3000);
+  const demo = await seedDemo(pg.url, temporal.address, `http://127.0.0.1:${port}`);
   const env = {
     ...process.env,
     DATABASE_URL: pg.url,
@@ -141,7 +170,6 @@ async function main() {
   }
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitReady(apiUrl, 120_000);
-  const signIn = await demoSignInLink(pg.url, demo.workspaceId, process.env.PUBLIC_URL ?? apiUrl);
   console.log(
     [
       '',
@@ -151,7 +179,7 @@ async function main() {
       `  Temporal Web UI ${temporal.uiUrl ?? '(external server: see your Temporal deployment)'}`,
       `  Demo workspace  ${demo.workspaceId}`,
       `  Admin token     ${demo.adminToken}`,
-      `  Sign in (15 min, once) ${signIn}`,
+      `  Sign in         ${demo.signInLink}  (one use, 15 minutes)`,
       '',
       `  Try: curl -H "Authorization: Bearer ${demo.adminToken}" ${apiUrl}/workspaces/${demo.workspaceId}/members`,
       '  Ctrl-C stops everything.',

@@ -1,4 +1,4 @@
-import { ACCESS_ROLES } from '@vigil/kernel/auth';
+import { ACCESS_ROLES, WRITERS } from '@vigil/kernel/auth';
 import { AppError, Unauthorized } from '@vigil/kernel/errors';
 import { eq } from 'drizzle-orm';
 import type { Request } from 'express';
@@ -187,8 +187,9 @@ export const authRoutes = [
     status: 204,
     produces: 'none',
     summary: 'Revoke one of your own sessions',
-    description: `Another member's session, or an unknown or already revoked one: 404. Revoking the session of this request also clears its cookies. ${COOKIE_NOTE}`,
-    roles: ACCESS_ROLES,
+    description: `Another member's session, or an unknown or already revoked one: 404. Revoking the session of this request also clears its cookies. Auditors, who write nothing, end their session with POST /auth/sign-out. ${COOKIE_NOTE}`,
+    // Auditors write nothing (they sign out with POST /auth/sign-out).
+    roles: WRITERS,
     params: idParam,
     handler: async ({ params, ctx, deps, req, res }) => {
       await revokeSession(deps.db, ctx, params.id);
