@@ -1,11 +1,12 @@
-import { Badge, Button, Card, Stack, Text, Title } from '@mantine/core';
+import { Badge, Card, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { listSessions, revokeSession } from '../api/auth';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/format';
 import { useApiMutation } from '../components/mutation';
+import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
-import { useSession } from '../session';
+import { hasRole, ROLES, useSession } from '../session';
 
 /** The member's own sign-in sessions, with revoke. */
 export function AccountPage() {
@@ -48,9 +49,16 @@ export function AccountPage() {
                   header: 'Actions',
                   render: (s) =>
                     s.id === session.session_id ? null : (
-                      <Button size="xs" variant="light" color="red" onClick={() => revoke.mutate(s.id)}>
+                      <RoleButton
+                        allowed={hasRole(session, ROLES.act)}
+                        reason="Auditors write nothing; sign out to end your own session"
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        onClick={() => revoke.mutate(s.id)}
+                      >
                         Revoke
-                      </Button>
+                      </RoleButton>
                     ),
                 },
               ]}
