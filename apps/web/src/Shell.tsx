@@ -31,6 +31,7 @@ export function Shell() {
   });
   return (
     <AppShell
+      padding="md"
       header={{ height: 56 }}
       navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
     >
