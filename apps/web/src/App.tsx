@@ -17,6 +17,7 @@ const CertificationsPage = lazy(() =>
 );
 const PoliciesPage = lazy(() => import('./pages/Policies').then((m) => ({ default: m.PoliciesPage })));
 const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
+const RemindersPage = lazy(() => import('./pages/Reminders').then((m) => ({ default: m.RemindersPage })));
 const TicketPage = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.TicketPage })));
 const TicketsPage = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.TicketsPage })));
 const TrainingPage = lazy(() => import('./pages/Training').then((m) => ({ default: m.TrainingPage })));
@@ -88,6 +89,14 @@ export function App() {
             element={
               <Page>
                 <TicketPage />
+              </Page>
+            }
+          />
+          <Route
+            path="reminders"
+            element={
+              <Page>
+                <RemindersPage />
               </Page>
             }
           />

@@ -12,6 +12,7 @@ const NAV = [
   { to: '/policies', label: 'Policies' },
   { to: '/escalation', label: 'Escalation tickets' },
   { to: '/certifications', label: 'Certifications' },
+  { to: '/reminders', label: 'Reminders' },
   { to: '/audit', label: 'Audit log' },
   { to: '/account', label: 'My sessions' },
 ];

@@ -27,14 +27,12 @@ const queryClient = new QueryClient({
 });
 
 // Shade 8 of indigo and a darker "dimmed" keep text at WCAG AA contrast (4.5:1) on white and on filled buttons.
-// Light variants (alerts, badges, light buttons) keep AA contrast: the primary color's darkest shade as
-// text, black for the others (Mantine's bright greens, yellows and oranges fail 4.5:1 as text).
+// Light variants (alerts, badges, light buttons, the active link) keep AA contrast with black text
+// (Mantine's shades as text on their own tint fail 4.5:1).
 const variantColorResolver: VariantColorsResolver = (input) => {
   const colors = defaultVariantColorsResolver(input);
-  const palette = input.color ? input.theme.colors[input.color] : undefined;
-  if (input.variant === 'light' && palette) {
-    const text = input.color === input.theme.primaryColor ? palette[9] : input.theme.black;
-    return { ...colors, color: text, hoverColor: text };
+  if (input.variant === 'light' && input.color && input.theme.colors[input.color]) {
+    return { ...colors, color: input.theme.black, hoverColor: input.theme.black };
   }
   return colors;
 };
