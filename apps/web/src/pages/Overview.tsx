@@ -51,6 +51,16 @@ export function OverviewPage() {
     queryFn: () =>
       unwrap(api.GET('/workspaces/{ws}/reminders/calendar', { params: { path: { ws }, query: week } })),
   });
+  const tickets = useQuery({
+    queryKey: ['tickets', 'OPEN', 'overview'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/workspaces/{ws}/tickets', {
+          params: { path: { ws }, query: { status: 'OPEN', limit: 200 } },
+        }),
+      ),
+    ...LIVE,
+  });
   const canAudit = hasRole(session, ROLES.audit);
   const audit = useQuery({
     queryKey: ['audit', 'recent'],
@@ -136,14 +146,21 @@ export function OverviewPage() {
           <Title order={2} size="h4" mb="sm">
             Escalations by level
           </Title>
+          <Text size="xs" c="dimmed" mb="xs">
+            Overdue obligations and open tickets, by their current level
+          </Text>
           <QueryState query={overdue} label="escalations">
             {(r) => {
+              const levelsNow = [
+                ...r.data.map((x) => x.escalation_level),
+                ...(tickets.data?.data ?? []).map((t) => t.current_escalation_level),
+              ];
               const levels = ['L1', 'L2', 'L3', 'L4'] as const;
               const colors = ['yellow.5', 'orange.6', 'red.6', 'red.9'];
               const data = levels
                 .map((l, i) => ({
                   name: l,
-                  value: r.data.filter((x) => x.escalation_level === l).length,
+                  value: levelsNow.filter((x) => x === l).length,
                   color: colors[i] ?? 'gray',
                 }))
                 .filter((d) => d.value > 0);
