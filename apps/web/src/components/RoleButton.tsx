@@ -1,0 +1,38 @@
+import { Button, type ButtonProps, Tooltip } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/** An action button; when the member's access role may not use it, disabled with the reason. */
+export function RoleButton({
+  allowed,
+  children,
+  onClick,
+  reason = 'Your access role may not do this',
+  ...props
+}: ButtonProps & {
+  allowed: boolean;
+  children: ReactNode;
+  onClick?: () => void;
+  reason?: string;
+  type?: 'button' | 'submit';
+  'aria-label'?: string;
+}) {
+  if (allowed)
+    return (
+      <Button {...props} onClick={onClick}>
+        {children}
+      </Button>
+    );
+  return (
+    <Tooltip label={reason}>
+      <Button
+        {...props}
+        data-disabled
+        aria-disabled="true"
+        title={reason}
+        onClick={(e) => e.preventDefault()}
+      >
+        {children}
+      </Button>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,288 @@
+import {
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, unwrap } from '../api/client';
+import { useMemberNames } from '../api/lookups';
+import { DataTable, Pager, useCursorPaging } from '../components/DataTable';
+import { DateTime, LevelBadge, StatusBadge } from '../components/format';
+import { useApiMutation } from '../components/mutation';
+import { RoleButton } from '../components/RoleButton';
+import { QueryState } from '../components/states';
+import { hasRole, ROLES, useSession } from '../session';
+
+const STATUSES = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'REVOKED'] as const;
+type Status = (typeof STATUSES)[number];
+
+/** The certification catalogue with holder stats, and the register of held certifications. */
+export function CertificationsPage() {
+  const session = useSession();
+  const names = useMemberNames();
+  const [status, setStatus] = useState<Status | null>(null);
+  const [expiringOnly, setExpiringOnly] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<string | null>(null);
+  const catalogue = useQuery({
+    queryKey: ['certifications'],
+    queryFn: () => unwrap(api.GET('/compliance/certifications')),
+  });
+  const paging = useCursorPaging(`${status}:${expiringOnly}`);
+  const held = useQuery({
+    queryKey: ['held-certifications', status, expiringOnly, paging.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/compliance/developer-certifications', {
+          params: {
+            query: {
+              limit: 25,
+              cursor: paging.cursor,
+              status: status ?? undefined,
+              expiring_soon: expiringOnly ? 'true' : undefined,
+            },
+          },
+        }),
+      ),
+  });
+  const certName = (id: string) => catalogue.data?.data.find((c) => c.id === id)?.name ?? id.slice(0, 8);
+  const invalidate = [['held-certifications'], ['certifications'], ['reports']] as const;
+  const verify = useApiMutation(
+    (id: string) =>
+      unwrap(
+        api.POST('/compliance/developer-certifications/{id}/verify', { params: { path: { id } }, body: {} }),
+      ),
+    { success: 'Certification verified', invalidate },
+  );
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>Certifications</Title>
+        <RoleButton allowed={hasRole(session, ROLES.configure)} onClick={() => setCreating(true)}>
+          New certification
+        </RoleButton>
+      </Group>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm">
+          Catalogue
+        </Title>
+        <QueryState query={catalogue} label="certifications">
+          {(r) => (
+            <DataTable
+              caption="Certification definitions with holder statistics"
+              rows={r.data}
+              rowKey={(c) => c.id}
+              empty="No certification defined yet."
+              columns={[
+                { key: 'name', header: 'Name', render: (c) => c.name, sortValue: (c) => c.name },
+                { key: 'authority', header: 'Issuer', render: (c) => c.issuing_authority ?? '—' },
+                { key: 'required', header: 'Required', render: (c) => (c.is_required ? 'Yes' : 'No') },
+                {
+                  key: 'holders',
+                  header: 'Holders',
+                  render: (c) => c.stats.holders,
+                  sortValue: (c) => c.stats.holders,
+                },
+                {
+                  key: 'expiring',
+                  header: 'Expiring soon',
+                  render: (c) => c.stats.expiring_soon,
+                  sortValue: (c) => c.stats.expiring_soon,
+                },
+                {
+                  key: 'missing',
+                  header: 'Missing (required)',
+                  render: (c) => c.stats.missing_required_count,
+                },
+              ]}
+            />
+          )}
+        </QueryState>
+      </Card>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm">
+          Register
+        </Title>
+        <Group mb="sm" align="flex-end">
+          <Select
+            label="Status"
+            clearable
+            data={[...STATUSES]}
+            value={status}
+            onChange={(v) => setStatus(v as Status | null)}
+            w={200}
+          />
+          <Checkbox
+            label="Expiring soon only"
+            checked={expiringOnly}
+            onChange={(e) => setExpiringOnly(e.currentTarget.checked)}
+          />
+        </Group>
+        <QueryState query={held} label="held certifications">
+          {(r) => (
+            <>
+              <DataTable
+                caption="Held certifications"
+                rows={r.data}
+                rowKey={(h) => h.id}
+                empty="No held certification matches."
+                columns={[
+                  {
+                    key: 'who',
+                    header: 'Holder',
+                    render: (h) => names(h.developer_id),
+                    sortValue: (h) => names(h.developer_id),
+                  },
+                  { key: 'cert', header: 'Certification', render: (h) => certName(h.certification_id) },
+                  {
+                    key: 'status',
+                    header: 'Status',
+                    render: (h) => <StatusBadge status={h.status} />,
+                    sortValue: (h) => h.status,
+                  },
+                  {
+                    key: 'expiry',
+                    header: 'Expires',
+                    render: (h) => <DateTime value={h.expiry_date} date />,
+                    sortValue: (h) => h.expiry_date,
+                  },
+                  {
+                    key: 'level',
+                    header: 'Escalation',
+                    render: (h) => <LevelBadge level={h.current_escalation_level} />,
+                  },
+                  {
+                    key: 'verified',
+                    header: 'Verified',
+                    render: (h) => <DateTime value={h.verified_at} date />,
+                  },
+                  {
+                    key: 'actions',
+                    header: 'Actions',
+                    render: (h) =>
+                      h.status === 'REVOKED' ? null : (
+                        <Group gap={4} wrap="nowrap">
+                          {!h.verified_at && (
+                            <RoleButton
+                              allowed={hasRole(session, ROLES.configure)}
+                              size="xs"
+                              variant="light"
+                              onClick={() => verify.mutate(h.id)}
+                            >
+                              Verify
+                            </RoleButton>
+                          )}
+                          <RoleButton
+                            allowed={hasRole(session, ROLES.assign)}
+                            size="xs"
+                            variant="light"
+                            color="red"
+                            onClick={() => setRevoking(h.id)}
+                          >
+                            Revoke
+                          </RoleButton>
+                        </Group>
+                      ),
+                  },
+                ]}
+              />
+              <Pager paging={paging} nextCursor={r.next_cursor} label="Register" />
+            </>
+          )}
+        </QueryState>
+      </Card>
+      <CreateCertificationModal opened={creating} onClose={() => setCreating(false)} />
+      <RevokeModal id={revoking} onClose={() => setRevoking(null)} />
+    </Stack>
+  );
+}
+
+function CreateCertificationModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [issuer, setIssuer] = useState('');
+  const [months, setMonths] = useState<number | string>(12);
+  const [required, setRequired] = useState(false);
+  const create = useApiMutation(
+    () =>
+      unwrap(
+        api.POST('/compliance/certifications', {
+          body: {
+            name: name.trim(),
+            issuing_authority: issuer.trim() || null,
+            validity_months: months === '' ? null : Number(months),
+            is_required: required,
+          },
+        }),
+      ),
+    { success: 'Certification defined', invalidate: [['certifications']], onSuccess: onClose },
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) create.mutate(undefined);
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title="New certification">
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput
+            label="Issuing authority"
+            value={issuer}
+            onChange={(e) => setIssuer(e.currentTarget.value)}
+          />
+          <NumberInput label="Valid for (months)" min={1} value={months} onChange={setMonths} />
+          <Checkbox
+            label="Required for every member"
+            checked={required}
+            onChange={(e) => setRequired(e.currentTarget.checked)}
+          />
+          <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
+            Create
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function RevokeModal({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const revoke = useApiMutation(
+    () =>
+      unwrap(
+        api.POST('/compliance/developer-certifications/{id}/revoke', {
+          params: { path: { id: id ?? '' } },
+          body: { reason: reason.trim() },
+        }),
+      ),
+    {
+      success: 'Certification revoked',
+      invalidate: [['held-certifications'], ['certifications']],
+      onSuccess: onClose,
+    },
+  );
+  return (
+    <Modal opened={id !== null} onClose={onClose} title="Revoke certification">
+      <Stack>
+        <Textarea label="Reason" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <Button
+          color="red"
+          disabled={!reason.trim()}
+          loading={revoke.isPending}
+          onClick={() => revoke.mutate(undefined)}
+        >
+          Revoke
+        </Button>
+      </Stack>
+    </Modal>
+  );
+}

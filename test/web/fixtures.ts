@@ -1,0 +1,88 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
+import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
+
+/** One real API (serving the built console), worker and relays per Playwright worker, mail to a SendGrid recorder. */
+export interface Vigil {
+  harness: Harness;
+  sendgrid: FakeSendgrid;
+  ws: TestWorkspace;
+  adminEmail: string;
+}
+
+export const test = base.extend<{ signIn: (email: string) => Promise<void> }, { vigil: Vigil }>({
+  vigil: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function needs from its first parameter
+    async ({}, use) => {
+      const sendgrid = await startFakeSendgrid();
+      const harness = await startHarness({
+        worker: true,
+        env: {
+          SENDGRID_API_KEY: 'SG.test',
+          SENDGRID_BASE_URL: sendgrid.url,
+          VIGIL_SECRET: 'console-test-secret-0123456789',
+          // Every journey signs the admin in by link: above the default per-email limit of 5 per window.
+          SIGN_IN_LIMIT_PER_EMAIL: '1000',
+          SIGN_IN_LIMIT_PER_IP: '10000',
+        },
+      });
+      const ws = await harness.workspace('Console journeys');
+      const admin = await harness.request('GET', `/workspaces/${ws.id}/members/${ws.adminId}`, ws.adminToken);
+      await use({ harness, sendgrid, ws, adminEmail: admin.body.email as string });
+      await harness.close();
+      await sendgrid.close();
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  baseURL: async ({ vigil }, use) => use(vigil.harness.baseUrl),
+  signIn: async ({ page, vigil }, use) => {
+    await use(async (email) => {
+      const link = await requestLink(vigil, email);
+      await page.goto(link);
+      await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+    });
+  },
+});
+
+export { expect };
+
+/** The sign-in link of the latest mail to `email` sent after `since`, on this test's API origin. */
+export async function mailedLink(vigil: Vigil, email: string, since: number): Promise<string> {
+  const mail = await eventually(async () =>
+    [...vigil.sendgrid.calls]
+      .reverse()
+      .find((c) => c.at >= since && c.body.personalizations.some((p) => p.to.some((t) => t.email === email))),
+  );
+  const text = mail.body.content.map((c) => c.value).join('\n');
+  const m = /https?:\/\/[^\s"'<>]+\/auth\/callback\?[^\s"'<>]+/.exec(text);
+  if (!m) throw new Error(`no sign-in link in the mail: ${text.slice(0, 500)}`);
+  const url = new URL(m[0].replaceAll('&amp;', '&'));
+  return `${vigil.harness.baseUrl}${url.pathname}${url.search}`;
+}
+
+export async function requestLink(vigil: Vigil, email: string): Promise<string> {
+  const since = Date.now();
+  const res = await vigil.harness.request('POST', '/auth/sign-in', null, { email });
+  expect(res.status).toBe(202);
+  return mailedLink(vigil, email, since);
+}
+
+/** Follows a link of the main navigation. */
+export const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+/** No serious or critical axe violation on the page, and a screenshot in the test's output folder. */
+export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.html.slice(0, 120)}`),
+    })),
+  ).toEqual([]);
+}
