@@ -60,7 +60,10 @@ export const setUnauthorizedHandler = (fn: () => void) => {
 };
 
 /** The typed client: paths and bodies come from the API's OpenAPI document (schema.d.ts). */
-export const api = createClient<paths, 'application/json'>({ baseUrl: window.location.origin, credentials: 'same-origin' });
+export const api = createClient<paths, 'application/json'>({
+  baseUrl: window.location.origin,
+  credentials: 'same-origin',
+});
 api.use(sessionMiddleware);
 
 interface FetchResult<T> {
