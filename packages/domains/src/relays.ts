@@ -2,7 +2,7 @@ import { onCommitted } from '@vigil/kernel/db';
 import { PollingRelay } from '@vigil/kernel/relay';
 import type { AppDeps } from './deps';
 import { createDelivery, type DeliveryOptions } from './notifications/delivery';
-import { relayWorkflowCommands } from './obligations/commands';
+import { COMMAND_BATCH, relayWorkflowCommands } from './obligations/commands';
 
 export interface Relays {
   delivery: PollingRelay;
@@ -25,7 +25,7 @@ export function startRelays(deps: AppDeps, opts: { delivery?: DeliveryOptions } 
   ).start();
   const commandRelay = new PollingRelay(
     'workflow-commands',
-    async () => (await relayWorkflowCommands(deps)).claimed >= 500,
+    async () => (await relayWorkflowCommands(deps)).claimed >= COMMAND_BATCH,
     relayOpts,
   ).start();
   const off = onCommitted(deps.db, () => {
