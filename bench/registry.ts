@@ -3,6 +3,7 @@ import { bulkAssign } from './bulk-assign';
 import { escalationLag } from './escalation-lag';
 import { overdueSweep } from './overdue-sweep';
 import { soak } from './soak';
+import { stepCost } from './step-cost';
 
 /** Benchmarks by name; each issue that asks for one registers it here. */
 export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -11,4 +12,5 @@ export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'ack-campaign': ackCampaign,
   'overdue-sweep': overdueSweep,
   soak,
+  'step-cost': stepCost,
 };

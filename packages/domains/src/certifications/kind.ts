@@ -1,7 +1,7 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { KindAdapter } from '../obligations/kinds';
-import { doneKeys, escalationAcked } from '../obligations/kinds';
+import { progressOf } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { events } from '../training/schema';
@@ -26,6 +26,7 @@ export const memberCertificationKind: KindAdapter = {
     const [c] = await db.select().from(certifications).where(eq(certifications.id, d.certificationId));
     const settings = await getSettings(db, d.workspaceId);
     const required = c?.isRequired ?? false;
+    const progress = await progressOf(db, KIND, id);
     return {
       title: `Certification: ${c?.name ?? d.certificationId}`,
       details: { certification_id: d.certificationId, status: d.status, is_required: required },
@@ -47,8 +48,8 @@ export const memberCertificationKind: KindAdapter = {
         atDue: 'EXPIRE',
         escalateFrom: 'DUE',
         ladder: required ? resolveLadder(d.ladder) : [],
-        done: await doneKeys(db, KIND, id),
-        escalationAcknowledged: await escalationAcked(db, KIND, id),
+        done: progress.done,
+        escalationAcknowledged: progress.acked,
       },
     };
   },

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
-import { doneKeys, escalationAcked, type KindAdapter, type StepMessage } from '../obligations/kinds';
+import { type KindAdapter, progressOf, type StepMessage } from '../obligations/kinds';
 import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { sqlIn } from '../sql-in';
@@ -40,7 +40,7 @@ export const reminderInstanceKind: KindAdapter = {
     if (!i) return null;
     const [r] = await db.select().from(reminders).where(eq(reminders.id, i.reminderId));
     const settings = await getSettings(db, i.workspaceId);
-    const acked = await escalationAcked(db, KIND, id);
+    const progress = await progressOf(db, KIND, id);
     const config = r?.notificationConfig ?? {};
     const intervals = Array.isArray(config.intervals) ? (config.intervals as string[]) : null;
     return {
@@ -70,8 +70,8 @@ export const reminderInstanceKind: KindAdapter = {
         atDue: 'MARK_OVERDUE',
         escalateFrom: 'DUE',
         ladder: resolveLadder(i.ladder),
-        done: await doneKeys(db, KIND, id),
-        escalationAcknowledged: acked,
+        done: progress.done,
+        escalationAcknowledged: progress.acked,
       },
     };
   },

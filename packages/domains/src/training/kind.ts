@@ -1,12 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import {
-  doneKeys,
-  escalationAcked,
-  type KindAdapter,
-  type LoadedObligation,
-  stepsMany,
-} from '../obligations/kinds';
+import { type KindAdapter, type LoadedObligation, progressOf, stepsMany } from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { DUE_ASSIGNMENT, OPEN_ASSIGNMENT, TERMINAL_ASSIGNMENT } from './rules';
@@ -67,10 +61,12 @@ export const trainingAssignmentKind: KindAdapter = {
       .from(mandatoryTrainings)
       .where(eq(mandatoryTrainings.id, a.mandatoryTrainingId));
     const settings = await getSettings(db, a.workspaceId);
-    return loadedAssignment(a, t?.name, settings.reminderOffsets, {
-      done: await doneKeys(db, 'training_assignment', id),
-      acked: await escalationAcked(db, 'training_assignment', id),
-    });
+    return loadedAssignment(
+      a,
+      t?.name,
+      settings.reminderOffsets,
+      await progressOf(db, 'training_assignment', id),
+    );
   },
   async loadMany(db, ids) {
     const out = new Map<string, LoadedObligation>();
@@ -120,6 +116,7 @@ export const trainingAssignmentKind: KindAdapter = {
       return {
         audit: [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data }] : [],
+        after: {},
       };
     }
     if (step.action === 'MARK_OVERDUE') {
@@ -154,9 +151,10 @@ export const trainingAssignmentKind: KindAdapter = {
             ]
           : [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
+        after: changed.length ? { status: 'OVERDUE', details: { ...loaded.details, status: 'OVERDUE' } } : {},
       };
     }
-    return { audit: [], messages: [] };
+    return { audit: [], messages: [], after: {} };
   },
   async onEscalated(tx, loaded, level, now) {
     await tx
