@@ -4,6 +4,7 @@ import { escalationLag } from './escalation-lag';
 import { evidencePack } from './evidence-pack';
 import { overdueSweep } from './overdue-sweep';
 import { soak } from './soak';
+import { stepCost } from './step-cost';
 
 /** Benchmarks by name; each issue that asks for one registers it here. */
 export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -13,4 +14,5 @@ export const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'overdue-sweep': overdueSweep,
   soak,
   'evidence-pack': evidencePack,
+  'step-cost': stepCost,
 };

@@ -33,9 +33,13 @@ export async function createWorker(
     taskQueue: opts.taskQueue,
     activities: { ...createActivities(deps), ...opts.extraActivities },
     ...workflowSource,
-    // Sized for bursts of deadlines falling due together (see bench/escalation-lag.ts).
+    // Sized for bursts of deadlines falling due together (see bench/escalation-lag.ts). A step
+    // is a local activity holding one database connection: more of them at once than the pool
+    // has connections only queue inside the pool, where a wait over its connect timeout fails
+    // the step and costs a retry; queued in the worker instead, each starts when a connection
+    // is free. Workflow tasks (which wait for their steps) may be more.
     maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 100,
+    maxConcurrentLocalActivityExecutions: Math.max(2, deps.pool.options.max ?? 10),
     maxConcurrentWorkflowTaskExecutions: 100,
     // Sleeping obligations need no cache: an evicted one is replayed when its timer fires.
     maxCachedWorkflows: deps.config.TEMPORAL_WORKER_CACHE_SIZE,

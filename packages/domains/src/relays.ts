@@ -3,7 +3,7 @@ import { PollingRelay } from '@vigil/kernel/relay';
 import { dispatchEvents } from './automations/dispatch';
 import type { AppDeps } from './deps';
 import { createDelivery, type DeliveryOptions } from './notifications/delivery';
-import { relayWorkflowCommands } from './obligations/commands';
+import { COMMAND_BATCH, relayWorkflowCommands } from './obligations/commands';
 import { registerDomains } from './registry';
 import { relayWebhooks } from './webhooks/delivery';
 
@@ -34,7 +34,7 @@ export function startRelays(deps: AppDeps, opts: { delivery?: DeliveryOptions } 
   ).start();
   const commandRelay = new PollingRelay(
     'workflow-commands',
-    async () => (await relayWorkflowCommands(deps)).claimed >= 500,
+    async () => (await relayWorkflowCommands(deps)).claimed >= COMMAND_BATCH,
     relayOpts,
   ).start();
   const eventRelay = new PollingRelay(

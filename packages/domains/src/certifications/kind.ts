@@ -1,7 +1,7 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
-import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, progressOf, recordLevelOn } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { changeHeld } from './lifecycle';
@@ -25,6 +25,7 @@ export const memberCertificationKind: KindAdapter = {
     const [c] = await db.select().from(certifications).where(eq(certifications.id, d.certificationId));
     const settings = await getSettings(db, d.workspaceId);
     const required = c?.isRequired ?? false;
+    const progress = await progressOf(db, KIND, id);
     return {
       title: `Certification: ${c?.name ?? d.certificationId}`,
       details: { certification_id: d.certificationId, status: d.status, is_required: required },
@@ -46,8 +47,8 @@ export const memberCertificationKind: KindAdapter = {
         atDue: 'EXPIRE',
         escalateFrom: 'DUE',
         ladder: required ? resolveLadder(d.ladder) : [],
-        done: await doneKeys(db, KIND, id),
-        escalationAcknowledged: await escalationAcked(db, KIND, id),
+        done: progress.done,
+        escalationAcknowledged: progress.acked,
       },
     };
   },

@@ -1,6 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { doneKeys, escalationAcked, type KindAdapter, openIdsOf, recordLevelOn } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, progressOf, recordLevelOn } from '../obligations/kinds';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
@@ -13,7 +13,7 @@ export const ticketKind: KindAdapter = {
     const q = db.select().from(tickets).where(eq(tickets.id, id));
     const [t] = lock ? await q.for('update') : await q;
     if (!t) return null;
-    const acked = await escalationAcked(db, 'ticket', id);
+    const progress = await progressOf(db, 'ticket', id);
     return {
       title: t.title,
       ownerTeamId: t.teamId,
@@ -31,8 +31,8 @@ export const ticketKind: KindAdapter = {
         atDue: null,
         escalateFrom: 'OPENED',
         ladder: resolveLadder(t.ladder),
-        done: await doneKeys(db, 'ticket', id),
-        escalationAcknowledged: t.status !== 'OPEN' || acked,
+        done: progress.done,
+        escalationAcknowledged: t.status !== 'OPEN' || progress.acked,
       },
     };
   },
@@ -44,7 +44,8 @@ export const ticketKind: KindAdapter = {
     });
   },
   async apply() {
-    return { audit: [], messages: [] };
+    // A ticket's steps only escalate: its status and details stay as they are.
+    return { audit: [], messages: [], after: {} };
   },
   onEscalated: recordLevelOn(tickets),
   async openItems(db, workspaceId, ownerId) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import type { Target } from '../obligations/rules';
 import { getSettings } from '../people/access';
@@ -20,61 +20,65 @@ export async function loadOrgFor(
   workspaceId: string,
   scope: { ownerId: string | null; ownerTeamId?: string | null; target: Target },
 ): Promise<OrgSnapshot> {
-  // Sequential: `db` may be a single transaction client.
+  // Sequential: `db` may be a single transaction client. The settings are read once per transaction.
   const settings = await getSettings(db, workspaceId);
   const { ownerId, target } = scope;
-  const teamIds = [scope.ownerTeamId, target.type === 'TEAM' ? target.id : null].filter(
-    (id): id is string => typeof id === 'string',
-  );
-  const found = await db
-    .select({ teamId: teamMembers.teamId, memberId: teamMembers.memberId, createdAt: teamMembers.createdAt })
-    .from(teamMembers)
-    .where(
-      and(
-        eq(teamMembers.workspaceId, workspaceId),
-        or(
-          ownerId ? eq(teamMembers.memberId, ownerId) : sql`false`,
-          target.type === 'TEAM' ? eq(teamMembers.teamId, target.id) : sql`false`,
-        ),
-      ),
-    )
-    .orderBy(asc(teamMembers.createdAt), asc(teamMembers.teamId));
-  // Membership order, so each member's teamIds start with their first team (the owner's L1 team lead).
-  const links = [...found].sort(compareMemberships);
-  const allTeamIds = [...new Set([...teamIds, ...links.map((l) => l.teamId)])];
-  const teamRows = allTeamIds.length
-    ? await db
-        .select({ id: teams.id, leadId: teams.leadId })
-        .from(teams)
-        .where(and(eq(teams.workspaceId, workspaceId), inArray(teams.id, allTeamIds)))
-    : [];
+  const targetTeamId = target.type === 'TEAM' ? target.id : null;
+  const teamIds = [scope.ownerTeamId, targetTeamId].filter((id): id is string => typeof id === 'string');
   const named = [
     settings.directorContactId,
     settings.vpExecContactId,
     settings.cxoContactId,
-    ...teamRows.map((t) => t.leadId),
-    ...links.map((l) => l.memberId),
     ...(target.type === 'MEMBERS' ? target.ids : []),
   ].filter((id): id is string => typeof id === 'string');
-  const memberRows = await db.execute<{ id: string; status: string; manager_id: string | null }>(sql`
-    WITH RECURSIVE chain(id, manager_id, depth) AS (
+  const uuids = (ids: string[]) => `{${[...new Set(ids)].join(',')}}`;
+  // One statement: the owner's and the target team's memberships, those teams (and the
+  // obligation's) with their leads, and every member the rules may name: the owner's manager
+  // chain, the contacts, the team leads, the memberships' members and the named targets.
+  const res = await db.execute<{
+    links: Array<{ team_id: string; member_id: string; created_at: string }>;
+    teams: Array<{ id: string; lead_id: string | null }>;
+    members: Array<{ id: string; status: string; manager_id: string | null }>;
+  }>(sql`
+    WITH RECURSIVE links AS (
+      SELECT team_id, member_id, created_at FROM ${teamMembers}
+       WHERE workspace_id = ${workspaceId}
+         AND (member_id = ${ownerId}::uuid OR team_id = ${targetTeamId}::uuid)
+    ), team_rows AS (
+      SELECT id, lead_id FROM ${teams}
+       WHERE workspace_id = ${workspaceId}
+         AND (id IN (SELECT team_id FROM links) OR id = ANY(${uuids(teamIds)}::uuid[]))
+    ), chain(id, manager_id, depth) AS (
       SELECT id, manager_id, 0 FROM ${members}
        WHERE workspace_id = ${workspaceId} AND id = ${ownerId}::uuid
       UNION ALL
       SELECT m.id, m.manager_id, c.depth + 1 FROM ${members} m JOIN chain c ON m.id = c.manager_id
        WHERE m.workspace_id = ${workspaceId} AND c.depth < ${MAX_CHAIN}
+    ), people AS (
+      SELECT id, status, manager_id FROM ${members}
+       WHERE workspace_id = ${workspaceId}
+         AND (id IN (SELECT id FROM chain) OR id = ANY(${uuids(named)}::uuid[])
+              OR id IN (SELECT lead_id FROM team_rows) OR id IN (SELECT member_id FROM links))
     )
-    SELECT id, status, manager_id FROM ${members}
-     WHERE workspace_id = ${workspaceId}
-       AND (id IN (SELECT id FROM chain) OR id = ANY(${`{${[...new Set(named)].join(',')}}`}::uuid[]))`);
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('team_id', team_id, 'member_id', member_id,
+                'created_at', created_at) ORDER BY created_at, team_id), '[]') FROM links) AS links,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'lead_id', lead_id)), '[]') FROM team_rows) AS teams,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'status', status, 'manager_id', manager_id)), '[]')
+         FROM people) AS members`);
+  const row = res.rows[0];
+  // Membership order, so each member's teamIds start with their first team (the owner's L1 team lead).
+  const links = (row?.links ?? [])
+    .map((l) => ({ teamId: l.team_id, memberId: l.member_id, createdAt: new Date(l.created_at) }))
+    .sort(compareMemberships);
   const orgMembers = new Map<string, OrgMember>(
-    memberRows.rows.map((m) => [
+    (row?.members ?? []).map((m) => [
       m.id,
       { id: m.id, active: m.status === 'ACTIVE', managerId: m.manager_id, teamIds: [] },
     ]),
   );
   const orgTeams = new Map<string, OrgTeam>(
-    teamRows.map((t) => [t.id, { id: t.id, leadId: t.leadId, memberIds: [] }]),
+    (row?.teams ?? []).map((t) => [t.id, { id: t.id, leadId: t.lead_id, memberIds: [] }]),
   );
   for (const l of links) {
     orgMembers.get(l.memberId)?.teamIds.push(l.teamId);

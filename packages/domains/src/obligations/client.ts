@@ -54,10 +54,11 @@ export async function signalObligation(
 
 /**
  * Starts the workflows of obligations just committed, with bounded concurrency. Each
- * starts from the state read here in one set-based pass, with its search attributes
- * and memo, so its first task only arms a timer. The id is the business key and the
- * conflict policy USE_EXISTING, so a repeat is harmless. Returns the error of each
- * start that failed (by position), for the command relay to retry.
+ * starts from the state read here set-based (in chunks, read ahead of the starts), with
+ * its search attributes and memo, so its first task only arms a timer. The starts run
+ * as one continuous stream (no pause at chunk boundaries: the slots stay full). The id
+ * is the business key and the conflict policy USE_EXISTING, so a repeat is harmless.
+ * Returns the error of each start that failed (by position), for the command relay to retry.
  */
 export async function startObligations(
   deps: { db?: Db; temporal: TemporalHandle },
@@ -65,56 +66,60 @@ export async function startObligations(
   refs: Array<{ id: string; workspaceId: string; ownerId?: string | null }>,
   opts: StartOptions & { concurrency?: number } = {},
 ): Promise<{ failed: number; errors: Array<string | undefined> }> {
-  const concurrency = opts.concurrency ?? 32;
+  const concurrency = opts.concurrency ?? START_CONCURRENCY;
   const limit = pLimit(concurrency);
   const chunk = Math.max(concurrency * 8, 256);
   const errors: Array<string | undefined> = new Array(refs.length).fill(undefined);
   const { db } = deps;
-  // A failed read (the database went away) starts those workflows without their initial state;
-  // it is caught at once, since the next batch is read while this one starts.
+  // A failed read (the database went away) starts those workflows without their initial state.
   const read = (ids: string[]): Promise<Map<string, ObligationView>> =>
-    db ? loadViews(db, kind, ids).catch(() => new Map()) : Promise.resolve(new Map());
+    db && ids.length ? loadViews(db, kind, ids).catch(() => new Map()) : Promise.resolve(new Map());
+  const starts: Array<Promise<void>> = [];
   let next = read(refs.slice(0, chunk).map((r) => r.id));
   for (let i = 0; i < refs.length; i += chunk) {
     const views = await next;
-    const batch = refs.slice(i, i + chunk);
-    // Read the next batch while this one starts.
+    // Read the next chunk while this one starts.
     next = read(refs.slice(i + chunk, i + 2 * chunk).map((r) => r.id));
-    const results = await Promise.allSettled(
-      batch.map((r) =>
-        limit(async () => {
-          const view = views.get(r.id);
-          const options = workflowOptions(
-            deps.temporal,
-            { kind, ...r, ownerId: view?.ownerId ?? r.ownerId },
-            opts,
-          );
-          const p = view ? publicationOf(view) : null;
-          await withTemporal(deps.temporal, () =>
-            deps.temporal.client.workflow.start(WORKFLOW_TYPES.obligation, {
-              ...options,
-              ...(view && p
-                ? {
-                    args: [{ ...options.args[0], initial: view }],
-                    typedSearchAttributes: p.searchAttributes,
-                    memo: p.memo,
-                    staticSummary: p.summary,
-                    staticDetails: `Obligation ${kind} ${r.id} in workspace ${r.workspaceId}`,
-                  }
-                : {}),
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            }),
-          );
+    refs.slice(i, i + chunk).forEach((r, j) => {
+      starts.push(
+        limit(() => startOne(deps.temporal, kind, r, views.get(r.id), opts)).catch((err: unknown) => {
+          errors[i + j] = err instanceof Error ? err.message : String(err);
         }),
-      ),
-    );
-    results.forEach((r, j) => {
-      if (r.status === 'rejected')
-        errors[i + j] = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      );
     });
   }
+  await Promise.all(starts);
   await next;
   return { failed: errors.filter(Boolean).length, errors };
+}
+
+/** Concurrent starts per relay pass, as the bulk endpoints used before the outbox. */
+export const START_CONCURRENCY = 32;
+
+async function startOne(
+  temporal: TemporalHandle,
+  kind: ObligationKind,
+  r: { id: string; workspaceId: string; ownerId?: string | null },
+  view: ObligationView | undefined,
+  opts: StartOptions,
+): Promise<void> {
+  const options = workflowOptions(temporal, { kind, ...r, ownerId: view?.ownerId ?? r.ownerId }, opts);
+  const p = view ? publicationOf(view) : null;
+  await withTemporal(temporal, () =>
+    temporal.client.workflow.start(WORKFLOW_TYPES.obligation, {
+      ...options,
+      ...(view && p
+        ? {
+            args: [{ ...options.args[0], initial: view }],
+            typedSearchAttributes: p.searchAttributes,
+            memo: p.memo,
+            staticSummary: p.summary,
+            staticDetails: `Obligation ${kind} ${r.id} in workspace ${r.workspaceId}`,
+          }
+        : {}),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db, Executor } from '../db';
 import { signalReminder } from '../reminders/client';
-import { signalObligation, startObligations } from './client';
+import { START_CONCURRENCY, signalObligation, startObligations } from './client';
 import type { ObligationKind } from './rules';
 import { workflowCommands } from './schema';
 
@@ -52,6 +52,12 @@ export interface CommandPass {
   failed: number;
 }
 
+/**
+ * Commands claimed per pass. Large enough that a bulk assignment of 10,000 members is a few
+ * passes (each pass ends when its slowest start returns), small enough for a 60 s lease.
+ */
+export const COMMAND_BATCH = 2000;
+
 /** Wait before a failed command is tried again: doubling from 1 s, at most 5 s, so a returning Temporal is caught fast. */
 const retryDelayMs = (attempts: number) => Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5000);
 
@@ -64,8 +70,10 @@ const retryDelayMs = (attempts: number) => Math.min(1000 * 2 ** Math.max(0, atte
  */
 export async function relayWorkflowCommands(
   deps: { db: Db; temporal: TemporalHandle },
-  batch = 500,
+  opts: { batch?: number; concurrency?: number } = {},
 ): Promise<CommandPass> {
+  const batch = opts.batch ?? COMMAND_BATCH;
+  const concurrency = opts.concurrency ?? START_CONCURRENCY;
   const claimed = await deps.db.execute(sql`
     UPDATE workflow_commands c
        SET available_at = now() + interval '60 seconds', attempts = c.attempts + 1
@@ -119,6 +127,7 @@ export async function relayWorkflowCommands(
       ? await starter(deps, refs, { taskQueue: first.task_queue })
       : await startObligations({ db: deps.db, temporal: deps.temporal }, first.kind as ObligationKind, refs, {
           taskQueue: first.task_queue,
+          concurrency,
         });
     list.forEach((g, i) => {
       const err = outcome.errors[i];
@@ -128,7 +137,7 @@ export async function relayWorkflowCommands(
     pass.started += list.length - outcome.failed;
   }
 
-  const limit = pLimit(16);
+  const limit = pLimit(concurrency);
   await Promise.all(
     groups
       .filter((g) => !startsOnly(g))

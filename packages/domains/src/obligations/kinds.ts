@@ -39,6 +39,12 @@ export interface StepEnvironment {
 export interface AppliedStep {
   audit: AuditEntry[];
   messages: StepMessage[];
+  /**
+   * What the step changed of the loaded obligation, when the kind knows it (a new status,
+   * changed details): the engine then plans the next step from it without reading the
+   * row again. Without it the engine re-reads the obligation after the step.
+   */
+  after?: { status?: string; details?: Record<string, unknown> };
 }
 
 /**
@@ -101,28 +107,20 @@ export function kindAdapter(kind: string): KindAdapter {
 
 export const registeredKinds = (): KindAdapter[] => [...adapters.values()];
 
-/** Keys of the steps already performed for an obligation. */
-export async function doneKeys(db: Executor, kind: ObligationKind, id: string): Promise<string[]> {
-  const rows = await db
-    .select({ key: obligationSteps.stepKey })
-    .from(obligationSteps)
-    .where(and(eq(obligationSteps.kind, kind), eq(obligationSteps.obligationId, id)));
-  return rows.map((r) => r.key);
-}
-
-/** Whether any escalation of the obligation was acknowledged (which stops its climb). */
-export async function escalationAcked(db: Executor, kind: ObligationKind, id: string): Promise<boolean> {
-  const [acked] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(escalations)
-    .where(
-      and(
-        eq(escalations.kind, kind),
-        eq(escalations.obligationId, id),
-        isNotNull(escalations.acknowledgedAt),
-      ),
-    );
-  return (acked?.n ?? 0) > 0;
+/** Performed step keys, and whether any escalation was acknowledged, of one obligation: one statement. */
+export async function progressOf(
+  db: Executor,
+  kind: ObligationKind,
+  id: string,
+): Promise<{ done: string[]; acked: boolean }> {
+  const res = await db.execute<{ done: string[] | null; acked: boolean }>(sql`
+    SELECT array(SELECT step_key FROM ${obligationSteps}
+                  WHERE kind = ${kind} AND obligation_id = ${id}::uuid) AS done,
+           EXISTS(SELECT 1 FROM ${escalations}
+                   WHERE kind = ${kind} AND obligation_id = ${id}::uuid
+                     AND acknowledged_at IS NOT NULL) AS acked`);
+  const row = res.rows[0];
+  return { done: row?.done ?? [], acked: row?.acked ?? false };
 }
 
 /** Performed step keys, and whether an escalation was acknowledged, for many obligations of a kind. */

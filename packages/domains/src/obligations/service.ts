@@ -11,7 +11,7 @@ import type { NotificationChannel } from '../notifications/schema';
 import { enqueueMessages } from '../notifications/service';
 import { getSettings } from '../people/access';
 import { quietWorkflowCommands } from './commands';
-import { kindAdapter, type LoadedObligation } from './kinds';
+import { type AppliedStep, kindAdapter, type LoadedObligation } from './kinds';
 import { withPeople } from './presentation';
 import {
   type Checkpoint,
@@ -180,13 +180,29 @@ export async function performStep(
     await quietWorkflowCommands(tx);
     const loaded = await loadObligation(tx, kind, id, true);
     const now = new Date();
-    // What the step left behind, read in the same transaction (settings come from its memo):
-    // the workflow plans its next wake-up from it with no other round trip.
-    const after = async (outcome: StepOutcome, notificationIds: string[] = []) => {
-      const view =
-        outcome === 'PERFORMED'
-          ? viewOf(kind, id, await loadObligation(tx, kind, id, false), now)
-          : viewOf(kind, id, loaded, now);
+    // What the step left behind, in the same transaction: the workflow plans its next
+    // wake-up from it with no other round trip. A kind that reports what its step changed
+    // (AppliedStep.after) is not read again; the owner's and targets' names are one statement.
+    const after = async (
+      outcome: StepOutcome,
+      notificationIds: string[] = [],
+      changed?: AppliedStep['after'],
+    ) => {
+      const left =
+        outcome !== 'PERFORMED' || !loaded
+          ? loaded
+          : changed
+            ? {
+                ...loaded,
+                details: changed.details ?? loaded.details,
+                state: {
+                  ...loaded.state,
+                  status: changed.status ?? loaded.state.status,
+                  done: [...loaded.state.done, stepKey],
+                },
+              }
+            : await loadObligation(tx, kind, id, false);
+      const view = viewOf(kind, id, left, now);
       if (view.found) await withPeople(tx, [view]);
       return { outcome, notificationIds, view };
     };
@@ -212,9 +228,10 @@ export async function performStep(
     if (!recorded.length) return after('DUPLICATE');
     const ctx = systemContext(s.workspaceId);
     // A reminder after the deadline is the engine's own (the capped cadence); the kind's state does not change.
-    const applied =
+    const applied: AppliedStep =
       step.action === 'REMIND_OVERDUE'
         ? {
+            after: {},
             audit: [
               {
                 action: 'REMINDER_SENT' as const,
@@ -290,7 +307,7 @@ export async function performStep(
     const { pending: notificationIds } = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
     // Queued: audit entries are inserted when the transaction ends (see audit/service.ts).
     await audit(tx, ctx, applied.audit);
-    return after('PERFORMED', notificationIds);
+    return after('PERFORMED', notificationIds, applied.after);
   });
 }
 

@@ -5,11 +5,10 @@ import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import { secretPlaceholder } from '../notifications/rules';
 import {
-  doneKeys,
-  escalationAcked,
   type KindAdapter,
   type LoadedObligation,
   openIdsOf,
+  progressOf,
   recordLevelOn,
 } from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
@@ -73,7 +72,7 @@ export const ackKind: KindAdapter = {
     const window = Math.max(0, o.dueAt.getTime() - o.createdAt.getTime());
     const largest = Math.max(0, ...settings.reminderOffsets.map((x) => durationToMs(x)));
     const open = await openRequests(db, id);
-    const acked = await escalationAcked(db, ACK_KIND, id);
+    const progress = await progressOf(db, ACK_KIND, id);
     const names = open.map((x) => x.name);
     return {
       title: names.length
@@ -99,8 +98,8 @@ export const ackKind: KindAdapter = {
         atDue: 'MARK_OVERDUE',
         escalateFrom: 'DUE',
         ladder: resolveLadder(o.ladder),
-        done: await doneKeys(db, ACK_KIND, id),
-        escalationAcknowledged: acked,
+        done: progress.done,
+        escalationAcknowledged: progress.acked,
       },
     };
   },

@@ -1,12 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
-import {
-  doneKeys,
-  escalationAcked,
-  type KindAdapter,
-  openIdsOf,
-  type StepMessage,
-} from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, progressOf, type StepMessage } from '../obligations/kinds';
 import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { sqlIn } from '../sql-in';
@@ -45,7 +39,7 @@ export const reminderInstanceKind: KindAdapter = {
     if (!i) return null;
     const [r] = await db.select().from(reminders).where(eq(reminders.id, i.reminderId));
     const settings = await getSettings(db, i.workspaceId);
-    const acked = await escalationAcked(db, KIND, id);
+    const progress = await progressOf(db, KIND, id);
     const config = r?.notificationConfig ?? {};
     const intervals = Array.isArray(config.intervals) ? (config.intervals as string[]) : null;
     return {
@@ -75,8 +69,8 @@ export const reminderInstanceKind: KindAdapter = {
         atDue: 'MARK_OVERDUE',
         escalateFrom: 'DUE',
         ladder: resolveLadder(i.ladder),
-        done: await doneKeys(db, KIND, id),
-        escalationAcknowledged: acked,
+        done: progress.done,
+        escalationAcknowledged: progress.acked,
       },
     };
   },

@@ -2,11 +2,10 @@ import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
 import {
-  doneKeys,
-  escalationAcked,
   type KindAdapter,
   type LoadedObligation,
   openIdsOf,
+  progressOf,
   recordLevelOn,
   stepsMany,
 } from '../obligations/kinds';
@@ -70,10 +69,12 @@ export const trainingAssignmentKind: KindAdapter = {
       .from(mandatoryTrainings)
       .where(eq(mandatoryTrainings.id, a.mandatoryTrainingId));
     const settings = await getSettings(db, a.workspaceId);
-    return loadedAssignment(a, t?.name, settings.reminderOffsets, {
-      done: await doneKeys(db, 'training_assignment', id),
-      acked: await escalationAcked(db, 'training_assignment', id),
-    });
+    return loadedAssignment(
+      a,
+      t?.name,
+      settings.reminderOffsets,
+      await progressOf(db, 'training_assignment', id),
+    );
   },
   async loadMany(db, ids) {
     const out = new Map<string, LoadedObligation>();
@@ -123,6 +124,7 @@ export const trainingAssignmentKind: KindAdapter = {
       return {
         audit: [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data }] : [],
+        after: {},
       };
     }
     if (step.action === 'MARK_OVERDUE') {
@@ -157,9 +159,10 @@ export const trainingAssignmentKind: KindAdapter = {
             ]
           : [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
+        after: changed.length ? { status: 'OVERDUE', details: { ...loaded.details, status: 'OVERDUE' } } : {},
       };
     }
-    return { audit: [], messages: [] };
+    return { audit: [], messages: [], after: {} };
   },
   onEscalated: recordLevelOn(trainingAssignments),
   async act(deps, ctx, fx, id, action) {
