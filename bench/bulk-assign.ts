@@ -4,7 +4,6 @@ import { members } from '@vigil/domains/people/schema';
 import { bulkAssign as assignInBulk } from '@vigil/domains/training/bulk';
 import { mandatoryTrainings } from '@vigil/domains/training/schema';
 import { systemContext } from '@vigil/kernel/auth';
-import { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
 import pLimit from 'p-limit';
 import { benchStack } from './stack';
@@ -66,19 +65,13 @@ export async function bulkAssign(args: string[]): Promise<void> {
       // Let the no-op workflows finish before measuring, so both see an idle worker and server.
       await Promise.all(handles.map((h) => limit(() => h.result())));
 
-      // The bulk service call plus its post-commit workflow starts.
+      // The bulk service call, then the workflow starts its rows queued.
       const t1 = performance.now();
-      const fx = new Effects();
-      const result = await assignInBulk(
-        deps.db,
-        deps.temporal,
-        ctx,
-        fx,
-        { mandatory_training_id: training.id, developer_ids: ids },
-        concurrency,
-      );
+      const result = await assignInBulk(deps.db, ctx, {
+        mandatory_training_id: training.id,
+        developer_ids: ids,
+      });
       const insertMs = performance.now() - t1;
-      const failed = await fx.run((name, err) => console.error(name, err));
       // The workflow starts the new rows queued, relayed as every API and worker process does.
       for (
         let pass = await relayWorkflowCommands(deps);
@@ -90,7 +83,6 @@ export async function bulkAssign(args: string[]): Promise<void> {
       const row = {
         round,
         assigned: result.assigned,
-        failed_effects: failed,
         validate_insert_audit_ms: Math.round(insertMs),
         bulk_total_ms: Math.round(totalMs),
         baseline_raw_starts_ms: Math.round(baselineMs),

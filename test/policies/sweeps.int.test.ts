@@ -33,9 +33,9 @@ describe('policies: periodic campaign, approval reminders, offboarding', () => {
     );
     const today = new Date();
     if (today.getUTCDate() > 28) today.setUTCDate(28);
-    const first = await periodicSweep(h.deps.db, h.deps.temporal, today);
+    const first = await periodicSweep(h.deps.db, today);
     expect(first.events).toBeGreaterThanOrEqual(1);
-    const again = await periodicSweep(h.deps.db, h.deps.temporal, today);
+    const again = await periodicSweep(h.deps.db, today);
     expect(again.events).toBe(0);
     const history = await h.request('GET', `/api/employees/${approver.id}/acknowledgement`, approver.token);
     const statuses = history.body.data.map((r: { status: string }) => r.status);

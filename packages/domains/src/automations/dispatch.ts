@@ -1,5 +1,4 @@
 import { systemContext } from '@vigil/kernel/auth';
-import { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
@@ -159,7 +158,7 @@ async function runAction(
   if (a.type === 'create_ticket') {
     const linked =
       (OBLIGATION_KINDS as readonly string[]).includes(c.subject.type) && c.subject.type !== 'ticket';
-    const t = await createTicket(tx as Db, deps.temporal, systemContext(ws), new Effects(), {
+    const t = await createTicket(tx as Db, systemContext(ws), {
       title: renderTemplate(a.title, c, 300) || auto.name,
       description: a.description ? renderTemplate(a.description, c, 4000) : null,
       severity: a.severity ?? null,

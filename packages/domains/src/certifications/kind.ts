@@ -120,12 +120,11 @@ export const memberCertificationKind: KindAdapter = {
     return { audit: [], messages: [] };
   },
   onEscalated: recordLevelOn(developerCertifications),
-  async act(deps, ctx, fx, id, action) {
+  async act(deps, ctx, _fx, id, action) {
     const d = await getHeld(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, d.developerId, ['ADMIN']);
     // A Slack "complete" on a certification means "I renewed it".
-    if (action === 'complete')
-      await changeHeld(deps.db, deps.temporal, ctx, fx, id, { type: 'renew', input: {} });
+    if (action === 'complete') await changeHeld(deps.db, ctx, id, { type: 'renew', input: {} });
   },
   async openItems(db, workspaceId, ownerId) {
     const rows = await db

@@ -3,9 +3,7 @@
  * revoke it. Each change is one transaction with its audit entry and signals the holding's workflow.
  */
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, Unprocessable } from '@vigil/kernel/errors';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
@@ -58,13 +56,7 @@ async function restartPlan(tx: Executor, id: string) {
 }
 
 /** Records a certification a member holds; its workflow plans EXPIRING_SOON, EXPIRED and (if required) escalation. */
-export async function issueHeld(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  input: HeldInput,
-) {
+export async function issueHeld(db: Db, ctx: AuthContext, input: HeldInput) {
   requireSelfOr(ctx, input.developer_id, ['ADMIN', 'MANAGER']);
   await assertInWorkspace(db, ctx.workspaceId, { members: { 'body.developer_id': [input.developer_id] } });
   const cert = await getCert(db, ctx.workspaceId, input.certification_id).catch(() => {
@@ -136,14 +128,7 @@ type HeldChange =
   | { type: 'revoke'; reason: string };
 
 /** Update, verify, renew or revoke a held certification, each in one transaction with its audit entry. */
-export async function changeHeld(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  id: string,
-  change: HeldChange,
-) {
+export async function changeHeld(db: Db, ctx: AuthContext, id: string, change: HeldChange) {
   const before = await getHeld(db, ctx.workspaceId, id);
   if (change.type === 'verify') requireSelfOr(ctx, null, ['ADMIN']);
   else if (change.type === 'revoke') requireSelfOr(ctx, null, ['ADMIN', 'MANAGER']);

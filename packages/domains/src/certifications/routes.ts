@@ -177,7 +177,7 @@ export const certificationRoutes = [
     body: heldBody,
     response: heldOne,
     handler: async ({ body, ctx, deps }) =>
-      oneJson(deps, await withEffects(deps, (fx) => issueHeld(deps.db, deps.temporal, ctx, fx, body))),
+      oneJson(deps, await withEffects(deps, () => issueHeld(deps.db, ctx, body))),
   }),
   route({
     method: 'get',
@@ -220,9 +220,7 @@ export const certificationRoutes = [
     handler: async ({ params, body, ctx, deps }) =>
       oneJson(
         deps,
-        await withEffects(deps, (fx) =>
-          changeHeld(deps.db, deps.temporal, ctx, fx, params.id, { type: 'update', input: body }),
-        ),
+        await withEffects(deps, () => changeHeld(deps.db, ctx, params.id, { type: 'update', input: body })),
       ),
   }),
   route({
@@ -236,12 +234,7 @@ export const certificationRoutes = [
     body: z.strictObject({}).optional(),
     response: heldOne,
     handler: async ({ params, ctx, deps }) =>
-      oneJson(
-        deps,
-        await withEffects(deps, (fx) =>
-          changeHeld(deps.db, deps.temporal, ctx, fx, params.id, { type: 'verify' }),
-        ),
-      ),
+      oneJson(deps, await withEffects(deps, () => changeHeld(deps.db, ctx, params.id, { type: 'verify' }))),
   }),
   route({
     method: 'post',
@@ -266,8 +259,8 @@ export const certificationRoutes = [
     handler: async ({ params, body, ctx, deps }) =>
       oneJson(
         deps,
-        await withEffects(deps, (fx) =>
-          changeHeld(deps.db, deps.temporal, ctx, fx, params.id, { type: 'renew', input: body ?? {} }),
+        await withEffects(deps, () =>
+          changeHeld(deps.db, ctx, params.id, { type: 'renew', input: body ?? {} }),
         ),
       ),
   }),
@@ -284,8 +277,8 @@ export const certificationRoutes = [
     handler: async ({ params, body, ctx, deps }) =>
       oneJson(
         deps,
-        await withEffects(deps, (fx) =>
-          changeHeld(deps.db, deps.temporal, ctx, fx, params.id, { type: 'revoke', reason: body.reason }),
+        await withEffects(deps, () =>
+          changeHeld(deps.db, ctx, params.id, { type: 'revoke', reason: body.reason }),
         ),
       ),
   }),

@@ -36,10 +36,10 @@ export const ticketKind: KindAdapter = {
       },
     };
   },
-  async act(deps, ctx, fx, id, action) {
+  async act(deps, ctx, _fx, id, action) {
     const ticket = await getTicket(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, ticket.assigneeId ?? ticket.reporterId, ['ADMIN', 'MANAGER']);
-    await updateTicket(deps.db, deps.temporal, ctx, fx, id, {
+    await updateTicket(deps.db, ctx, id, {
       status: action === 'acknowledge' ? 'ACKNOWLEDGED' : 'RESOLVED',
     });
   },

@@ -166,7 +166,7 @@ export const escalationRoutes = [
     body: ticketBody,
     response: ticketSchema,
     handler: async ({ body, ctx, deps }) =>
-      toJson(await withEffects(deps, (fx) => createTicket(deps.db, deps.temporal, ctx, fx, body))),
+      toJson(await withEffects(deps, () => createTicket(deps.db, ctx, body))),
   }),
   route({
     method: 'get',
@@ -201,11 +201,7 @@ export const escalationRoutes = [
     body: ticketPatch,
     response: ticketSchema,
     handler: async ({ params, body, ctx, deps }) =>
-      toJson(
-        await withEffects(deps, (fx) =>
-          updateTicket(deps.db, deps.temporal, ctx, fx, params.ticket_id, body),
-        ),
-      ),
+      toJson(await withEffects(deps, () => updateTicket(deps.db, ctx, params.ticket_id, body))),
   }),
   route({
     method: 'get',
@@ -229,9 +225,7 @@ export const escalationRoutes = [
     response: escalationSchema,
     handler: async ({ params, ctx, deps }) =>
       toJson(
-        await withEffects(deps, (fx) =>
-          acknowledgeTicketEscalation(deps.db, deps.temporal, ctx, fx, params.ticket_id, params.id),
-        ),
+        await withEffects(deps, () => acknowledgeTicketEscalation(deps.db, ctx, params.ticket_id, params.id)),
       ),
   }),
 ];

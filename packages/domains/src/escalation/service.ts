@@ -1,8 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
 import { toColumns } from '@vigil/kernel/serialize';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import { type Db, type Executor, findInWorkspace } from '../db';
@@ -187,13 +185,7 @@ export async function getTicket(db: Executor, workspaceId: string, id: string): 
   return findInWorkspace(db, tickets, 'Ticket', workspaceId, id);
 }
 
-export async function createTicket(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  input: TicketInput & { title: string },
-) {
+export async function createTicket(db: Db, ctx: AuthContext, input: TicketInput & { title: string }) {
   await assertTicketRefs(db, ctx.workspaceId, input);
   const ladder = await ladderFor(db, ctx.workspaceId, {
     severity: input.severity,
@@ -232,14 +224,7 @@ export async function createTicket(
   return row;
 }
 
-export async function updateTicket(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  id: string,
-  input: TicketInput,
-) {
+export async function updateTicket(db: Db, ctx: AuthContext, id: string, input: TicketInput) {
   const before = await getTicket(db, ctx.workspaceId, id);
   await assertTicketRefs(db, ctx.workspaceId, input, before);
   const row = await db.transaction(async (tx) => {
@@ -309,9 +294,7 @@ export async function ticketEscalations(db: Executor, workspaceId: string, ticke
 
 export async function acknowledgeTicketEscalation(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   ticketId: string,
   escalationId: string,
 ) {

@@ -105,7 +105,7 @@ export async function seedDemoObligations(
   }
   if (!(await findBy(db, mandatoryTrainings, mandatoryTrainings.name, ws, DEMO_TRAINING))) {
     const due = new Date(now + (opts.trainingDueInMs ?? 2 * 60_000));
-    await createTraining(db, temporal, ctx, fx, {
+    await createTraining(db, ctx, {
       name: DEMO_TRAINING,
       description: 'Assigned to Sam; due minutes after start, it goes overdue and escalates on its own.',
       applies_to_type: 'INDIVIDUAL',
@@ -116,7 +116,7 @@ export async function seedDemoObligations(
   }
   const yearly = 'Annual security awareness training';
   if (!(await findBy(db, mandatoryTrainings, mandatoryTrainings.name, ws, yearly))) {
-    await createTraining(db, temporal, ctx, fx, {
+    await createTraining(db, ctx, {
       name: yearly,
       applies_to_type: 'ALL',
       due_days_after_assignment: 30,
@@ -187,7 +187,7 @@ export async function seedDemoObligations(
     );
   if (!held) {
     const expiry = new Date(now + 20 * DAY);
-    await issueHeld(db, temporal, ctx, fx, {
+    await issueHeld(db, ctx, {
       developer_id: id('kim'),
       certification_id: cert.id,
       issued_date: new Date(expiry.getTime() - 1095 * DAY).toISOString(),
@@ -199,7 +199,7 @@ export async function seedDemoObligations(
   }
 
   if (!(await findBy(db, tickets, tickets.title, ws, DEMO_TICKET))) {
-    await createTicket(db, temporal, ctx, fx, {
+    await createTicket(db, ctx, {
       title: DEMO_TICKET,
       description: 'Found in the access review; the grant must be approved or revoked.',
       severity: 'HIGH',

@@ -2,7 +2,6 @@ import { type AuthContext, requireSelfOr, systemContext } from '@vigil/kernel/au
 import { publicUrl } from '@vigil/kernel/config';
 import type { Effects } from '@vigil/kernel/effects';
 import { Conflict, Forbidden, NotFound } from '@vigil/kernel/errors';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
@@ -142,9 +141,7 @@ export async function recordAck(
 
 export async function acknowledgePolicy(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   policyId: string,
   input: { employee_id?: string; acknowledgement_type?: AckEventType },
   meta: ClientMeta,
@@ -163,9 +160,7 @@ export async function acknowledgePolicy(
 /** Acknowledges every open request of one obligation (Slack button, signed link). */
 export async function acknowledgeObligation(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   obligationId: string,
   memberId: string,
 ) {
@@ -265,7 +260,6 @@ export async function ackHistoryOf(db: Executor, ctx: AuthContext, memberId: str
 
 export async function createAckEvent(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
   input: { type: 'MANUAL' | 'PERIODIC'; scope: AckScope; dueAt?: Date; periodKey?: string },
 ) {
@@ -349,18 +343,13 @@ async function queueWelcome(tx: Executor, config: AppDeps['config'], o: Obligati
   );
 }
 
-/** Wakes cancelled obligations' workflows after people's transaction commits, so they end at once. */
-function wake(fx: Effects, cancelled: ObligationRef[]) {
-  const temporal = fx.temporal;
-  if (!temporal) return;
-}
-
-export const onMemberOffboarded: MemberHook = async (tx, ctx, fx, memberId) => {
-  wake(fx, await cancelOpenRequests(tx, ctx, memberId, 'member offboarded'));
+// A cancelled obligation's workflow is woken by the command its row's update queues (0009).
+export const onMemberOffboarded: MemberHook = async (tx, ctx, _fx, memberId) => {
+  await cancelOpenRequests(tx, ctx, memberId, 'member offboarded');
 };
 
 /** Cancels open requests for policies that no longer apply to the member's roles. */
-export const onMemberScopeChanged: MemberHook = async (tx, ctx, fx, memberId) => {
+export const onMemberScopeChanged: MemberHook = async (tx, ctx, _fx, memberId) => {
   const roles = await tx.select().from(memberRoles).where(eq(memberRoles.memberId, memberId));
   const all = await ackPolicies(tx, ctx.workspaceId);
   const applicable = new Set(
@@ -370,18 +359,18 @@ export const onMemberScopeChanged: MemberHook = async (tx, ctx, fx, memberId) =>
     ),
   );
   const stale = all.map((p) => p.policyId).filter((id) => !applicable.has(id));
-  wake(fx, await cancelOpenRequests(tx, ctx, memberId, 'policy no longer applies to the member', stale));
+  await cancelOpenRequests(tx, ctx, memberId, 'policy no longer applies to the member', stale);
 };
 
 /** Daily: a PERIODIC event for every workspace whose settings.periodicAck is today (once a year). */
-export async function periodicSweep(db: Db, temporal: TemporalHandle, now = new Date()) {
+export async function periodicSweep(db: Db, now = new Date()) {
   const rows = await db.select().from(workspaceSettings);
   let events = 0;
   let started = 0;
   for (const s of rows) {
     const p = s.periodicAck;
     if (!p || p.month !== now.getUTCMonth() + 1 || p.day !== now.getUTCDate()) continue;
-    const res = await createAckEvent(db, temporal, systemContext(s.workspaceId), {
+    const res = await createAckEvent(db, systemContext(s.workspaceId), {
       type: 'PERIODIC',
       scope: { all: true },
       periodKey: String(now.getUTCFullYear()),

@@ -14,7 +14,7 @@ export const policiesModule: DomainModule = {
       id: 'periodic-acknowledgements',
       description: 'A PERIODIC acknowledgement event for each workspace whose settings.periodic_ack is today',
       spec: { cronExpressions: ['0 1 * * *'] },
-      run: (deps) => periodicSweep(deps.db, deps.temporal),
+      run: (deps) => periodicSweep(deps.db),
     },
     {
       id: 'policy-approval-reminders',

@@ -164,7 +164,7 @@ export const ackKind: KindAdapter = {
     return { audit: [], messages: [] };
   },
   onEscalated: recordLevelOn(acknowledgementObligations),
-  async act(deps, ctx, fx, id) {
+  async act(deps, ctx, _fx, id) {
     const [o] = await deps.db
       .select()
       .from(acknowledgementObligations)
@@ -176,7 +176,7 @@ export const ackKind: KindAdapter = {
       );
     if (!o) return;
     requireSelfOr(ctx, o.memberId);
-    await acknowledgeObligation(deps.db, deps.temporal, ctx, fx, o.id, o.memberId);
+    await acknowledgeObligation(deps.db, ctx, o.id, o.memberId);
   },
   async openItems(db, workspaceId, ownerId) {
     const rows = await db

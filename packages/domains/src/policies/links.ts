@@ -1,6 +1,4 @@
 import type { AccessRole, AuthContext } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { members } from '../people/schema';
@@ -112,13 +110,7 @@ export async function renderLinkPage(db: Db, token: string): Promise<string> {
 }
 
 /** Uses the link once: records every pending acknowledgement with the caller's IP and user agent. */
-export async function submitLink(
-  db: Db,
-  temporal: TemporalHandle,
-  fx: Effects,
-  token: string,
-  meta: ClientMeta,
-) {
+export async function submitLink(db: Db, token: string, meta: ClientMeta) {
   const result = await db.transaction(async (tx) => {
     const link = await findLink(tx, token, true);
     const [member] = await tx.select().from(members).where(eq(members.id, link.memberId));

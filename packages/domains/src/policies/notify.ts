@@ -1,6 +1,5 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Config } from '@vigil/kernel/config';
-import type { Effects } from '@vigil/kernel/effects';
 import type { Logger } from '@vigil/kernel/logger';
 import type { Db, Executor } from '../db';
 import { enqueueMessages } from '../notifications/service';
@@ -16,7 +15,6 @@ export async function queueDecisionNotice(
   tx: Executor,
   deps: DeliveryDeps,
   ctx: AuthContext,
-  fx: Effects,
   notice: {
     policyId: string;
     policyName: string;
@@ -28,7 +26,7 @@ export async function queueDecisionNotice(
   const author = notice.version.createdById;
   if (!author || author === ctx.memberId) return;
   const decider = ctx.memberId ? await getMember(tx, ctx.workspaceId, ctx.memberId).catch(() => null) : null;
-  const { pending } = await enqueueMessages(
+  await enqueueMessages(
     tx,
     ctx.workspaceId,
     deps.config,

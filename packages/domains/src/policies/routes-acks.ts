@@ -115,8 +115,8 @@ export const ackRoutes = [
       .optional(),
     response: looseRow,
     handler: async ({ params, body, ctx, deps, req }) => {
-      const r = await withEffects(deps, (fx) =>
-        acknowledgePolicy(deps.db, deps.temporal, ctx, fx, params.policy_id, body ?? {}, meta(req)),
+      const r = await withEffects(deps, () =>
+        acknowledgePolicy(deps.db, ctx, params.policy_id, body ?? {}, meta(req)),
       );
       return { ...toJson(r.ack), version_number: r.version.number };
     },
@@ -143,7 +143,7 @@ export const ackRoutes = [
       workflows_started: z.number().int(),
     }),
     handler: async ({ body, ctx, deps }) => {
-      const r = await createAckEvent(deps.db, deps.temporal, ctx, {
+      const r = await createAckEvent(deps.db, ctx, {
         type: body.type,
         scope: body.scope,
         ...(body.due_in && { dueAt: new Date(Date.now() + durationToMs(body.due_in)) }),
@@ -167,7 +167,7 @@ export const ackRoutes = [
     }),
     response: z.object({ escalation: looseRow, notification_ids: z.array(z.uuid()) }),
     handler: async ({ body, ctx, deps }) => {
-      const r = await withEffects(deps, async (fx) => {
+      const r = await withEffects(deps, async () => {
         const done = await escalateAcknowledgement(deps.db, deps.config, ctx, body);
         return done;
       });
@@ -193,8 +193,8 @@ export const ackRoutes = [
     produces: 'html',
     status: 200,
     handler: async ({ req, res, deps }) =>
-      withEffects(deps, (fx) =>
-        submitLink(deps.db, deps.temporal, fx, String(req.params.token), meta(req)),
-      ).catch((e) => sendLinkError(res, e)),
+      withEffects(deps, () => submitLink(deps.db, String(req.params.token), meta(req))).catch((e) =>
+        sendLinkError(res, e),
+      ),
   }),
 ];

@@ -250,11 +250,11 @@ async function pickVersion(db: Executor, ctx: AuthContext, policyId: string, ver
 export async function approvePolicy(
   deps: DeliveryDeps & { temporal: TemporalHandle },
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   policyId: string,
   versionId?: string,
 ) {
-  const { db, temporal } = deps;
+  const { db } = deps;
   const policy = await getPolicy(db, ctx.workspaceId, policyId);
   await assertApprover(db, ctx);
   const v = await pickVersion(db, ctx, policyId, versionId);
@@ -280,7 +280,7 @@ export async function approvePolicy(
       newValue: { version_id: v.id, number: v.number, content_sha256: v.contentSha256 },
       description: `Policy "${policy.name}" version ${v.number} approved`,
     });
-    await queueDecisionNotice(tx, deps, ctx, fx, {
+    await queueDecisionNotice(tx, deps, ctx, {
       policyId,
       policyName: policy.name,
       version: v,
@@ -299,7 +299,7 @@ export async function approvePolicy(
 export async function rejectPolicy(
   deps: DeliveryDeps,
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   policyId: string,
   input: { version_id?: string; reason: string },
 ) {
@@ -327,7 +327,7 @@ export async function rejectPolicy(
       newValue: { version_id: v.id, number: v.number, reason: input.reason },
       description: `Policy "${policy.name}" version ${v.number} rejected`,
     });
-    await queueDecisionNotice(tx, deps, ctx, fx, {
+    await queueDecisionNotice(tx, deps, ctx, {
       policyId,
       policyName: policy.name,
       version: v,

@@ -27,7 +27,6 @@ function assertOpen(i: InstanceRow) {
 async function act(
   deps: AppDeps,
   ctx: AuthContext,
-  fx: Effects,
   id: string,
   fn: (tx: Executor, i: InstanceRow, now: Date) => Promise<Partial<typeof reminderInstances.$inferInsert>>,
 ): Promise<InstanceRow> {
@@ -56,11 +55,11 @@ async function act(
 export async function acknowledgeInstance(
   deps: AppDeps,
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   id: string,
   input: { notes?: string | null },
 ) {
-  return act(deps, ctx, fx, id, async (tx, i, now) => {
+  return act(deps, ctx, id, async (tx, i, now) => {
     assertOpen(i);
     const status = i.status === 'PENDING' || i.status === 'NOTIFIED' ? 'ACKNOWLEDGED' : i.status;
     await audit(tx, ctx, {
@@ -82,11 +81,11 @@ export async function acknowledgeInstance(
 export async function completeInstance(
   deps: AppDeps,
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   id: string,
   input: { notes?: string | null; evidence_links?: EvidenceLink[] },
 ) {
-  return act(deps, ctx, fx, id, async (tx, i, now) => {
+  return act(deps, ctx, id, async (tx, i, now) => {
     assertOpen(i);
     const [r] = await tx.select().from(reminders).where(eq(reminders.id, i.reminderId));
     const stamped = (input.evidence_links ?? []).map((e) => ({
@@ -153,8 +152,14 @@ async function assertEvidenceDocuments(tx: Executor, workspaceId: string, links:
     );
 }
 
-export async function skipInstance(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, reason: string) {
-  return act(deps, ctx, fx, id, async (tx, i, now) => {
+export async function skipInstance(
+  deps: AppDeps,
+  ctx: AuthContext,
+  _fx: Effects,
+  id: string,
+  reason: string,
+) {
+  return act(deps, ctx, id, async (tx, i, now) => {
     assertOpen(i);
     await audit(tx, ctx, {
       action: 'INSTANCE_SKIPPED',
@@ -177,14 +182,14 @@ interface ReassignInput {
 export async function reassignInstance(
   deps: AppDeps,
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   id: string,
   input: ReassignInput,
   validated = false,
 ) {
   if (!validated) await validateAssignee(deps.db, ctx.workspaceId, input);
   let _queued: string[] = [];
-  const row = await act(deps, ctx, fx, id, async (tx, i, now) => {
+  const row = await act(deps, ctx, id, async (tx, i, now) => {
     assertOpen(i);
     const ownerId = input.owner_id !== undefined ? input.owner_id : i.assignedOwnerId;
     const teamId = input.team_id !== undefined ? input.team_id : i.assignedTeamId;

@@ -127,7 +127,7 @@ export async function checkEvidenceFreshness(deps: AppDeps) {
 export const reassignOnMemberOffboarded: MemberHook = async (
   tx: Executor,
   ctx: AuthContext,
-  fx: Effects,
+  _fx: Effects,
   memberId: string,
 ) => {
   const open = await tx

@@ -166,7 +166,7 @@ export async function assignToScope(
 }
 
 /** People hook: a member created or moved gets every active training now in their scope. */
-export async function onMemberScopeChanged(tx: Executor, ctx: AuthContext, fx: Effects, memberId: string) {
+export async function onMemberScopeChanged(tx: Executor, ctx: AuthContext, _fx: Effects, memberId: string) {
   const [m] = await tx.select({ ws: members.workspaceId }).from(members).where(eq(members.id, memberId));
   if (!m) return;
   const active = await tx

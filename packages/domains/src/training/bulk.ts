@@ -1,7 +1,5 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { Unprocessable } from '@vigil/kernel/errors';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { members } from '../people/schema';
@@ -29,14 +27,7 @@ export interface BulkRejection {
  * valid members are assigned and the rest reported. Inserts are chunked multi-row
  * statements in one transaction; workflows start after commit with bounded concurrency.
  */
-export async function bulkAssign(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  input: BulkInput,
-  concurrency = 32,
-) {
+export async function bulkAssign(db: Db, ctx: AuthContext, input: BulkInput) {
   const training = await getTraining(db, ctx.workspaceId, input.mandatory_training_id).catch(() => {
     throw new Unprocessable('body.mandatory_training_id: no such training in this workspace', [
       { field: 'body.mandatory_training_id', message: 'No such training in this workspace' },

@@ -165,17 +165,10 @@ export const trainingAssignmentKind: KindAdapter = {
     return { audit: [], messages: [], after: {} };
   },
   onEscalated: recordLevelOn(trainingAssignments),
-  async act(deps, ctx, fx, id, action) {
+  async act(deps, ctx, _fx, id, action) {
     const a = await getAssignment(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, a.developerId, ['ADMIN']);
-    await changeAssignment(
-      deps.db,
-      deps.temporal,
-      ctx,
-      fx,
-      id,
-      action === 'acknowledge' ? 'acknowledge' : 'complete',
-    );
+    await changeAssignment(deps.db, ctx, id, action === 'acknowledge' ? 'acknowledge' : 'complete');
   },
   async openItems(db, workspaceId, ownerId) {
     const rows = await db

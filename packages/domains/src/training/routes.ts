@@ -104,7 +104,7 @@ export const trainingRoutes = [
     body: trainingBody,
     response: trainingSchema.extend({ assigned: z.number().int() }),
     handler: async ({ body, ctx, deps }) => {
-      const r = await withEffects(deps, (fx) => createTraining(deps.db, deps.temporal, ctx, fx, body));
+      const r = await withEffects(deps, () => createTraining(deps.db, ctx, body));
       return trainingJson(r.training, { assigned: r.assigned });
     },
   }),
@@ -130,9 +130,7 @@ export const trainingRoutes = [
     body: trainingBody.partial(),
     response: trainingSchema.extend({ assigned: z.number().int() }),
     handler: async ({ params, body, ctx, deps }) => {
-      const r = await withEffects(deps, (fx) =>
-        updateTraining(deps.db, deps.temporal, ctx, fx, params.id, body),
-      );
+      const r = await withEffects(deps, () => updateTraining(deps.db, ctx, params.id, body));
       return trainingJson(r.training, { assigned: r.assigned });
     },
   }),
@@ -164,9 +162,7 @@ export const trainingRoutes = [
     }),
     response: assignmentSchema,
     handler: async ({ body, ctx, deps }) => {
-      return assignmentJson(
-        await withEffects(deps, (fx) => createAssignment(deps.db, deps.temporal, ctx, fx, body)),
-      );
+      return assignmentJson(await withEffects(deps, () => createAssignment(deps.db, ctx, body)));
     },
   }),
   route({
@@ -189,7 +185,7 @@ export const trainingRoutes = [
       rejected: z.array(z.object({ developer_id: z.string(), reason: z.string() })),
     }),
     handler: async ({ body, ctx, deps }) => {
-      return withEffects(deps, (fx) => bulkAssign(deps.db, deps.temporal, ctx, fx, body));
+      return withEffects(deps, () => bulkAssign(deps.db, ctx, body));
     },
   }),
   route({
@@ -231,9 +227,7 @@ export const trainingRoutes = [
     response: assignmentSchema,
     handler: async ({ params, body, ctx, deps }) =>
       assignmentJson(
-        await withEffects(deps, (fx) =>
-          changeAssignment(deps.db, deps.temporal, ctx, fx, params.id, 'progress', body),
-        ),
+        await withEffects(deps, () => changeAssignment(deps.db, ctx, params.id, 'progress', body)),
       ),
   }),
   ...(
@@ -254,11 +248,7 @@ export const trainingRoutes = [
       body: z.strictObject({}).optional(),
       response: assignmentSchema,
       handler: async ({ params, ctx, deps }) =>
-        assignmentJson(
-          await withEffects(deps, (fx) =>
-            changeAssignment(deps.db, deps.temporal, ctx, fx, params.id, action),
-          ),
-        ),
+        assignmentJson(await withEffects(deps, () => changeAssignment(deps.db, ctx, params.id, action))),
     }),
   ),
   route({
@@ -273,8 +263,8 @@ export const trainingRoutes = [
     response: assignmentSchema,
     handler: async ({ params, body, ctx, deps }) =>
       assignmentJson(
-        await withEffects(deps, (fx) =>
-          changeAssignment(deps.db, deps.temporal, ctx, fx, params.id, 'waive', { reason: body.reason }),
+        await withEffects(deps, () =>
+          changeAssignment(deps.db, ctx, params.id, 'waive', { reason: body.reason }),
         ),
       ),
   }),

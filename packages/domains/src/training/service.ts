@@ -1,8 +1,6 @@
 import { type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
-import type { Effects } from '@vigil/kernel/effects';
 import { NotFound, Unprocessable } from '@vigil/kernel/errors';
 import { toColumns } from '@vigil/kernel/serialize';
-import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AuditAction } from '../audit/rules';
 import { audit } from '../audit/service';
@@ -59,13 +57,7 @@ export async function getTraining(db: Executor, workspaceId: string, id: string)
   return findInWorkspace(db, mandatoryTrainings, 'Mandatory training', workspaceId, id);
 }
 
-export async function createTraining(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  input: TrainingInput & { name: string },
-) {
+export async function createTraining(db: Db, ctx: AuthContext, input: TrainingInput & { name: string }) {
   const type = input.applies_to_type ?? 'ALL';
   await validateScope(db, ctx.workspaceId, type, input.applies_to_ids ?? []);
   const { training, created } = await db.transaction(async (tx) => {
@@ -91,14 +83,7 @@ export async function createTraining(
   return { training, assigned: created.length };
 }
 
-export async function updateTraining(
-  db: Db,
-  temporal: TemporalHandle,
-  ctx: AuthContext,
-  fx: Effects,
-  id: string,
-  input: TrainingInput,
-) {
+export async function updateTraining(db: Db, ctx: AuthContext, id: string, input: TrainingInput) {
   const before = await getTraining(db, ctx.workspaceId, id);
   await validateScope(
     db,
@@ -213,9 +198,7 @@ export async function listAssignments(
 /** Assigns one training to one member (an explicit due_date overrides the training's rule). */
 export async function createAssignment(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   input: { mandatory_training_id: string; developer_id: string; due_date?: string },
 ) {
   const training = await getTraining(db, ctx.workspaceId, input.mandatory_training_id).catch(() => {
@@ -254,9 +237,7 @@ type Change = 'acknowledge' | 'start' | 'progress' | 'complete' | 'waive';
  */
 export async function changeAssignment(
   db: Db,
-  temporal: TemporalHandle,
   ctx: AuthContext,
-  fx: Effects,
   id: string,
   change: Change,
   input: { progress_percentage?: number; reason?: string } = {},
