@@ -1,7 +1,7 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
-import { type KindAdapter, openIdsOf, progressOf, recordLevelOn } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, progressOf, recordLevelOn, statusStep } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { changeHeld } from './lifecycle';
@@ -101,21 +101,17 @@ export const memberCertificationKind: KindAdapter = {
         )
         .returning({ id: developerCertifications.id });
       await event('certification.expired');
-      return {
-        audit: changed.length
-          ? [
-              {
-                action: 'CERTIFICATION_EXPIRED',
-                targetType: KIND,
-                targetId: s.id,
-                oldValue: { status: s.status },
-                newValue: { status: 'EXPIRED' },
-                description: `${loaded.title}: expired`,
-              },
-            ]
-          : [],
-        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
-      };
+      return statusStep(
+        loaded,
+        changed.length > 0,
+        {
+          action: 'CERTIFICATION_EXPIRED',
+          status: 'EXPIRED',
+          verb: 'expired',
+          template: 'obligation.overdue',
+        },
+        data,
+      );
     }
     return { audit: [], messages: [] };
   },

@@ -2,6 +2,7 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
 import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { AuditAction } from '../audit/rules';
 import type { AuditEntry } from '../audit/service';
 import type { Executor } from '../db';
 import type { AppDeps } from '../deps';
@@ -184,3 +185,36 @@ export const recordLevelOn =
       .set({ currentEscalationLevel: level, updatedAt: now } as never)
       .where(eq(table.id, loaded.state.id));
   };
+
+/**
+ * The outcome of a step that moves an obligation to `status` with a guarded UPDATE: audited
+ * only when the UPDATE changed the row (a concurrent change wins otherwise), the owner told
+ * by `template` either way. `reportAfter` lets the engine skip re-reading the row.
+ */
+export function statusStep(
+  loaded: LoadedObligation,
+  changed: boolean,
+  change: { action: AuditAction; status: string; verb: string; template: StepMessage['template'] },
+  data: Record<string, unknown>,
+  reportAfter = false,
+): AppliedStep {
+  const s = loaded.state;
+  return {
+    audit: changed
+      ? [
+          {
+            action: change.action,
+            targetType: s.kind,
+            targetId: s.id,
+            oldValue: { status: s.status },
+            newValue: { status: change.status },
+            description: `${loaded.title}: ${change.verb}`,
+          },
+        ]
+      : [],
+    messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: change.template, data }] : [],
+    ...(reportAfter && {
+      after: changed ? { status: change.status, details: { ...loaded.details, status: change.status } } : {},
+    }),
+  };
+}

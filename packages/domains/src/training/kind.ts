@@ -7,6 +7,7 @@ import {
   openIdsOf,
   progressOf,
   recordLevelOn,
+  statusStep,
   stepsMany,
 } from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
@@ -106,21 +107,23 @@ export const trainingAssignmentKind: KindAdapter = {
   async apply(tx, loaded, step, now) {
     const s = loaded.state;
     const data = { title: loaded.title, kind: s.kind, id: s.id, due_at: s.dueAt?.toISOString() ?? null };
-    if (step.action === 'REMIND') {
-      await tx
-        .update(trainingAssignments)
-        .set({ reminderSentAt: now, updatedAt: now })
-        .where(eq(trainingAssignments.id, s.id));
-      await tx
+    const event = (type: 'assignment.approaching_due' | 'assignment.overdue') =>
+      tx
         .insert(events)
         .values({
           workspaceId: s.workspaceId,
-          type: 'assignment.approaching_due',
+          type,
           entityType: 'training_assignment',
           entityId: s.id,
           payload: { developer_id: s.ownerId, due_date: data.due_at },
         })
         .onConflictDoNothing();
+    if (step.action === 'REMIND') {
+      await tx
+        .update(trainingAssignments)
+        .set({ reminderSentAt: now, updatedAt: now })
+        .where(eq(trainingAssignments.id, s.id));
+      await event('assignment.approaching_due');
       return {
         audit: [],
         messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.reminder', data }] : [],
@@ -135,32 +138,14 @@ export const trainingAssignmentKind: KindAdapter = {
           and(eq(trainingAssignments.id, s.id), inArray(trainingAssignments.status, [...DUE_ASSIGNMENT])),
         )
         .returning({ id: trainingAssignments.id });
-      await tx
-        .insert(events)
-        .values({
-          workspaceId: s.workspaceId,
-          type: 'assignment.overdue',
-          entityType: 'training_assignment',
-          entityId: s.id,
-          payload: { developer_id: s.ownerId, due_date: data.due_at },
-        })
-        .onConflictDoNothing();
-      return {
-        audit: changed.length
-          ? [
-              {
-                action: 'TRAINING_OVERDUE',
-                targetType: 'training_assignment',
-                targetId: s.id,
-                oldValue: { status: s.status },
-                newValue: { status: 'OVERDUE' },
-                description: `${loaded.title}: overdue`,
-              },
-            ]
-          : [],
-        messages: s.ownerId ? [{ recipientIds: [s.ownerId], template: 'obligation.overdue', data }] : [],
-        after: changed.length ? { status: 'OVERDUE', details: { ...loaded.details, status: 'OVERDUE' } } : {},
-      };
+      await event('assignment.overdue');
+      return statusStep(
+        loaded,
+        changed.length > 0,
+        { action: 'TRAINING_OVERDUE', status: 'OVERDUE', verb: 'overdue', template: 'obligation.overdue' },
+        data,
+        true,
+      );
     }
     return { audit: [], messages: [], after: {} };
   },
