@@ -4,14 +4,10 @@ import { tickets } from '@vigil/domains/escalation/schema';
 import { notifications } from '@vigil/domains/notifications/schema';
 import { signalObligation } from '@vigil/domains/obligations/client';
 import { obligationSteps } from '@vigil/domains/obligations/schema';
-import { createMember } from '@vigil/domains/people/service';
-import { createTeam } from '@vigil/domains/people/teams';
-import { systemContext } from '@vigil/kernel/auth';
-import { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
-import { benchStack, percentile } from './stack';
+import { benchStack, leadAndOwner, percentile } from './stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -34,21 +30,8 @@ export async function escalationLag(args: string[]): Promise<void> {
     cluster,
   });
   try {
-    const { deps, workspace } = stack;
-    const ws = workspace.workspace.id;
-    const ctx = { ...systemContext(ws), memberId: workspace.admin.id, via: 'TOKEN' as const };
-    const fx = new Effects();
-    const lead = await createMember(deps.db, ctx, fx, { name: 'Lead', email: 'lead@bench.test' });
-    const owner = await createMember(deps.db, ctx, fx, {
-      name: 'Owner',
-      email: 'owner@bench.test',
-      manager_id: lead.id,
-    });
-    const team = await createTeam(deps.db, ctx, fx, {
-      name: 'Bench',
-      lead_id: lead.id,
-      member_ids: [lead.id, owner.id],
-    });
+    const { deps } = stack;
+    const { ws, owner, team } = await leadAndOwner(stack);
     const limit = pLimit(concurrency);
 
     // Baselines on the same server and worker: bare timers to one deadline; the floor is

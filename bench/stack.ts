@@ -3,10 +3,14 @@ import { resolve } from 'node:path';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { AppDeps } from '@vigil/domains/deps';
 import { bootstrapWorkspace } from '@vigil/domains/people/access';
+import { createMember } from '@vigil/domains/people/service';
+import { createTeam } from '@vigil/domains/people/teams';
 import { registerDomains } from '@vigil/domains/registry';
 import * as schema from '@vigil/domains/schema';
+import { systemContext } from '@vigil/kernel/auth';
 import { loadConfig } from '@vigil/kernel/config';
 import { createDatabase, createPool } from '@vigil/kernel/db';
+import { Effects } from '@vigil/kernel/effects';
 import { createLogger } from '@vigil/kernel/logger';
 import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { startCluster, startIsolatedStack } from '@vigil/stack';
@@ -93,4 +97,24 @@ export function percentile(values: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[idx] as number;
+}
+
+/** A team lead, a member who reports to them, and their team, in the bench workspace. */
+export async function leadAndOwner(stack: Awaited<ReturnType<typeof benchStack>>) {
+  const { deps, workspace } = stack;
+  const ws = workspace.workspace.id;
+  const ctx = { ...systemContext(ws), memberId: workspace.admin.id, via: 'TOKEN' as const };
+  const fx = new Effects();
+  const lead = await createMember(deps.db, ctx, fx, { name: 'Lead', email: 'lead@bench.test' });
+  const owner = await createMember(deps.db, ctx, fx, {
+    name: 'Owner',
+    email: 'owner@bench.test',
+    manager_id: lead.id,
+  });
+  const team = await createTeam(deps.db, ctx, fx, {
+    name: 'Bench',
+    lead_id: lead.id,
+    member_ids: [lead.id, owner.id],
+  });
+  return { ws, ctx, lead, owner, team };
 }

@@ -1,13 +1,9 @@
 import { tickets } from '@vigil/domains/escalation/schema';
 import { performStep } from '@vigil/domains/obligations/service';
-import { createMember } from '@vigil/domains/people/service';
-import { createTeam } from '@vigil/domains/people/teams';
-import { systemContext } from '@vigil/kernel/auth';
-import { Effects } from '@vigil/kernel/effects';
 import { newId } from '@vigil/kernel/ids';
 import pLimit from 'p-limit';
 import type { Pool, PoolClient } from 'pg';
-import { benchStack, percentile } from './stack';
+import { benchStack, leadAndOwner, percentile } from './stack';
 
 /** Counts the statements a pool's clients send (BEGIN and COMMIT included) while `fn` runs. */
 async function counting<T>(pool: Pool, fn: () => Promise<T>): Promise<{ out: T; statements: number }> {
@@ -43,21 +39,8 @@ export async function stepCost(args: string[]): Promise<void> {
   const concurrency = Number(args[1] ?? 20);
   const stack = await benchStack();
   try {
-    const { deps, workspace } = stack;
-    const ws = workspace.workspace.id;
-    const ctx = { ...systemContext(ws), memberId: workspace.admin.id, via: 'TOKEN' as const };
-    const fx = new Effects();
-    const lead = await createMember(deps.db, ctx, fx, { name: 'Lead', email: 'lead@bench.test' });
-    const owner = await createMember(deps.db, ctx, fx, {
-      name: 'Owner',
-      email: 'owner@bench.test',
-      manager_id: lead.id,
-    });
-    const team = await createTeam(deps.db, ctx, fx, {
-      name: 'Bench',
-      lead_id: lead.id,
-      member_ids: [lead.id, owner.id],
-    });
+    const { deps } = stack;
+    const { ws, owner, team } = await leadAndOwner(stack);
     const make = async (count: number) => {
       const rows = Array.from({ length: count }, () => ({
         id: newId(),

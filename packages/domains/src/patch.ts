@@ -18,8 +18,9 @@ export async function patchInWorkspace<T extends PatchableTable>(
   target: { table: T; what: string; id: string },
   change: {
     check?: () => Promise<void>;
-    set: Partial<T['$inferInsert']>;
-    audit: (before: T['$inferSelect']) => AuditEntry;
+    /** The columns to set, or a function of the row as it was. */
+    set: Partial<T['$inferInsert']> | ((before: T['$inferSelect']) => Partial<T['$inferInsert']>);
+    audit: (before: T['$inferSelect'], after: T['$inferSelect']) => AuditEntry;
   },
 ): Promise<T['$inferSelect']> {
   const { table, id } = target;
@@ -28,10 +29,14 @@ export async function patchInWorkspace<T extends PatchableTable>(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(table as PgTable & { id: PgColumn })
-      .set({ ...change.set, updatedAt: new Date() } as never)
+      .set({
+        ...(typeof change.set === 'function' ? change.set(before) : change.set),
+        updatedAt: new Date(),
+      } as never)
       .where(eq(table.id, id))
       .returning();
-    await audit(tx, ctx, change.audit(before));
-    return (row ?? before) as T['$inferSelect'];
+    const after = (row ?? before) as T['$inferSelect'];
+    await audit(tx, ctx, change.audit(before, after));
+    return after;
   });
 }

@@ -1,9 +1,9 @@
 import type { AuthContext } from '@vigil/kernel/auth';
-import { NotFound } from '@vigil/kernel/errors';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage, type PageArgs } from '../paging';
+import { patchInWorkspace } from '../patch';
 import { peopleRefs } from '../people/service';
 import { assertRefs, workspaceRows } from '../refs';
 import { webhookEndpoints } from '../webhooks/schema';
@@ -51,12 +51,7 @@ const audited = (a: AutomationRow) => {
 };
 
 export async function getAutomation(db: Executor, ws: string, id: string): Promise<AutomationRow> {
-  const [row] = await db
-    .select()
-    .from(automations)
-    .where(and(eq(automations.workspaceId, ws), eq(automations.id, id)));
-  if (!row) throw new NotFound('Automation', id);
-  return row;
+  return findInWorkspace(db, automations, 'Automation', ws, id);
 }
 
 export const listAutomations = (db: Executor, ws: string) =>
@@ -93,33 +88,30 @@ export async function createAutomation(
 }
 
 export async function updateAutomation(db: Db, ctx: AuthContext, id: string, input: AutomationInput) {
-  await assertActionRefs(db, ctx.workspaceId, input.actions);
-  return db.transaction(async (tx) => {
-    const before = await getAutomation(tx, ctx.workspaceId, id);
-    const [row] = await tx
-      .update(automations)
-      .set({
+  return patchInWorkspace(
+    db,
+    ctx,
+    { table: automations, what: 'Automation', id },
+    {
+      check: () => assertActionRefs(db, ctx.workspaceId, input.actions),
+      set: {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
         ...(input.trigger
           ? { eventType: input.trigger.event_type, conditions: input.trigger.conditions ?? {} }
           : {}),
         ...(input.actions ? { actions: input.actions } : {}),
-        updatedAt: new Date(),
-      })
-      .where(eq(automations.id, id))
-      .returning();
-    if (!row) throw new NotFound('Automation', id);
-    await audit(tx, ctx, {
-      action: 'AUTOMATION_UPDATED',
-      targetType: 'automation',
-      targetId: id,
-      oldValue: audited(before),
-      newValue: audited(row),
-      description: `Automation "${row.name}" updated`,
-    });
-    return row;
-  });
+      },
+      audit: (before, row) => ({
+        action: 'AUTOMATION_UPDATED',
+        targetType: 'automation',
+        targetId: id,
+        oldValue: audited(before),
+        newValue: audited(row),
+        description: `Automation "${row.name}" updated`,
+      }),
+    },
+  );
 }
 
 export async function deleteAutomation(db: Db, ctx: AuthContext, id: string) {

@@ -2,12 +2,12 @@
 // transaction), read them, and sign the download of a READY pack.
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '@vigil/kernel/auth';
-import { BadRequest, NotFound } from '@vigil/kernel/errors';
+import { BadRequest } from '@vigil/kernel/errors';
 import { newId } from '@vigil/kernel/ids';
 import { iso } from '@vigil/kernel/serialize';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { requireStorage } from '../documents/storage';
 import { listPage, type PageArgs } from '../paging';
 import { downloadName, normalizeSections, type PackSection, periodErrors } from './rules';
@@ -75,12 +75,7 @@ async function queueStart(tx: Executor, workspaceId: string, packId: string): Pr
 }
 
 export async function getPack(db: Executor, workspaceId: string, id: string): Promise<PackRow> {
-  const [row] = await db
-    .select()
-    .from(evidencePacks)
-    .where(and(eq(evidencePacks.workspaceId, workspaceId), eq(evidencePacks.id, id)));
-  if (!row) throw new NotFound('Evidence pack', id);
-  return row;
+  return findInWorkspace(db, evidencePacks, 'Evidence pack', workspaceId, id);
 }
 
 export function listPacks(db: Executor, workspaceId: string, f: PageArgs) {

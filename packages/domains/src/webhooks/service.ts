@@ -6,8 +6,9 @@ import type { Config } from '@vigil/kernel/config';
 import { BadRequest, NotFound } from '@vigil/kernel/errors';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { type Db, type Executor, findInWorkspace } from '../db';
 import { listPage, type PageArgs } from '../paging';
+import { patchInWorkspace } from '../patch';
 import { isPrivateAddress, PREVIOUS_SECRET_MS, urlProblem } from './rules';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema';
 
@@ -71,12 +72,7 @@ export interface EndpointInput {
 }
 
 export async function getEndpoint(db: Executor, ws: string, id: string): Promise<EndpointRow> {
-  const [row] = await db
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.workspaceId, ws), eq(webhookEndpoints.id, id)));
-  if (!row) throw new NotFound('Webhook', id);
-  return row;
+  return findInWorkspace(db, webhookEndpoints, 'Webhook', ws, id);
 }
 
 export const listEndpoints = (db: Executor, ws: string) =>
@@ -127,33 +123,31 @@ export async function updateEndpoint(
   id: string,
   input: EndpointInput,
 ) {
-  if (input.url !== undefined) await assertUrl(input.url, config);
-  return db.transaction(async (tx) => {
-    const before = await getEndpoint(tx, ctx.workspaceId, id);
-    const reenabled = input.enabled === true && !before.enabled;
-    const [row] = await tx
-      .update(webhookEndpoints)
-      .set({
+  return patchInWorkspace(
+    db,
+    ctx,
+    { table: webhookEndpoints, what: 'Webhook', id },
+    {
+      check: async () => {
+        if (input.url !== undefined) await assertUrl(input.url, config);
+      },
+      set: (before) => ({
         ...(input.url !== undefined ? { url: input.url } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.event_types !== undefined ? { eventTypes: input.event_types } : {}),
         ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-        ...(reenabled ? { failingSince: null, disabledReason: null } : {}),
-        updatedAt: new Date(),
-      })
-      .where(eq(webhookEndpoints.id, id))
-      .returning();
-    if (!row) throw new NotFound('Webhook', id);
-    await audit(tx, ctx, {
-      action: 'WEBHOOK_UPDATED',
-      targetType: 'webhook_endpoint',
-      targetId: id,
-      oldValue: audited(before),
-      newValue: audited(row),
-      description: `Webhook ${row.url} updated`,
-    });
-    return row;
-  });
+        ...(input.enabled === true && !before.enabled ? { failingSince: null, disabledReason: null } : {}),
+      }),
+      audit: (before, row) => ({
+        action: 'WEBHOOK_UPDATED',
+        targetType: 'webhook_endpoint',
+        targetId: id,
+        oldValue: audited(before),
+        newValue: audited(row),
+        description: `Webhook ${row.url} updated`,
+      }),
+    },
+  );
 }
 
 /** A new secret, returned this once; the previous one keeps signing (both signatures sent) for 24 h. */
