@@ -1,25 +1,21 @@
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai';
-import { type FakeS3, startFakeS3 } from '../fakes/s3';
-import { eventually, type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 import { pdf, png } from './fixtures';
 import { docsPath, uploadForm } from './helpers';
 
 const MAX_INPUT = 400;
 
 describe('documents: the optional LLM summariser (OpenAI-compatible /chat/completions recorder)', () => {
-  let s3: FakeS3 | null;
   let llm: FakeOpenAI;
   let h: Harness;
   let ws: TestWorkspace;
 
   beforeAll(async () => {
     // the run's S3 server when the harness provides one, else the protocol fake
-    s3 = 's3' in testEnv() ? null : await startFakeS3();
     llm = await startFakeOpenAI();
     h = await startHarness({
       worker: true,
       env: {
-        ...s3?.env,
         DOCUMENT_SUMMARY_API_URL: llm.url,
         DOCUMENT_SUMMARY_API_KEY: llm.apiKey,
         DOCUMENT_SUMMARY_MODEL: 'vigil-test-model',
@@ -32,7 +28,6 @@ describe('documents: the optional LLM summariser (OpenAI-compatible /chat/comple
   afterAll(async () => {
     await h?.close();
     await llm?.close();
-    await s3?.close();
   });
 
   const upload = async (data: Buffer, filename: string, type = 'application/pdf') => {

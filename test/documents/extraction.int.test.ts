@@ -1,7 +1,6 @@
 import { requeuePendingExtractions } from '@vigil/domains/documents/versions';
 import { sql } from 'drizzle-orm';
-import { type FakeS3, startFakeS3 } from '../fakes/s3';
-import { eventually, type Harness, startHarness, type TestWorkspace, testEnv } from '../harness';
+import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 import { docx, pdf, png, xlsx } from './fixtures';
 import { docsPath, uploadForm, uploadPresigned } from './helpers';
 
@@ -10,18 +9,15 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const MAX_BYTES = 200_000;
 
 describe('documents: metadata extraction by the document/<version id> workflow (real worker)', () => {
-  let s3: FakeS3 | null;
   let h: Harness;
   let ws: TestWorkspace;
   let alice: { id: string; token: string };
 
   beforeAll(async () => {
     // Needs only an S3 endpoint: the run's S3 server when the harness provides one, else the protocol fake.
-    s3 = 's3' in testEnv() ? null : await startFakeS3();
     h = await startHarness({
       worker: true,
       env: {
-        ...s3?.env,
         DOCUMENT_EXTRACTION_MAX_BYTES: String(MAX_BYTES),
         DOCUMENT_EXTRACTION_MAX_PAGES: '3',
         DOCUMENT_SUMMARY_API_URL: undefined,
@@ -33,7 +29,6 @@ describe('documents: metadata extraction by the document/<version id> workflow (
   });
   afterAll(async () => {
     await h?.close();
-    await s3?.close();
   });
 
   /** Polls GET of the document until its newest version's extraction is no longer PENDING (30 s deadline). */
