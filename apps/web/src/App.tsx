@@ -15,6 +15,7 @@ const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.A
 const CertificationsPage = lazy(() =>
   import('./pages/Certifications').then((m) => ({ default: m.CertificationsPage })),
 );
+const InboxPage = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.InboxPage })));
 const PoliciesPage = lazy(() => import('./pages/Policies').then((m) => ({ default: m.PoliciesPage })));
 const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
 const RemindersPage = lazy(() => import('./pages/Reminders').then((m) => ({ default: m.RemindersPage })));
@@ -52,6 +53,14 @@ export function App() {
           }
         >
           <Route index element={<OverviewPage />} />
+          <Route
+            path="me"
+            element={
+              <Page>
+                <InboxPage />
+              </Page>
+            }
+          />
           <Route
             path="training"
             element={

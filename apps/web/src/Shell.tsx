@@ -8,6 +8,7 @@ import { useSession } from './session';
 
 const NAV = [
   { to: '/', label: 'Overview' },
+  { to: '/me', label: 'My obligations' },
   { to: '/training', label: 'Training' },
   { to: '/policies', label: 'Policies' },
   { to: '/escalation', label: 'Escalation tickets' },
