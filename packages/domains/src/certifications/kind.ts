@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
 import { type KindAdapter, openIdsOf, progressOf, recordLevelOn, statusStep } from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
+import { moveStatus } from '../obligations/transitions';
 import { getSettings } from '../people/access';
 import { changeHeld } from './lifecycle';
 import { expiringWindowMs, HELD_CERT, OPEN_CERT } from './rules';
@@ -93,17 +94,11 @@ export const memberCertificationKind: KindAdapter = {
       };
     }
     if (step.action === 'EXPIRE') {
-      const changed = await tx
-        .update(developerCertifications)
-        .set({ status: 'EXPIRED', updatedAt: now })
-        .where(
-          and(eq(developerCertifications.id, s.id), inArray(developerCertifications.status, [...HELD_CERT])),
-        )
-        .returning({ id: developerCertifications.id });
+      const changed = await moveStatus(tx, developerCertifications, s.id, HELD_CERT, 'EXPIRED', now);
       await event('certification.expired');
       return statusStep(
         loaded,
-        changed.length > 0,
+        changed,
         {
           action: 'CERTIFICATION_EXPIRED',
           status: 'EXPIRED',

@@ -1,6 +1,7 @@
 import { Conflict } from '@vigil/kernel/errors';
-import { and, eq, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Executor } from '../db';
 
 /**
  * The guard of a read-then-write transition on an obligation row: the UPDATE applies only
@@ -16,3 +17,23 @@ export const changedConcurrently = (what: string, id: string) =>
   new Conflict(`${what} ${id} was changed by another request; reload it and try again`, [
     { field: 'status', message: 'Changed concurrently' },
   ]);
+
+/**
+ * The guarded status write of an engine step: moves the row to `to` only if it is still in one
+ * of `from` (a concurrent completion wins). True when it changed the row.
+ */
+export async function moveStatus(
+  tx: Executor,
+  table: PgTable & { id: PgColumn; status: PgColumn; updatedAt: PgColumn },
+  id: string,
+  from: readonly string[],
+  to: string,
+  now: Date,
+): Promise<boolean> {
+  const changed = await tx
+    .update(table as PgTable & { id: PgColumn })
+    .set({ status: to, updatedAt: now } as never)
+    .where(and(eq(table.id, id), inArray(table.status, [...from])))
+    .returning({ id: table.id });
+  return changed.length > 0;
+}

@@ -11,6 +11,7 @@ import {
   stepsMany,
 } from '../obligations/kinds';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
+import { moveStatus } from '../obligations/transitions';
 import { getSettings } from '../people/access';
 import { DUE_ASSIGNMENT, OPEN_ASSIGNMENT, TERMINAL_ASSIGNMENT } from './rules';
 import { mandatoryTrainings, trainingAssignments } from './schema';
@@ -131,17 +132,11 @@ export const trainingAssignmentKind: KindAdapter = {
       };
     }
     if (step.action === 'MARK_OVERDUE') {
-      const changed = await tx
-        .update(trainingAssignments)
-        .set({ status: 'OVERDUE', updatedAt: now })
-        .where(
-          and(eq(trainingAssignments.id, s.id), inArray(trainingAssignments.status, [...DUE_ASSIGNMENT])),
-        )
-        .returning({ id: trainingAssignments.id });
+      const changed = await moveStatus(tx, trainingAssignments, s.id, DUE_ASSIGNMENT, 'OVERDUE', now);
       await event('assignment.overdue');
       return statusStep(
         loaded,
-        changed.length > 0,
+        changed,
         { action: 'TRAINING_OVERDUE', status: 'OVERDUE', verb: 'overdue', template: 'obligation.overdue' },
         data,
         true,
