@@ -3,7 +3,6 @@ import type { TemporalHandle } from '@vigil/kernel/temporal';
 import { inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db, Executor } from '../db';
-import { signalReminder } from '../reminders/client';
 import { START_CONCURRENCY, signalObligation, startObligations } from './client';
 import type { ObligationKind } from './rules';
 import { workflowCommands } from './schema';
@@ -22,9 +21,6 @@ import { workflowCommands } from './schema';
 export async function quietWorkflowCommands(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT set_config('vigil.workflow_commands', 'off', true)`);
 }
-
-/** The command kind of a reminder definition's planner (not an obligation kind). */
-const REMINDER_COMMAND = 'reminder';
 
 /**
  * Starts the workflows of a kind that is not an obligation (for example a document version's
@@ -112,7 +108,8 @@ export async function relayWorkflowCommands(
 
   // Starts, per kind and task queue, through the bulk path (initial state read set-based).
   const starts = new Map<string, typeof groups>();
-  // A kind with its own starter is only ever started (its workflow takes no signal).
+  // A kind with its own starter goes through it, for starts and signals alike (a reminder's
+  // starter signals-with-start its planner).
   const startsOnly = (g: (typeof groups)[number]) => !g.signal || starters.has(g.row.kind);
   for (const g of groups.filter(startsOnly)) {
     const key = `${g.row.kind} ${g.row.task_queue}`;
@@ -144,15 +141,15 @@ export async function relayWorkflowCommands(
       .map((g) =>
         limit(async () => {
           try {
-            const ref = { id: g.row.obligation_id, workspaceId: g.row.workspace_id };
-            if (g.row.kind === REMINDER_COMMAND)
-              await signalReminder({ ...deps.temporal, taskQueue: g.row.task_queue }, ref);
-            else
-              await signalObligation(
-                deps.temporal,
-                { ...ref, kind: g.row.kind as ObligationKind },
-                { taskQueue: g.row.task_queue },
-              );
+            await signalObligation(
+              deps.temporal,
+              {
+                id: g.row.obligation_id,
+                workspaceId: g.row.workspace_id,
+                kind: g.row.kind as ObligationKind,
+              },
+              { taskQueue: g.row.task_queue },
+            );
             done.push(...g.ids);
             pass.signalled++;
           } catch (err) {

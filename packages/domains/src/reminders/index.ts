@@ -1,4 +1,5 @@
 import type { DomainModule } from '../module';
+import { REMINDER_COMMAND_KIND, signalReminders } from './client';
 import { reminderInstanceKind } from './kind';
 import {
   checkEvidenceFreshness,
@@ -15,6 +16,7 @@ export const remindersModule: DomainModule = {
   kinds: [reminderInstanceKind],
   hooks: { memberOffboarded: [reassignOnMemberOffboarded] },
   activities: reminderActivities,
+  workflowStarters: { [REMINDER_COMMAND_KIND]: signalReminders },
   sweeps: [
     {
       id: 'generate-reminder-instances',
