@@ -4,19 +4,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Outlet, NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom';
 import { signOut } from './api/auth';
 import { useApiMutation } from './components/mutation';
+import { navFor } from './routes';
 import { useSession } from './session';
-
-const NAV = [
-  { to: '/', label: 'Overview' },
-  { to: '/me', label: 'My obligations' },
-  { to: '/training', label: 'Training' },
-  { to: '/policies', label: 'Policies' },
-  { to: '/escalation', label: 'Escalation tickets' },
-  { to: '/certifications', label: 'Certifications' },
-  { to: '/reminders', label: 'Reminders' },
-  { to: '/audit', label: 'Audit log' },
-  { to: '/account', label: 'My sessions' },
-];
 
 /** The signed-in layout: header with the workspace and member, navigation, sign-out. */
 export function Shell() {
@@ -68,7 +57,7 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {NAV.map((item) => (
+        {navFor(session.access_role).map((item) => (
           <NavLink
             key={item.to}
             component={RouterLink}
