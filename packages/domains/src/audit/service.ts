@@ -25,9 +25,12 @@ const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
 type AuditRow = typeof auditLogs.$inferInsert;
 const pending = new WeakMap<object, AuditRow[]>();
 
-/** Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts). */
+/**
+ * Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts).
+ * The events go first: the audit insert takes the workspace's chain head, held until commit,
+ * so nothing else should run after it.
+ */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
   await emitEvents(
     db,
     rows.flatMap((r) =>
@@ -42,6 +45,7 @@ const insertRows = async (db: Executor, rows: AuditRow[]) => {
       }),
     ),
   );
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
 };
 
 /**

@@ -49,6 +49,12 @@ export interface ObligationView {
   details?: Record<string, unknown>;
   done?: string[];
   next: NextView;
+  /**
+   * When the view was computed (epoch ms, the activity's clock). A workflow arms its next timer
+   * from the later of this and its task's clock: the task that ran the load started earlier, and
+   * a timer measured from that start would fire late by however long the load took.
+   */
+  asOf?: number;
   /** The owner's name, for operators (filled by loadView / loadViews). */
   ownerName?: string | null;
   /** Steps still planned after the next one, in order (at most a few). */
@@ -64,7 +70,7 @@ const highestLevel = (done: string[]): Level | null => {
 };
 
 export function viewOf(kind: string, id: string, loaded: LoadedObligation | null, now: Date): ObligationView {
-  if (!loaded) return { found: false, kind, id, next: { type: 'DONE' } };
+  if (!loaded) return { found: false, kind, id, next: { type: 'DONE' }, asOf: now.getTime() };
   const s = loaded.state;
   const next = nextCheckpoint(s, now);
   const nextKey = next.type === 'STEP' ? next.step.key : null;
@@ -89,6 +95,7 @@ export function viewOf(kind: string, id: string, loaded: LoadedObligation | null
     details: loaded.details,
     done: s.done,
     upcoming,
+    asOf: now.getTime(),
     next:
       next.type === 'STEP'
         ? {

@@ -69,7 +69,9 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
     published = publish(current, published);
     if (current.next.type === 'DONE') break;
 
-    const now = Date.now();
+    // The task's clock is when it started; a view computed later in it (by a local activity)
+    // is closer to when the timer starts.
+    const now = Math.max(Date.now(), current.asOf ?? 0);
     const stepAt = current.next.type === 'STEP' ? (current.next.at ?? now) : Number.POSITIVE_INFINITY;
     let woke = false;
     if (stepAt > now) {
@@ -78,7 +80,7 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
         ? await condition(() => changed, stepAt - now, { summary: `until ${current.next.key}` })
         : await condition(() => changed).then(() => true);
     }
-    if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Date.now()) {
+    if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Math.max(Date.now(), now)) {
       // The step re-reads the row under lock and returns the state it left behind.
       current = (await performObligationStep(input.kind, input.id, current.next.key)).view;
     } else {
