@@ -80,7 +80,12 @@ export async function obligationWorkflow(input: ObligationInput): Promise<string
         ? await condition(() => changed, stepAt - now, { summary: `until ${current.next.key}` })
         : await condition(() => changed).then(() => true);
     }
-    if (!woke && current.next.type === 'STEP' && current.next.key && (current.next.at ?? 0) <= Math.max(Date.now(), now)) {
+    if (
+      !woke &&
+      current.next.type === 'STEP' &&
+      current.next.key &&
+      (current.next.at ?? 0) <= Math.max(Date.now(), now)
+    ) {
       // The step re-reads the row under lock and returns the state it left behind.
       current = (await performObligationStep(input.kind, input.id, current.next.key)).view;
     } else {
