@@ -43,10 +43,11 @@ export const AREAS: readonly Area[] = [
   {
     path: 'policies',
     page: page(() => import('./pages/Policies'), 'PoliciesPage'),
-    audience: OFFICE,
+    // Every member reads the policies that apply to them; writes follow the API's roles.
+    audience: 'all',
     nav: { label: 'Policies', order: 30 },
   },
-  { path: 'policies/:id', page: page(() => import('./pages/Policy'), 'PolicyPage'), audience: OFFICE },
+  { path: 'policies/:id', page: page(() => import('./pages/Policy'), 'PolicyPage'), audience: 'all' },
   {
     path: 'escalation',
     page: page(() => import('./pages/Tickets'), 'TicketsPage'),
