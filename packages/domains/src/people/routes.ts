@@ -2,7 +2,7 @@ import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth
 import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { futureIsoDate, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
+import { futureIsoDate, nullableTs, okSchema, qbool, ts, wsIdParam, wsParam } from '../api-schemas';
 import { type AppDeps, route, withEffects } from '../deps';
 import {
   createToken,
@@ -308,10 +308,7 @@ export const peopleRoutes = [
     params: wsParam,
     query: pageQuery().extend({
       member_id: z.uuid().optional(),
-      include_revoked: z
-        .enum(['true', 'false'])
-        .optional()
-        .transform((v) => v === 'true'),
+      include_revoked: qbool.optional(),
     }),
     response: pageSchema(tokenSchema),
     handler: async ({ query, ctx, deps }) => {
