@@ -94,3 +94,38 @@ test('an admin runs people and settings: a team and a member in it, quiet hours,
   const owners = await harness.request('GET', `/workspaces/${ws.id}/reminders/control-owners`, ws.adminToken);
   expect(owners.body.data.find((r: { id: string }) => r.id === co.body.id).primary_owner_id).toBe(backup.id);
 });
+
+test('a manager reads people, teams and settings but the writes are disabled, and the API refuses them', async ({
+  page,
+  vigil,
+  signIn,
+}, testInfo) => {
+  const { harness, ws } = vigil;
+  const manager = await ws.member('MANAGER', { name: 'Mia Manager' });
+  const me = await harness.request('GET', `/workspaces/${ws.id}/members/${manager.id}`, manager.token);
+  await signIn(me.body.email as string);
+
+  await nav(page, 'People').click();
+  await expect(
+    page.getByRole('table', { name: 'Members' }).getByRole('row', { name: /Mia Manager/ }),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New member' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByRole('button', { name: 'Offboard Mia Manager' })).toHaveAttribute(
+    'aria-disabled',
+    'true',
+  );
+  await nav(page, 'Workspace settings').click();
+  await expect(page.getByRole('button', { name: 'Save settings' })).toHaveAttribute('aria-disabled', 'true');
+  await page.getByRole('heading', { level: 1, name: 'Workspace settings' }).hover();
+  await checkPage(page, testInfo, 'settings-manager');
+  const forced = await harness.request('PATCH', `/workspaces/${ws.id}/settings`, manager.token, {
+    skip_weekends: true,
+  });
+  expect(forced.status).toBe(403);
+  const preview = await harness.request(
+    'GET',
+    `/workspaces/${ws.id}/members/${ws.adminId}/offboarding-preview`,
+    manager.token,
+  );
+  expect(preview.status).toBe(403);
+});

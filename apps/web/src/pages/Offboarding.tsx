@@ -135,7 +135,7 @@ function ChangeTable({
           key: 'action',
           header: 'Change',
           render: (c) => (
-            <Badge color={ACTION_COLORS[c.action]} variant="light">
+            <Badge color={ACTION_COLORS[c.action]} variant="light" miw="max-content">
               {c.action}
             </Badge>
           ),
