@@ -72,6 +72,33 @@ describe('offboarding preview and the token list', () => {
     expect((again.body.changes as Change[]).filter((c) => c.action !== 'STAYS')).toEqual([]);
   });
 
+  it('lists the open acknowledgement requests offboarding cancels', async () => {
+    const leaver = await ws.member();
+    await call('PATCH', '/settings', ws.adminToken, { policy_approver_id: ws.adminId });
+    const created = await h.request('POST', '/api/policies', ws.adminToken, {
+      name: 'Acceptable use',
+      content: '# Acceptable use\n',
+      applies_to_all: true,
+    });
+    const policyId = created.body.policy.id as string;
+    expect((await h.request('POST', `/api/policies/${policyId}/approve`, ws.adminToken, {})).status).toBe(
+      200,
+    );
+    const event = await h.request('POST', '/api/acknowledgements/events', ws.adminToken, {
+      type: 'MANUAL',
+      scope: { member_ids: [leaver.id], policy_ids: [policyId] },
+    });
+    expect(event.status).toBe(201);
+    expect(event.body.requested).toBeGreaterThanOrEqual(1);
+    const preview = await call('GET', `/members/${leaver.id}/offboarding-preview`);
+    const acks = (preview.body.changes as Change[]).filter(
+      (c) => c.target_type === 'acknowledgement_request',
+    );
+    expect(acks).toEqual([
+      expect.objectContaining({ area: 'policies', action: 'CANCEL', label: 'Acknowledge Acceptable use' }),
+    ]);
+  });
+
   it('is for admins, in their own workspace', async () => {
     const m = await ws.member('MANAGER');
     expect((await call('GET', `/members/${m.id}/offboarding-preview`, m.token)).status).toBe(403);
