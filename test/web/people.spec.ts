@@ -30,8 +30,8 @@ test('an admin runs people and settings: a team and a member in it, quiet hours,
   await nav(page, 'People').click();
   await page.getByRole('button', { name: 'New member' }).click();
   const memberDialog = page.getByRole('dialog', { name: 'New member' });
-  await memberDialog.getByLabel('Name').fill('Pat Payments');
-  await memberDialog.getByLabel('Email').fill(`pat-${Date.now()}@example.com`);
+  await memberDialog.getByRole('textbox', { name: /^Name/ }).fill('Pat Payments');
+  await memberDialog.getByRole('textbox', { name: /^Email/ }).fill(`pat-${Date.now()}@example.com`);
   await memberDialog.getByRole('combobox', { name: 'Teams' }).click();
   await page.getByRole('option', { name: 'Payments' }).click();
   await page.keyboard.press('Escape');

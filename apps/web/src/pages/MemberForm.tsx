@@ -1,4 +1,4 @@
-import { Button, Modal, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { memberOptions, useMembers, useOrgRoles, useTeams } from '../api/lookups';
@@ -6,7 +6,7 @@ import type { Body, Reply } from '../api/types';
 import { viewerTimeZone } from '../components/format';
 import { useApiMutation } from '../components/mutation';
 import { ProblemAlert } from '../components/states';
-import { fieldErrors, isEmail, isTimeZone, textProblem } from '../components/validation';
+import { fieldErrors, isClock, isEmail, isTimeZone, textProblem } from '../components/validation';
 import { useSession } from '../session';
 
 export type Member = Reply<'/workspaces/{ws}/members', 'get'>['data'][number];
@@ -45,6 +45,13 @@ function MemberForm({ member, onDone }: { member: Member | null; onDone: () => v
   const [roleIds, setRoleIds] = useState<string[]>(member?.role_ids ?? []);
   const [slack, setSlack] = useState(member?.slack_user_id ?? '');
   const [status, setStatus] = useState<Member['status']>(member?.status ?? 'ACTIVE');
+  const prefs = member?.notification_preferences ?? {};
+  const [channels, setChannels] = useState<string[]>(prefs.channels ?? []);
+  const [quiet, setQuiet] = useState(Boolean(prefs.quiet_hours));
+  const [quietStart, setQuietStart] = useState(prefs.quiet_hours?.start ?? '22:00');
+  const [quietEnd, setQuietEnd] = useState(prefs.quiet_hours?.end ?? '07:00');
+  const [skipWeekends, setSkipWeekends] = useState(prefs.skip_weekends ?? false);
+  const [digest, setDigest] = useState(prefs.daily_digest ?? true);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useApiMutation(
     (body: MemberBody & { status?: Member['status'] }) =>
@@ -72,6 +79,8 @@ function MemberForm({ member, onDone }: { member: Member | null; onDone: () => v
     if (title.length > 200) found.title = 'At most 200 characters';
     if (slack.length > 64) found.slack_user_id = 'At most 64 characters';
     if (member && manager === member.id) found.manager_id = 'A member cannot manage themselves';
+    if (quiet && !isClock(quietStart)) found['notification_preferences.quiet_hours.start'] = 'Expected HH:MM';
+    if (quiet && !isClock(quietEnd)) found['notification_preferences.quiet_hours.end'] = 'Expected HH:MM';
     setErrors(found);
     if (Object.keys(found).length) return;
     save.mutate({
@@ -84,6 +93,12 @@ function MemberForm({ member, onDone }: { member: Member | null; onDone: () => v
       team_ids: teamIds,
       role_ids: roleIds,
       slack_user_id: slack.trim() || null,
+      notification_preferences: {
+        ...(channels.length ? { channels: channels as Array<'email' | 'slack'> } : {}),
+        quiet_hours: quiet ? { start: quietStart, end: quietEnd } : null,
+        skip_weekends: skipWeekends,
+        daily_digest: digest,
+      },
       ...(member ? { status } : {}),
     });
   };
@@ -159,6 +174,50 @@ function MemberForm({ member, onDone }: { member: Member | null; onDone: () => v
           value={slack}
           onChange={(e) => setSlack(e.currentTarget.value)}
           error={shown.slack_user_id}
+        />
+        <Checkbox.Group
+          label="Notification channels"
+          description="None chosen: the workspace's defaults"
+          value={channels}
+          onChange={setChannels}
+        >
+          <Group gap="md" mt={6}>
+            <Checkbox value="email" label="Email" />
+            <Checkbox value="slack" label="Slack" />
+          </Group>
+        </Checkbox.Group>
+        <Checkbox
+          label="Own quiet hours"
+          checked={quiet}
+          onChange={(e) => setQuiet(e.currentTarget.checked)}
+        />
+        {quiet && (
+          <Group>
+            <TextInput
+              label="Member quiet from"
+              description="HH:MM in the member's time zone"
+              value={quietStart}
+              onChange={(e) => setQuietStart(e.currentTarget.value.trim())}
+              error={shown['notification_preferences.quiet_hours.start']}
+            />
+            <TextInput
+              label="Member quiet until"
+              description="HH:MM"
+              value={quietEnd}
+              onChange={(e) => setQuietEnd(e.currentTarget.value.trim())}
+              error={shown['notification_preferences.quiet_hours.end']}
+            />
+          </Group>
+        )}
+        <Checkbox
+          label="No notifications on weekends"
+          checked={skipWeekends}
+          onChange={(e) => setSkipWeekends(e.currentTarget.checked)}
+        />
+        <Checkbox
+          label="Daily digest of open items"
+          checked={digest}
+          onChange={(e) => setDigest(e.currentTarget.checked)}
         />
         {member && (
           <Select
