@@ -20,6 +20,13 @@ export function Shell() {
       navigate('/sign-in', { replace: true });
     },
   });
+  const links = navFor(session.access_role);
+  // The link of the page shown: the longest one the path is under (/escalation/matrices, not /escalation).
+  const under = (to: string) =>
+    to === '/'
+      ? location.pathname === '/'
+      : location.pathname === to || location.pathname.startsWith(`${to}/`);
+  const activeLink = links.filter((l) => under(l.to)).sort((a, b) => b.to.length - a.to.length)[0]?.to;
   return (
     <AppShell
       padding="md"
@@ -57,13 +64,13 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {navFor(session.access_role).map((item) => (
+        {links.map((item) => (
           <NavLink
             key={item.to}
             component={RouterLink}
             to={item.to}
             label={item.label}
-            active={item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)}
+            active={item.to === activeLink}
           />
         ))}
       </AppShell.Navbar>

@@ -55,6 +55,12 @@ export const AREAS: readonly Area[] = [
     nav: { label: 'Escalation tickets', order: 40 },
   },
   {
+    path: 'escalation/matrices',
+    page: page(() => import('./pages/Matrices'), 'MatricesPage'),
+    audience: OFFICE,
+    nav: { label: 'Escalation matrices', order: 45 },
+  },
+  {
     path: 'escalation/tickets/:id',
     page: page(() => import('./pages/Ticket'), 'TicketPage'),
     audience: OFFICE,
@@ -70,6 +76,30 @@ export const AREAS: readonly Area[] = [
     page: page(() => import('./pages/Reminders'), 'RemindersPage'),
     audience: OFFICE,
     nav: { label: 'Reminders', order: 60 },
+  },
+  {
+    path: 'people',
+    page: page(() => import('./pages/People'), 'PeoplePage'),
+    audience: OFFICE,
+    nav: { label: 'People', order: 70 },
+  },
+  {
+    path: 'people/teams',
+    page: page(() => import('./pages/Teams'), 'TeamsPage'),
+    audience: OFFICE,
+    nav: { label: 'Teams and org roles', order: 72 },
+  },
+  {
+    path: 'settings',
+    page: page(() => import('./pages/Settings'), 'SettingsPage'),
+    audience: OFFICE,
+    nav: { label: 'Workspace settings', order: 80 },
+  },
+  {
+    path: 'tokens',
+    page: page(() => import('./pages/Tokens'), 'TokensPage'),
+    audience: 'all',
+    nav: { label: 'API tokens', order: 95 },
   },
   {
     path: 'audit',

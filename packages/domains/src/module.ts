@@ -1,6 +1,6 @@
 import type { RouteDef } from '@vigil/kernel/http';
 import type { AppDeps } from './deps';
-import type { MemberHook } from './hooks';
+import type { MemberHook, OffboardPreviewHook } from './hooks';
 import type { WorkflowStarter } from './obligations/commands';
 import type { KindAdapter } from './obligations/kinds';
 import type { Sweep } from './schedules';
@@ -14,7 +14,11 @@ export interface DomainModule {
   name: string;
   routes?: RouteDef<AppDeps>[];
   kinds?: KindAdapter[];
-  hooks?: { memberScopeChanged?: MemberHook[]; memberOffboarded?: MemberHook[] };
+  hooks?: {
+    memberScopeChanged?: MemberHook[];
+    memberOffboarded?: MemberHook[];
+    offboardPreview?: OffboardPreviewHook[];
+  };
   /** Set-based sweeps, each declared once with its schedule (see sweeps.ts, schedules.ts). */
   sweeps?: Sweep[];
   /** Activities beyond the engine's (e.g. a recurring definition's planner). */

@@ -15,5 +15,6 @@ export function registerDomains(): void {
       registerWorkflowStarter(kind, start);
     peopleHooks.memberScopeChanged.push(...(m.hooks?.memberScopeChanged ?? []));
     peopleHooks.memberOffboarded.push(...(m.hooks?.memberOffboarded ?? []));
+    peopleHooks.offboardPreview.push(...(m.hooks?.offboardPreview ?? []));
   }
 }

@@ -45,7 +45,7 @@ const STATUS_COLORS: Record<string, MantineColor> = {
 export function StatusBadge({ status }: { status: string | null | undefined }) {
   if (!status) return <span>—</span>;
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light">
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" miw="max-content">
       {status.replaceAll('_', ' ')}
     </Badge>
   );

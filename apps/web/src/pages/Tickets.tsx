@@ -46,9 +46,14 @@ export function TicketsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>Escalation tickets</Title>
-        <RoleButton allowed={hasRole(session, ROLES.act)} onClick={() => setCreating(true)}>
-          New ticket
-        </RoleButton>
+        <Group>
+          <Anchor component={Link} to="/escalation/matrices">
+            Escalation matrices
+          </Anchor>
+          <RoleButton allowed={hasRole(session, ROLES.act)} onClick={() => setCreating(true)}>
+            New ticket
+          </RoleButton>
+        </Group>
       </Group>
       <Card withBorder>
         <Group mb="sm">

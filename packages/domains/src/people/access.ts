@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type AccessRole, type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
 import { forgetInTransaction, memoInTransaction } from '@vigil/kernel/db';
-import { NotFound, Unauthorized } from '@vigil/kernel/errors';
+import { Forbidden, NotFound, Unauthorized } from '@vigil/kernel/errors';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
 import type { LadderLevelConfig } from '../obligations/rules';
+import { listPage } from '../paging';
 import { hashToken, TOKEN_PREFIX } from './rules';
 import { apiTokens, members, workspaceSettings, workspaces } from './schema';
 import { assertInWorkspace, getMember } from './service';
@@ -241,4 +242,19 @@ export async function bootstrapWorkspace(
     );
     return { workspace: ws, admin, token: secret };
   });
+}
+
+/** A page of tokens (never their hash), newest first: the member's own; any member's for admins and auditors. */
+export async function listTokens(
+  db: Executor,
+  ctx: AuthContext,
+  f: { member_id?: string; include_revoked?: boolean; limit: number; cursor?: string },
+) {
+  const seesAll = ctx.role === 'ADMIN' || ctx.role === 'AUDITOR';
+  const memberId = f.member_id ?? (seesAll ? undefined : ctx.memberId);
+  if (memberId !== ctx.memberId && !seesAll) throw new Forbidden('You may list only your own tokens');
+  const where = [eq(apiTokens.workspaceId, ctx.workspaceId)];
+  if (memberId) where.push(eq(apiTokens.memberId, memberId));
+  if (!f.include_revoked) where.push(isNull(apiTokens.revokedAt));
+  return listPage(db, apiTokens, where, f);
 }

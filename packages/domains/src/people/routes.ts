@@ -2,11 +2,18 @@ import { ACCESS_ROLES, ADMINS, requireSelfOr, WRITERS } from '@vigil/kernel/auth
 import { pageQuery, pageSchema } from '@vigil/kernel/pagination';
 import { toJson } from '@vigil/kernel/serialize';
 import { z } from 'zod';
-import { futureIsoDate, isoOffset, nullableTs, okSchema, ts, wsIdParam, wsParam } from '../api-schemas';
-import type { COMPLIANCE_CATEGORIES } from '../compliance/rules';
+import { futureIsoDate, nullableTs, okSchema, qbool, ts, wsIdParam, wsParam } from '../api-schemas';
 import { type AppDeps, route, withEffects } from '../deps';
-import { defaultLadderSchema } from '../escalation/api-schemas';
-import { createToken, getSettings, revokeToken, type SettingsRow, updateSettings } from './access';
+import {
+  createToken,
+  getSettings,
+  listTokens,
+  revokeToken,
+  type SettingsRow,
+  updateSettings,
+} from './access';
+import { clock, offboardPreviewSchema, settingsBody, settingsSchema, tokenSchema } from './api-schemas';
+import { previewOffboarding } from './offboarding';
 import {
   createMember,
   getMember,
@@ -18,7 +25,6 @@ import {
 } from './service';
 import { createRole, createTeam, deleteTeam, getTeam, listRoles, listTeams, updateTeam } from './teams';
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM');
 const prefs = z.strictObject({
   channels: z.array(z.enum(['email', 'slack'])).optional(),
   quiet_hours: z.strictObject({ start: clock, end: clock }).nullable().optional(),
@@ -108,56 +114,6 @@ const roleSchema = z.object({
   created_at: ts,
 });
 
-const threshold = {
-  at_risk: z.number().int().min(1).max(1_000_000),
-  non_compliant: z.number().int().min(1).max(1_000_000),
-};
-const partialThreshold = z.strictObject(threshold).partial().optional();
-const complianceThresholdsSchema = z
-  .strictObject({
-    ...threshold,
-    categories: z
-      .strictObject({
-        overdue_trainings: partialThreshold,
-        missing_required_certifications: partialThreshold,
-        overdue_acknowledgements: partialThreshold,
-        overdue_controls: partialThreshold,
-      } satisfies Record<(typeof COMPLIANCE_CATEGORIES)[number], unknown>)
-      .optional(),
-  })
-  .refine((t) => t.non_compliant >= t.at_risk, {
-    message: 'non_compliant must be at least at_risk',
-    path: ['non_compliant'],
-  })
-  .describe(
-    'check-bulk-compliance: a category (overdue_trainings, missing_required_certifications, overdue_acknowledgements, overdue_controls) with at least at_risk items makes the workspace AT_RISK, with at least non_compliant NON_COMPLIANT; categories override per category. Default {at_risk: 1, non_compliant: 5}.',
-  );
-
-const settingsBody = z.strictObject({
-  director_contact_id: z.uuid().nullable().optional(),
-  vp_exec_contact_id: z.uuid().nullable().optional(),
-  cxo_contact_id: z.uuid().nullable().optional(),
-  policy_approver_id: z.uuid().nullable().optional(),
-  ack_deadline_days: z.number().int().min(1).max(365).optional(),
-  reminder_offsets: z.array(isoOffset).max(10).optional(),
-  reminder_interval_hours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 30)
-    .optional(),
-  cert_expiring_days: z.number().int().min(1).max(365).optional(),
-  digest_hour_utc: z.number().int().min(0).max(23).optional(),
-  quiet_hours: z.strictObject({ start: clock, end: clock }).nullable().optional(),
-  skip_weekends: z.boolean().optional(),
-  default_ladder: defaultLadderSchema.nullable().optional(),
-  periodic_ack: z
-    .strictObject({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(28) })
-    .nullable()
-    .optional(),
-  compliance_thresholds: complianceThresholdsSchema.nullable().optional(),
-});
-const settingsSchema = settingsBody.required().extend({ workspace_id: z.uuid(), updated_at: ts });
 const presentSettings = (s: SettingsRow) => toJson(s);
 
 const T = 'People';
@@ -237,6 +193,18 @@ export const peopleRoutes = [
       const row = await withEffects(deps, (fx) => offboardMember(deps.db, ctx, fx, params.id, body?.reason));
       return (await presentMembers(deps, [row]))[0];
     },
+  }),
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/members/:id/offboarding-preview',
+    tag: T,
+    summary: 'What offboarding the member would do now (changes nothing)',
+    description:
+      'The tokens it would revoke, the open items each domain would cancel or reassign (to whom), and what keeps naming the member (reports, team lead, workspace contacts) for review.',
+    roles: ADMINS,
+    params: wsIdParam,
+    response: offboardPreviewSchema,
+    handler: async ({ params, ctx, deps }) => previewOffboarding(deps.db, ctx.workspaceId, params.id),
   }),
   route({
     method: 'post',
@@ -328,6 +296,26 @@ export const peopleRoutes = [
         prefix: row.prefix,
         token: secret,
         expires_at: row.expiresAt?.toISOString() ?? null,
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/tokens',
+    tag: T,
+    summary: 'List API tokens (prefix and dates, never the secret)',
+    description: 'Admins and auditors see every member’s tokens (member_id filters); others only their own.',
+    params: wsParam,
+    query: pageQuery().extend({
+      member_id: z.uuid().optional(),
+      include_revoked: qbool.optional(),
+    }),
+    response: pageSchema(tokenSchema),
+    handler: async ({ query, ctx, deps }) => {
+      const page = await listTokens(deps.db, ctx, query);
+      return {
+        data: page.data.map(({ tokenHash: _hash, ...t }) => toJson(t)),
+        next_cursor: page.next_cursor,
       };
     },
   }),

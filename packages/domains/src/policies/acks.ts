@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Executor } from '../db';
 import { ladderFor } from '../escalation/service';
+import type { OffboardPreviewHook } from '../hooks';
 import { getSettings } from '../people/access';
 import { memberRoles, members } from '../people/schema';
 import { sqlIn } from '../sql-in';
@@ -284,3 +285,27 @@ export async function cancelOpenRequests(
     rows.flatMap((r) => (r.obligationId ? [r.obligationId] : [])),
   );
 }
+
+/** The offboarding preview of policies: the member's open acknowledgement requests, which offboarding cancels. */
+export const previewOffboardingAcks: OffboardPreviewHook = async (db, workspaceId, memberId) => {
+  const rows = await db
+    .select({ id: acknowledgementRequests.id, dueAt: acknowledgementRequests.dueAt, name: policies.name })
+    .from(acknowledgementRequests)
+    .innerJoin(policies, eq(policies.id, acknowledgementRequests.policyId))
+    .where(
+      and(
+        eq(acknowledgementRequests.workspaceId, workspaceId),
+        eq(acknowledgementRequests.memberId, memberId),
+        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
+      ),
+    );
+  return rows.map((r) => ({
+    area: 'policies',
+    target_type: 'acknowledgement_request',
+    target_id: r.id,
+    label: `Acknowledge ${r.name}`,
+    action: 'CANCEL' as const,
+    to_member_id: null,
+    detail: `Open acknowledgement request due ${r.dueAt.toISOString().slice(0, 10)}; cancelled`,
+  }));
+};

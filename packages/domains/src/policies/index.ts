@@ -1,5 +1,6 @@
 import type { DomainModule } from '../module';
 import { onMemberOffboarded, onMemberScopeChanged, periodicSweep } from './ack-service';
+import { previewOffboardingAcks } from './acks';
 import { approvalReminderSweep } from './escalate';
 import { ackKind } from './kind';
 import { policyRoutes } from './routes';
@@ -8,7 +9,11 @@ export const policiesModule: DomainModule = {
   name: 'policies',
   routes: policyRoutes,
   kinds: [ackKind],
-  hooks: { memberScopeChanged: [onMemberScopeChanged], memberOffboarded: [onMemberOffboarded] },
+  hooks: {
+    memberScopeChanged: [onMemberScopeChanged],
+    memberOffboarded: [onMemberOffboarded],
+    offboardPreview: [previewOffboardingAcks],
+  },
   sweeps: [
     {
       id: 'periodic-acknowledgements',

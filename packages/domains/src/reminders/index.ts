@@ -5,6 +5,7 @@ import {
   checkEvidenceFreshness,
   flagOverdueReminders,
   generateReminderInstances,
+  previewMemberOffboarding,
   reassignOnMemberOffboarded,
 } from './maintenance';
 import { reminderActivities } from './planner';
@@ -14,7 +15,7 @@ export const remindersModule: DomainModule = {
   name: 'reminders',
   routes: reminderRoutes,
   kinds: [reminderInstanceKind],
-  hooks: { memberOffboarded: [reassignOnMemberOffboarded] },
+  hooks: { memberOffboarded: [reassignOnMemberOffboarded], offboardPreview: [previewMemberOffboarding] },
   activities: reminderActivities,
   workflowStarters: { [REMINDER_COMMAND_KIND]: signalReminders },
   sweeps: [

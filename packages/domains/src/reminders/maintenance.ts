@@ -5,7 +5,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type AuditEntry, audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import type { AppDeps } from '../deps';
-import type { MemberHook } from '../hooks';
+import type { MemberHook, OffboardChange, OffboardPreviewHook } from '../hooks';
 import { quietWorkflowCommands } from '../obligations/commands';
 import { col, pastDueSql } from '../obligations/due';
 import { teams } from '../people/schema';
@@ -123,29 +123,29 @@ export async function checkEvidenceFreshness(deps: AppDeps) {
   return { stale: res.rows.length, created };
 }
 
-/** Offboarding: the leaver's open instances and control ownership go to backups (audited). */
-export const reassignOnMemberOffboarded: MemberHook = async (
-  tx: Executor,
-  ctx: AuthContext,
-  _fx: Effects,
-  memberId: string,
-) => {
+/** What offboarding `memberId` does to reminders now: their open instances and control-owner rows, planned. */
+async function planMemberOffboarding(tx: Executor, workspaceId: string, memberId: string) {
   const open = await tx
-    .select({ i: reminderInstances, controlId: reminders.controlId, domain: reminders.domain })
+    .select({
+      i: reminderInstances,
+      controlId: reminders.controlId,
+      domain: reminders.domain,
+      title: reminders.title,
+    })
     .from(reminderInstances)
     .innerJoin(reminders, eq(reminders.id, reminderInstances.reminderId))
     .where(
       and(
-        eq(reminderInstances.workspaceId, ctx.workspaceId),
+        eq(reminderInstances.workspaceId, workspaceId),
         eq(reminderInstances.assignedOwnerId, memberId),
         inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
       ),
     );
-  const data = await routingData(tx, ctx.workspaceId);
+  const data = await routingData(tx, workspaceId);
   const involved = data.controlOwners.filter(
     (r) => r.primaryOwnerId === memberId || r.backupOwnerId === memberId,
   );
-  if (!open.length && !involved.length) return;
+  if (!open.length && !involved.length) return null;
   const plan = reassignOnOffboard({
     leaverId: memberId,
     openInstances: open.map(({ i, controlId, domain }) => ({
@@ -160,6 +160,65 @@ export const reassignOnMemberOffboarded: MemberHook = async (
     teams: data.teams,
     roundRobinCursors: data.roundRobinCursors,
   });
+  return { open, plan, controlOwners: data.controlOwners };
+}
+
+const VIA_TEXT = {
+  CONTROL_OWNER_BACKUP: 'the control owner backup',
+  CONTROL_OWNER_PRIMARY: 'the control owner primary',
+  ROUND_ROBIN: 'round robin in the team',
+  UNASSIGNED: 'nobody: it stays with the team, unassigned',
+} as const;
+
+/** The offboarding preview of reminders: the plan the hook below would apply, unapplied. */
+export const previewMemberOffboarding: OffboardPreviewHook = async (db, workspaceId, memberId) => {
+  const planned = await planMemberOffboarding(db, workspaceId, memberId);
+  if (!planned) return [];
+  const byInstance = new Map(planned.open.map((o) => [o.i.id, o]));
+  const byRow = new Map(planned.controlOwners.map((r) => [r.id, r]));
+  const out: OffboardChange[] = planned.plan.instanceUpdates.map((u) => {
+    const o = byInstance.get(u.instanceId);
+    return {
+      area: 'reminders',
+      target_type: 'reminder_instance',
+      target_id: u.instanceId,
+      label: `${o?.title ?? 'Reminder'} (due ${o?.i.dueDate.toISOString().slice(0, 10) ?? '?'})`,
+      action: u.ownerId ? 'REASSIGN' : 'CLEAR',
+      to_member_id: u.ownerId,
+      detail: `Open reminder instance; goes to ${VIA_TEXT[u.via]}`,
+    };
+  });
+  for (const c of planned.plan.controlOwnerUpdates) {
+    const row = byRow.get(c.id);
+    const wasPrimary = row?.primaryOwnerId === memberId;
+    const label = `Control ${row?.controlId ?? c.id}${row?.domain ? ` (${row.domain})` : ''}`;
+    out.push({
+      area: 'reminders',
+      target_type: 'control_owner',
+      target_id: c.id,
+      label,
+      action: wasPrimary && c.primaryOwnerId ? 'REASSIGN' : 'CLEAR',
+      to_member_id: wasPrimary ? c.primaryOwnerId : null,
+      detail: wasPrimary
+        ? c.primaryOwnerId
+          ? 'Primary owner; the backup becomes primary'
+          : 'Primary owner; no active backup, the slot is emptied'
+        : 'Backup owner; the slot is emptied',
+    });
+  }
+  return out;
+};
+
+/** Offboarding: the leaver's open instances and control ownership go to backups (audited). */
+export const reassignOnMemberOffboarded: MemberHook = async (
+  tx: Executor,
+  ctx: AuthContext,
+  _fx: Effects,
+  memberId: string,
+) => {
+  const planned = await planMemberOffboarding(tx, ctx.workspaceId, memberId);
+  if (!planned) return;
+  const { plan } = planned;
   const entries: AuditEntry[] = [];
   const now = new Date();
   for (const u of plan.instanceUpdates) {
