@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # One image for every Vigil process. The default command starts the API; docker-compose runs the
-# worker from the same image with `npx tsx apps/worker/src/main.ts`.
+# worker from the same image with `node --max-old-space-size=512 --require tsx/cjs apps/worker/src/main.ts`.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

@@ -8,6 +8,7 @@ import * as schema from '@vigil/domains/schema';
 import { systemContext } from '@vigil/kernel/auth';
 import { createDatabase, createPool } from '@vigil/kernel/db';
 import { newId } from '@vigil/kernel/ids';
+import { WORKER_NODE_FLAGS } from '../apps/worker/src/node-options';
 import { benchStack } from './stack';
 
 const ROOT = resolve(__dirname, '..');
@@ -51,7 +52,7 @@ async function startS3(): Promise<{ env: Record<string, string>; child: ChildPro
 export async function evidencePack(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 5000);
   const p = Number(args[1] ?? 12);
-  // Optional: the worker's V8 heap limit in MB (--max-old-space-size), as a production worker sets one.
+  // Optional: another V8 heap limit in MB for the worker (default: the production worker's flags).
   const heapMb = args[2] ? Number(args[2]) : null;
   const s3 = await startS3();
   const stack = await benchStack({ env: s3.env });
@@ -121,7 +122,7 @@ export async function evidencePack(args: string[]): Promise<void> {
     const taskQueue = `bench-evidence-${process.pid}`;
     const bundlePath = resolve(ROOT, '.data', `evidence-bundle-${process.pid}.js`);
     writeFileSync(bundlePath, stack.bundleCode);
-    const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+    const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : WORKER_NODE_FLAGS;
     worker = spawn(
       process.execPath,
       [...heap, '--require', 'tsx/cjs', resolve(ROOT, 'apps/worker/src/main.ts')],

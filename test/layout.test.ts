@@ -54,3 +54,19 @@ describe('the README layout map', () => {
     for (const p of paths) expect([p, existsSync(join(ROOT, p))]).toEqual([p, true]);
   });
 });
+
+describe('the worker process', () => {
+  it('is launched with the V8 flags of apps/worker/src/node-options.ts everywhere', () => {
+    const { WORKER_NODE_FLAGS } = require('../apps/worker/src/node-options') as {
+      WORKER_NODE_FLAGS: string[];
+    };
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    for (const flag of WORKER_NODE_FLAGS) {
+      expect(scripts.worker).toContain(flag);
+      expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`"${flag}"`);
+    }
+  });
+});

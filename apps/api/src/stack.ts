@@ -14,6 +14,7 @@ import { closeTemporal, connectTemporal } from '@vigil/kernel/temporal';
 import { ensurePostgres, ensureS3, ensureTemporal, portInUse, runMigrations } from '@vigil/stack';
 import exitHook from 'async-exit-hook';
 import { and, eq } from 'drizzle-orm';
+import { WORKER_NODE_FLAGS } from '../../worker/src/node-options';
 
 // `npm start`: Postgres + Temporal (with its Web UI) + S3 storage + migrations + demo seed + worker + API.
 const ROOT = resolve(__dirname, '../../..');
@@ -170,8 +171,11 @@ async function main() {
     ),
   );
   // tsx as an in-process hook (not its CLI, which forks): signals reach the real process.
-  for (const entry of ['apps/worker/src/main.ts', 'apps/api/src/main.ts']) {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(ROOT, entry)], {
+  for (const [entry, flags] of [
+    ['apps/worker/src/main.ts', WORKER_NODE_FLAGS],
+    ['apps/api/src/main.ts', []],
+  ] as const) {
+    const child = spawn(process.execPath, [...flags, '--require', 'tsx/cjs', resolve(ROOT, entry)], {
       cwd: ROOT,
       env,
       stdio: 'inherit',
