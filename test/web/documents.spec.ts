@@ -78,12 +78,35 @@ test('upload a document and see its versions and extracted metadata', async ({
   const tags = page.getByLabel('Tags of this document');
   await expect(tags).toContainText('incident');
   await expect(tags).toContainText('soc2');
+  // a slow link (Chromium's network throttling, ~32 KB/s up) so the progress bar is seen moving
+  const csv = `step,owner\n${'Triage the security incident,On-call\n'.repeat(2000)}Post-mortem,Incident lead\n`;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: -1,
+    uploadThroughput: 32 * 1024,
+  });
   await page.getByLabel('New version file').setInputFiles({
     name: 'incident-response-v2.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('step,owner\nTriage the security incident,On-call\nPost-mortem,Incident lead\n'),
+    buffer: Buffer.from(csv),
   });
-  await expect(page.getByText('incident-response-v2.csv: uploaded as version 2')).toBeVisible();
+  const bar = page.getByRole('progressbar', { name: 'Upload of incident-response-v2.csv' });
+  await expect(bar).toBeVisible();
+  await expect
+    .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  await expect(page.getByText('incident-response-v2.csv: uploaded as version 2')).toBeVisible({
+    timeout: 60_000,
+  });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   const versions = page.getByRole('table', { name: 'Versions of this document, newest first' });
   await expect(versions.getByRole('row', { name: /v2/ })).toContainText('incident-response-v2.csv');
   await expect(versions.getByRole('row', { name: /v1/ })).toContainText('incident-response.pdf');
