@@ -170,3 +170,38 @@ test('an auditor browses documents with every write disabled, and the API answer
   );
   expect(folderForced.status).toBe(403);
 });
+
+test("an approver may change only their own documents: the admin's shows every write disabled, and the API answers 403", async ({
+  page,
+  vigil,
+}) => {
+  const { harness, ws } = vigil;
+  const form = new FormData();
+  form.append('title', 'Board minutes');
+  form.append('file', new Blob(['The board of directors met.\n'], { type: 'text/plain' }), 'minutes.txt');
+  const up = await fetch(`${harness.baseUrl}/workspaces/${ws.id}/compliance/documents/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ws.adminToken}` },
+    body: form,
+  });
+  expect(up.status).toBe(201);
+  const doc = (await up.json()) as { id: string };
+  const approver = await ws.member('APPROVER', { name: 'Ada Approver' });
+  const member = await harness.request('GET', `/workspaces/${ws.id}/members/${approver.id}`, ws.adminToken);
+  await page.goto(await requestLink(vigil, member.body.email));
+  await page.goto(`/documents/${doc.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Board minutes' })).toBeVisible();
+  for (const name of ['Edit', 'Archive', 'Delete', 'Add', 'Link'])
+    await expect(page.getByRole('button', { name, exact: true })).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByLabel('New version file')).toBeDisabled();
+  const forced = await harness.request(
+    'PATCH',
+    `/workspaces/${ws.id}/compliance/documents/${doc.id}`,
+    approver.token,
+    { title: 'Mine now' },
+  );
+  expect(forced.status).toBe(403);
+  // an approver still uploads documents of their own
+  await page.goto('/documents');
+  await expect(page.getByRole('button', { name: 'Choose a file' })).toBeEnabled();
+});

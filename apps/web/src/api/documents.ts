@@ -89,3 +89,17 @@ export function flattenFolders(
 export function useFolderOptions(folders: FolderNode[] | undefined) {
   return flattenFolders(folders ?? []).map((f) => ({ value: f.node.id, label: f.path }));
 }
+
+/**
+ * Whether the member may change a document: admins and managers any, other writers only the
+ * ones they own (the API's rule; it answers 403 otherwise). Auditors never.
+ */
+export function mayChangeDocument(
+  session: { access_role: string; member_id: string },
+  doc: Pick<ComplianceDocument, 'uploaded_by_id'>,
+): boolean {
+  if (session.access_role === 'ADMIN' || session.access_role === 'MANAGER') return true;
+  return session.access_role !== 'AUDITOR' && doc.uploaded_by_id === session.member_id;
+}
+
+export const CHANGE_REASON = 'Only the document’s owner, admins and managers may change it';

@@ -16,7 +16,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
-import { type ComplianceDocument, type FolderNode, flattenFolders, uploadDocument } from '../api/documents';
+import {
+  CHANGE_REASON,
+  type ComplianceDocument,
+  type FolderNode,
+  flattenFolders,
+  mayChangeDocument,
+  uploadDocument,
+} from '../api/documents';
 import { useMemberNames } from '../api/lookups';
 import { formatBytes } from '../api/upload';
 import { DateTime, StatusBadge } from '../components/format';
@@ -24,7 +31,7 @@ import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { DropArea, type UploadState, UploadStatus } from '../components/UploadProgress';
-import { hasRole, ROLES, useSession } from '../session';
+import { useSession } from '../session';
 import { LinksCard, TagsCard } from './DocumentLinks';
 import { problemText } from './Documents';
 import { MetadataCard, VersionsCard } from './DocumentVersions';
@@ -71,7 +78,7 @@ export function DocumentPage() {
 function DocumentHeader({ doc: d }: { doc: ComplianceDocument }) {
   const session = useSession();
   const ws = session.workspace_id;
-  const canWrite = hasRole(session, ROLES.act);
+  const canWrite = mayChangeDocument(session, d);
   const names = useMemberNames();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -118,7 +125,7 @@ function DocumentHeader({ doc: d }: { doc: ComplianceDocument }) {
       onSuccess: () => navigate('/documents'),
     },
   );
-  const reason = 'Your access role may not change documents';
+  const reason = CHANGE_REASON;
   const live = d.status !== 'DELETED';
   return (
     <>
@@ -287,7 +294,7 @@ function EditForm({ doc, onDone }: { doc: ComplianceDocument; onDone: () => void
 
 function NewVersionCard({ doc, onUploaded }: { doc: ComplianceDocument; onUploaded: () => void }) {
   const session = useSession();
-  const canWrite = hasRole(session, ROLES.act) && doc.status !== 'DELETED';
+  const canWrite = mayChangeDocument(session, doc) && doc.status === 'ACTIVE';
   const qc = useQueryClient();
   const [upload, setUpload] = useState<UploadState>({ phase: 'idle' });
   const send = async (file: File) => {
@@ -313,7 +320,13 @@ function NewVersionCard({ doc, onUploaded }: { doc: ComplianceDocument; onUpload
           label="New version file"
           hint={`Drop the file that replaces v${doc.version} here (earlier versions are kept), or`}
           disabled={!canWrite || busy}
-          disabledReason={busy ? 'Uploading…' : 'Your access role may not add versions'}
+          disabledReason={
+            busy
+              ? 'Uploading…'
+              : doc.status !== 'ACTIVE'
+                ? `A ${doc.status.toLowerCase()} document takes no new version`
+                : CHANGE_REASON
+          }
           onFile={send}
         />
         <UploadStatus state={upload} processingLabel="Registering the version…" />

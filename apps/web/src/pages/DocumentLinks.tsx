@@ -2,13 +2,18 @@ import { ActionIcon, Badge, Card, Group, Select, Stack, Text, TextInput, Title }
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, unwrap } from '../api/client';
-import { type ComplianceDocument, LINK_ENTITY_TYPES } from '../api/documents';
+import {
+  CHANGE_REASON,
+  type ComplianceDocument,
+  LINK_ENTITY_TYPES,
+  mayChangeDocument,
+} from '../api/documents';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/format';
 import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
-import { hasRole, ROLES, useSession } from '../session';
+import { useSession } from '../session';
 
 const entityLabel = (t: string) => t.charAt(0) + t.slice(1).toLowerCase().replaceAll('_', ' ');
 
@@ -16,7 +21,7 @@ const entityLabel = (t: string) => t.charAt(0) + t.slice(1).toLowerCase().replac
 export function TagsCard({ doc }: { doc: ComplianceDocument }) {
   const session = useSession();
   const ws = session.workspace_id;
-  const canWrite = hasRole(session, ROLES.act);
+  const canWrite = mayChangeDocument(session, doc) && doc.status !== 'DELETED';
   const [draft, setDraft] = useState('');
   const path = { ws, doc_id: doc.id };
   const add = useApiMutation(
@@ -85,7 +90,13 @@ export function TagsCard({ doc }: { doc: ComplianceDocument }) {
             disabled={!canWrite}
             onChange={(e) => setDraft(e.currentTarget.value)}
           />
-          <RoleButton allowed={canWrite} type="submit" size="xs" loading={add.isPending}>
+          <RoleButton
+            allowed={canWrite}
+            reason={CHANGE_REASON}
+            type="submit"
+            size="xs"
+            loading={add.isPending}
+          >
             Add
           </RoleButton>
         </Group>
@@ -98,7 +109,7 @@ export function TagsCard({ doc }: { doc: ComplianceDocument }) {
 export function LinksCard({ doc }: { doc: ComplianceDocument }) {
   const session = useSession();
   const ws = session.workspace_id;
-  const canWrite = hasRole(session, ROLES.act);
+  const canWrite = mayChangeDocument(session, doc) && doc.status !== 'DELETED';
   const [type, setType] = useState<string | null>('REMINDER');
   const [entity, setEntity] = useState('');
   const path = { ws, doc_id: doc.id };
@@ -161,6 +172,7 @@ export function LinksCard({ doc }: { doc: ComplianceDocument }) {
                   render: (l) => (
                     <RoleButton
                       allowed={canWrite}
+                      reason={CHANGE_REASON}
                       size="xs"
                       variant="subtle"
                       color="red"
@@ -195,7 +207,13 @@ export function LinksCard({ doc }: { doc: ComplianceDocument }) {
               disabled={!canWrite}
               onChange={(e) => setEntity(e.currentTarget.value)}
             />
-            <RoleButton allowed={canWrite} type="submit" size="xs" loading={add.isPending}>
+            <RoleButton
+              allowed={canWrite}
+              reason={CHANGE_REASON}
+              type="submit"
+              size="xs"
+              loading={add.isPending}
+            >
               Link
             </RoleButton>
           </Group>

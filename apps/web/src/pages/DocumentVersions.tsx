@@ -12,14 +12,20 @@ import {
   Title,
 } from '@mantine/core';
 import { api, unwrap } from '../api/client';
-import type { ComplianceDocument, DocumentVersion, ExtractedMetadata } from '../api/documents';
+import {
+  CHANGE_REASON,
+  type ComplianceDocument,
+  type DocumentVersion,
+  type ExtractedMetadata,
+  mayChangeDocument,
+} from '../api/documents';
 import { useMemberNames } from '../api/lookups';
 import { formatBytes } from '../api/upload';
 import { DataTable } from '../components/DataTable';
 import { DateTime } from '../components/format';
 import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
-import { hasRole, ROLES, useSession } from '../session';
+import { useSession } from '../session';
 
 const EXTRACTION_COLORS = { PENDING: 'blue', DONE: 'green', FAILED: 'red' } as const;
 
@@ -46,7 +52,7 @@ export function VersionsCard({
   const session = useSession();
   const ws = session.workspace_id;
   const names = useMemberNames();
-  const canWrite = hasRole(session, ROLES.act);
+  const canWrite = mayChangeDocument(session, doc) && doc.status !== 'DELETED';
   const rerun = useApiMutation(
     (version: number) =>
       unwrap(
@@ -124,6 +130,7 @@ export function VersionsCard({
                 {v.extraction_status !== 'PENDING' && (
                   <RoleButton
                     allowed={canWrite}
+                    reason={CHANGE_REASON}
                     size="xs"
                     variant="subtle"
                     aria-label={`Extract v${v.version} again`}
