@@ -327,4 +327,32 @@ describe('questionnaires: upload, analyze, suggestions, delete', () => {
     const analyzed = await h.request('POST', `${base()}/${res.body.id}/analyze`, ws.adminToken);
     expect(analyzed.body).toMatchObject({ suggestions_count: 1, domains: { security: 1 } });
   });
+
+  it('lists the suggestions of one questionnaire with questionnaire_id', async () => {
+    const a = await upload(ws.adminToken, workbook(), XLSX_MIME, '?filename=filter-a.xlsx');
+    const b = await upload(ws.adminToken, workbook(), XLSX_MIME, '?filename=filter-b.xlsx');
+    for (const q of [a, b]) await h.request('POST', `${base()}/${q.body.id}/analyze`, ws.adminToken);
+    const path = `/workspaces/${ws.id}/reminders/suggestions`;
+    for (const q of [a, b]) {
+      const page = await h.request('GET', `${path}?limit=50&questionnaire_id=${q.body.id}`, ws.adminToken);
+      expect(page.status).toBe(200);
+      expect(page.body.data).toHaveLength(4);
+      expect(
+        new Set(
+          page.body.data.map((s: { questionnaire_response_id: string }) => s.questionnaire_response_id),
+        ),
+      ).toEqual(new Set([q.body.id]));
+    }
+    // another workspace's questionnaire yields nothing; a malformed id is a 400 naming the field
+    const foreign = await h.request(
+      'GET',
+      `/workspaces/${other.id}/reminders/suggestions?questionnaire_id=${a.body.id}`,
+      other.adminToken,
+    );
+    expect(foreign.status).toBe(200);
+    expect(foreign.body.data).toEqual([]);
+    const bad = await h.request('GET', `${path}?questionnaire_id=nope`, ws.adminToken);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('questionnaire_id');
+  });
 });

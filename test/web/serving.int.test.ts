@@ -1,10 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { consoleCsp, storageOrigins } from '../../apps/api/src/web';
 import { type Harness, startHarness } from '../harness';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+/** The strict CSP; connect-src adds the storage endpoint (presigned uploads go from the browser to S3). */
+const cspOf = (h: Harness) => {
+  const storage = h.deps.config.S3_BUCKET && (h.deps.config.S3_PUBLIC_ENDPOINT ?? h.deps.config.S3_ENDPOINT);
+  const connect = storage ? `'self' ${new URL(storage).origin}` : "'self'";
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'`;
+};
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
@@ -31,7 +36,7 @@ describe('the API serves the console build', () => {
     expect(res.body).toBe(INDEX);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(res.headers.get('content-security-policy')).toBe(CSP);
+    expect(res.headers.get('content-security-policy')).toBe(cspOf(h));
     expect(res.headers.get('content-security-policy')).not.toMatch(/script-src[^;]*unsafe-inline/);
   });
 
@@ -51,7 +56,7 @@ describe('the API serves the console build', () => {
     for (const path of ['/sign-in?error=link_expired', '/training/123', '/overview']) {
       const res = await h.raw('GET', path, { headers: html });
       expect([path, res.status, res.body]).toEqual([path, 200, INDEX]);
-      expect(res.headers.get('content-security-policy')).toBe(CSP);
+      expect(res.headers.get('content-security-policy')).toBe(cspOf(h));
     }
   });
 
@@ -74,6 +79,24 @@ describe('the API serves the console build', () => {
   });
 });
 
+describe('the CSP names the storage the browser uploads to', () => {
+  it('AWS S3 without an endpoint: the bucket endpoints of its region; no storage: only self', () => {
+    expect(storageOrigins({ S3_BUCKET: 'docs', S3_REGION: 'eu-west-3' })).toEqual([
+      'https://docs.s3.eu-west-3.amazonaws.com',
+      'https://s3.eu-west-3.amazonaws.com',
+    ]);
+    expect(
+      storageOrigins({
+        S3_BUCKET: 'docs',
+        S3_REGION: 'us-east-1',
+        S3_ENDPOINT: 'http://versitygw:7070',
+        S3_PUBLIC_ENDPOINT: 'http://localhost:7070/',
+      }),
+    ).toEqual(['http://localhost:7070']);
+    expect(consoleCsp({ S3_REGION: 'us-east-1' })).toContain("connect-src 'self'; ");
+  });
+});
+
 describe('without a console build', () => {
   let h: Harness;
   let empty: string;
@@ -90,7 +113,7 @@ describe('without a console build', () => {
     const res = await h.raw('GET', '/', { headers: html });
     expect(res.status).toBe(200);
     expect(res.body).toContain('npm run build --workspace apps/web');
-    expect(res.headers.get('content-security-policy')).toBe(CSP);
+    expect(res.headers.get('content-security-policy')).toBe(cspOf(h));
     const other = await h.raw('GET', '/overview', { headers: html });
     expect(other.status).toBe(404);
   });

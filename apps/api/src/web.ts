@@ -3,9 +3,30 @@ import { join, resolve } from 'node:path';
 import type { Config } from '@vigil/kernel/config';
 import express, { type Express, type Request, type Response } from 'express';
 
-/** The console's Content-Security-Policy: scripts only from this origin, never inline. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+type ConsoleConfig = Pick<
+  Config,
+  'WEB_DIST_DIR' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT'
+>;
+
+/**
+ * Where the browser PUTs a document to with a presigned URL: the origin of S3_PUBLIC_ENDPOINT
+ * (else S3_ENDPOINT), or AWS's own bucket endpoints; none without storage.
+ */
+export function storageOrigins(config: Omit<ConsoleConfig, 'WEB_DIST_DIR'>): string[] {
+  if (!config.S3_BUCKET) return [];
+  const endpoint = config.S3_PUBLIC_ENDPOINT ?? config.S3_ENDPOINT;
+  if (endpoint) return [new URL(endpoint).origin];
+  const region = config.S3_REGION ?? 'us-east-1';
+  return [`https://${config.S3_BUCKET}.s3.${region}.amazonaws.com`, `https://s3.${region}.amazonaws.com`];
+}
+
+/**
+ * The console's Content-Security-Policy: scripts only from this origin, never inline; requests to
+ * this origin and to the document storage (presigned uploads go straight to S3).
+ */
+export const consoleCsp = (config: Omit<ConsoleConfig, 'WEB_DIST_DIR'>): string =>
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  `connect-src ${["'self'", ...storageOrigins(config)].join(' ')}; frame-ancestors 'none'`;
 
 /** Where the console's production build lives: WEB_DIST_DIR, else apps/web/dist. */
 export const webDistDir = (config: Pick<Config, 'WEB_DIST_DIR'>): string =>
@@ -30,7 +51,8 @@ const OPS_PREFIXES = ['healthz', 'readyz', 'metrics', 'openapi.json', 'docs', 's
  * any other GET that asks for text/html outside the API's paths (the SPA's own routes). Without
  * a build, `/` is a short page saying how to build it. Mounted after the API routes.
  */
-export function mountConsole(app: Express, config: Pick<Config, 'WEB_DIST_DIR'>, routePaths: string[]): void {
+export function mountConsole(app: Express, config: ConsoleConfig, routePaths: string[]): void {
+  const CONSOLE_CSP = consoleCsp(config);
   const dist = webDistDir(config);
   const index = join(dist, 'index.html');
   const prefixes = new Set([...OPS_PREFIXES, ...routePaths.map((p) => p.split('/')[1] ?? '')]);

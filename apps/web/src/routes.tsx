@@ -78,6 +78,28 @@ export const AREAS: readonly Area[] = [
     nav: { label: 'Reminders', order: 60 },
   },
   {
+    path: 'questionnaires',
+    page: page(() => import('./pages/Questionnaires'), 'QuestionnairesPage'),
+    audience: OFFICE,
+    nav: { label: 'Questionnaires', order: 64 },
+  },
+  {
+    path: 'questionnaires/:id',
+    page: page(() => import('./pages/Questionnaire'), 'QuestionnairePage'),
+    audience: OFFICE,
+  },
+  {
+    path: 'documents',
+    page: page(() => import('./pages/Documents'), 'DocumentsPage'),
+    audience: OFFICE,
+    nav: { label: 'Documents', order: 66 },
+  },
+  {
+    path: 'documents/:id',
+    page: page(() => import('./pages/Document'), 'DocumentPage'),
+    audience: OFFICE,
+  },
+  {
     path: 'people',
     page: page(() => import('./pages/People'), 'PeoplePage'),
     audience: OFFICE,

@@ -154,6 +154,9 @@ export async function ensureS3(opts: {
       env.S3_REGION,
       '--access-log',
       accessLog,
+      // the console PUTs documents to presigned URLs from its own origin (another port)
+      '--cors-allow-origin',
+      '*',
       '--quiet',
       'posix',
       // metadata (content type, x-amz-meta-*, checksums) in sidecar files: works on any filesystem

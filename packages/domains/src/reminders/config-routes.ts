@@ -151,7 +151,11 @@ export const configRoutes = [
     tag: T,
     summary: 'Reminder suggestions (from questionnaires)',
     params: wsParam,
-    query: pageQuery().extend({ status: z.enum(SUGGESTION_STATUSES).optional() }),
+    description: 'Filters: status, questionnaire_id (the suggestions one questionnaire’s analysis made).',
+    query: pageQuery().extend({
+      status: z.enum(SUGGESTION_STATUSES).optional(),
+      questionnaire_id: z.uuid().optional(),
+    }),
     response: pageSchema(suggestionSchema),
     handler: async ({ query, ctx, deps }) => {
       const page = await listSuggestions(deps.db, ctx.workspaceId, query);

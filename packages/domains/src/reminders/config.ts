@@ -225,10 +225,11 @@ export async function getSuggestion(db: Executor, ws: string, id: string): Promi
 export async function listSuggestions(
   db: Executor,
   ws: string,
-  f: { status?: string; limit: number; cursor?: string },
+  f: { status?: string; questionnaire_id?: string; limit: number; cursor?: string },
 ) {
   const where = [eq(reminderSuggestions.workspaceId, ws)];
   if (f.status) where.push(eq(reminderSuggestions.status, f.status));
+  if (f.questionnaire_id) where.push(eq(reminderSuggestions.questionnaireResponseId, f.questionnaire_id));
   return listPage(db, reminderSuggestions, where, f);
 }
 
