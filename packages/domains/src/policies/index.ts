@@ -3,10 +3,11 @@ import { onMemberOffboarded, onMemberScopeChanged, periodicSweep } from './ack-s
 import { approvalReminderSweep } from './escalate';
 import { ackKind } from './kind';
 import { policyRoutes } from './routes';
+import { ackStatusRoutes } from './routes-ack-status';
 
 export const policiesModule: DomainModule = {
   name: 'policies',
-  routes: policyRoutes,
+  routes: [...policyRoutes, ...ackStatusRoutes],
   kinds: [ackKind],
   hooks: { memberScopeChanged: [onMemberScopeChanged], memberOffboarded: [onMemberOffboarded] },
   sweeps: [
