@@ -57,7 +57,7 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {navFor(session.access_role).map((item) => (
+        {navFor(session).map((item) => (
           <NavLink
             key={item.to}
             component={RouterLink}
