@@ -16,7 +16,7 @@ test('an auditor browses every portal page read-only, downloads a CSV and an evi
   vigil,
   signIn,
 }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const { harness, ws } = vigil;
   const auditor = await ws.member('AUDITOR', { name: 'Portal Auditor' });
   const employee = await ws.member('MEMBER', { name: 'Portal Employee' });
@@ -76,7 +76,7 @@ test('an auditor browses every portal page read-only, downloads a CSV and an evi
   await page.getByRole('link', { name: 'Portal access policy' }).click();
   await expect(page.getByRole('table', { name: 'Versions of this policy' })).toContainText('APPROVED');
   await noWriteControl(page);
-  await page.getByRole('heading', { level: 1 }).hover();
+  await page.getByRole('heading', { level: 1, name: 'Portal access policy' }).hover();
   await checkPage(page, testInfo, 'portal-policy');
 
   await visit('Acknowledgements', 'Acknowledgements', 'portal-acknowledgements');
@@ -90,7 +90,7 @@ test('an auditor browses every portal page read-only, downloads a CSV and an evi
     page.getByRole('table', { name: 'Acknowledgement status of the employee per policy' }),
   ).toContainText('Portal access policy');
   await noWriteControl(page);
-  await page.getByRole('heading', { level: 1 }).hover();
+  await page.getByRole('heading', { level: 1, name: 'Acknowledgements' }).hover();
   await checkPage(page, testInfo, 'portal-acknowledgements-picked');
 
   await visit('Escalation tickets', 'Escalation tickets', 'portal-tickets');
@@ -108,7 +108,7 @@ test('an auditor browses every portal page read-only, downloads a CSV and an evi
   // The one write an auditor has: requesting the evidence pack they audit.
   await page.getByRole('button', { name: 'Request evidence pack' }).click();
   const packs = page.getByRole('table', { name: 'Evidence packs, newest first' });
-  await expect(packs.getByRole('link', { name: 'Download zip' }).first()).toBeVisible({ timeout: 90_000 });
+  await expect(packs.getByRole('link', { name: 'Download zip' }).first()).toBeVisible({ timeout: 120_000 });
   const href = await packs.getByRole('link', { name: 'Download zip' }).first().getAttribute('href');
   const zip = await fetch(href as string);
   expect(zip.status).toBe(200);
@@ -117,7 +117,7 @@ test('an auditor browses every portal page read-only, downloads a CSV and an evi
       .subarray(0, 2)
       .toString(),
   ).toBe('PK');
-  await page.getByRole('heading', { level: 1 }).hover();
+  await page.getByRole('heading', { level: 1, name: 'Evidence packs' }).hover();
   await checkPage(page, testInfo, 'portal-evidence-pack-ready');
 
   await visit('Audit log', 'Audit log', 'portal-audit');

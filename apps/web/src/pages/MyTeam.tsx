@@ -108,7 +108,8 @@ export function MyTeamPage() {
                       header: 'Status',
                       render: (i) => (
                         <>
-                          <StatusBadge status={i.status} /> {i.overdue && <Badge color="red">overdue</Badge>}
+                          <StatusBadge status={i.status} />{' '}
+                          {i.overdue && i.status !== 'OVERDUE' && <Badge color="red">overdue</Badge>}
                         </>
                       ),
                     },
