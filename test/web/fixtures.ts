@@ -40,7 +40,10 @@ export const test = base.extend<{ signIn: (email: string) => Promise<void> }, { 
     await use(async (email) => {
       const link = await requestLink(vigil, email);
       await page.goto(link);
-      await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+      // Officers land on the overview; a member or approver (no report to read) on their obligations.
+      await expect(
+        page.getByRole('heading', { level: 1, name: /^(Overview|My obligations)$/ }),
+      ).toBeVisible();
     });
   },
 });

@@ -1,7 +1,7 @@
 import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, Suspense, useEffect } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
 import { NotAllowedPage } from './pages/NotAllowed';
 import { NotFoundPage } from './pages/NotFound';
@@ -22,10 +22,16 @@ const Page = ({ children }: { children: ReactNode }) => (
   </Suspense>
 );
 
-/** The page when the member's access role may open it, else the "not allowed" page. */
+/** The page when the member's access role may open it, else its fallback or the "not allowed" page. */
 function Guard({ area, children }: { area: Area; children: ReactNode }) {
   const session = useSession();
-  return <Page>{mayOpen(area, session.access_role) ? children : <NotAllowedPage />}</Page>;
+  if (mayOpen(area, session.access_role)) return <Page>{children}</Page>;
+  if (area.fallback) return <Navigate to={area.fallback} replace />;
+  return (
+    <Page>
+      <NotAllowedPage />
+    </Page>
+  );
 }
 
 export function App() {

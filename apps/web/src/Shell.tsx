@@ -20,7 +20,7 @@ export function Shell() {
       navigate('/sign-in', { replace: true });
     },
   });
-  const links = navFor(session.access_role);
+  const links = navFor(session);
   // The link of the page shown: the longest one the path is under (/escalation/matrices, not /escalation).
   const under = (to: string) =>
     to === '/'

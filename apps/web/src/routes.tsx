@@ -1,5 +1,5 @@
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
-import type { AccessRole } from './api/auth';
+import type { AccessRole, Session } from './api/auth';
 import { OverviewPage } from './pages/Overview';
 
 /** Which access roles may open an area; `all` is every signed-in member. */
@@ -12,8 +12,10 @@ export interface Area {
   page: ComponentType | LazyExoticComponent<ComponentType>;
   /** Who may open it; everyone else gets the "not allowed" page, and no navigation link. */
   audience: Audience;
-  /** Its link in the main navigation, when it has one. */
-  nav?: { label: string; order: number };
+  /** Its link in the main navigation, when it has one (`when`: only for sessions it is true of). */
+  nav?: { label: string; order: number; when?: (s: Session) => boolean };
+  /** Where a member outside the audience goes instead of the "not allowed" page (the landing page). */
+  fallback?: string;
 }
 
 /** `lazy` for a named export. */
@@ -21,18 +23,29 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
   lazy(() => load().then((m) => ({ default: m[name] })));
 
 const OFFICE: readonly AccessRole[] = ['ADMIN', 'APPROVER', 'MANAGER', 'AUDITOR'];
+/** Who reads the workspace's reports (the overview's data): admins, managers and auditors. */
+const REPORTS: readonly AccessRole[] = ['ADMIN', 'MANAGER', 'AUDITOR'];
+/** Who reads every record (the audit log, evidence packs): admins and auditors. */
+const READ_ALL: readonly AccessRole[] = ['ADMIN', 'AUDITOR'];
 
 /**
  * Every page of the console, once: the router, the navigation and the "not allowed" page all read
  * this list. Pages other than the overview load on first visit (smaller first download).
  */
 export const AREAS: readonly Area[] = [
-  { path: '', page: OverviewPage, audience: 'all', nav: { label: 'Overview', order: 0 } },
+  // A member or approver, who may not read the workspace's reports, lands on their obligations.
+  { path: '', page: OverviewPage, audience: REPORTS, fallback: '/me', nav: { label: 'Overview', order: 0 } },
   {
     path: 'me',
     page: page(() => import('./pages/Inbox'), 'InboxPage'),
     audience: 'all',
     nav: { label: 'My obligations', order: 10 },
+  },
+  {
+    path: 'team',
+    page: page(() => import('./pages/MyTeam'), 'MyTeamPage'),
+    audience: 'all',
+    nav: { label: 'My team', order: 15, when: (s) => s.has_reports },
   },
   {
     path: 'training',
@@ -48,6 +61,12 @@ export const AREAS: readonly Area[] = [
     nav: { label: 'Policies', order: 30 },
   },
   { path: 'policies/:id', page: page(() => import('./pages/Policy'), 'PolicyPage'), audience: 'all' },
+  {
+    path: 'acknowledgements',
+    page: page(() => import('./pages/Acknowledgements'), 'AcknowledgementsPage'),
+    audience: OFFICE,
+    nav: { label: 'Acknowledgements', order: 35 },
+  },
   {
     path: 'escalation',
     page: page(() => import('./pages/Tickets'), 'TicketsPage'),
@@ -124,9 +143,21 @@ export const AREAS: readonly Area[] = [
     nav: { label: 'API tokens', order: 95 },
   },
   {
+    path: 'reports',
+    page: page(() => import('./pages/Reports'), 'ReportsPage'),
+    audience: REPORTS,
+    nav: { label: 'Reports', order: 84 },
+  },
+  {
+    path: 'evidence-packs',
+    page: page(() => import('./pages/EvidencePacks'), 'EvidencePacksPage'),
+    audience: READ_ALL,
+    nav: { label: 'Evidence packs', order: 86 },
+  },
+  {
     path: 'audit',
     page: page(() => import('./pages/Audit'), 'AuditPage'),
-    audience: ['ADMIN', 'AUDITOR'],
+    audience: READ_ALL,
     nav: { label: 'Audit log', order: 90 },
   },
   {
@@ -140,8 +171,8 @@ export const AREAS: readonly Area[] = [
 export const mayOpen = (area: Pick<Area, 'audience'>, role: AccessRole) =>
   area.audience === 'all' || area.audience.includes(role);
 
-/** The navigation links the role may use, in order. */
-export const navFor = (role: AccessRole) =>
-  AREAS.filter((a) => a.nav && mayOpen(a, role))
+/** The navigation links the member's role may use (and that apply to them), in order. */
+export const navFor = (session: Session) =>
+  AREAS.filter((a) => a.nav && mayOpen(a, session.access_role) && (a.nav.when?.(session) ?? true))
     .map((a) => ({ to: `/${a.path}`, label: a.nav?.label ?? '', order: a.nav?.order ?? 0 }))
     .sort((a, b) => a.order - b.order);

@@ -1,17 +1,23 @@
 import { Center, Loader } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { type AccessRole, fetchSession, type Session } from './api/auth';
 import { setCsrfToken } from './api/client';
 import { ProblemAlert } from './components/states';
 
-const SessionContext = createContext<Session | null>(null);
+/** The session as the console uses it: `read_only` for an auditor, who sees no write control. */
+export type ConsoleSession = Session & { read_only: boolean };
+
+/** Access roles that read and never write: their pages render no write control at all. */
+export const READ_ONLY_ROLES: readonly AccessRole[] = ['AUDITOR'];
+
+const SessionContext = createContext<ConsoleSession | null>(null);
 
 export const sessionQueryKey = ['auth', 'session'] as const;
 
 /** The signed-in member; only used below <RequireSession>. */
-export function useSession(): Session {
+export function useSession(): ConsoleSession {
   const s = useContext(SessionContext);
   if (!s) throw new Error('useSession outside RequireSession');
   return s;
@@ -38,6 +44,10 @@ export function RequireSession({ children }: { children: ReactNode }) {
   useEffect(() => {
     setCsrfToken(q.data?.csrf_token ?? null);
   }, [q.data]);
+  const session = useMemo(
+    () => (q.data ? { ...q.data, read_only: READ_ONLY_ROLES.includes(q.data.access_role) } : null),
+    [q.data],
+  );
   if (q.isPending)
     return (
       <Center h="100vh">
@@ -50,9 +60,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
         <ProblemAlert error={q.error} />
       </Center>
     );
-  if (!q.data) {
+  if (!session) {
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
   }
-  return <SessionContext.Provider value={q.data}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

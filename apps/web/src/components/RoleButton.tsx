@@ -1,7 +1,11 @@
 import { Button, type ButtonProps, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useSession } from '../session';
 
-/** An action button; when the member's access role may not use it, disabled with the reason. */
+/**
+ * An action button; when the member's access role may not use it, disabled with the reason. For a
+ * read-only member (an auditor) a control they may not use is not rendered at all.
+ */
 export function RoleButton({
   allowed,
   children,
@@ -16,12 +20,14 @@ export function RoleButton({
   type?: 'button' | 'submit';
   'aria-label'?: string;
 }) {
+  const session = useSession();
   if (allowed)
     return (
       <Button {...props} onClick={onClick}>
         {children}
       </Button>
     );
+  if (session.read_only) return null;
   return (
     <Tooltip label={reason}>
       <Button

@@ -22,6 +22,7 @@ import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
+import { ReminderEvidence } from './ReminderEvidence';
 
 type Frequency = Body<'/workspaces/{ws}/reminders', 'post'>['frequency'];
 const FREQUENCIES: Frequency[] = [
@@ -217,6 +218,16 @@ export function RemindersPage() {
                     render: (i) => <LevelBadge level={i.current_escalation_level} />,
                   },
                   { key: 'owner', header: 'Owner', render: (i) => names(i.assigned_owner_id) },
+                  {
+                    key: 'evidence',
+                    header: 'Evidence',
+                    render: (i) =>
+                      i.status === 'COMPLETED' ? (
+                        <ReminderEvidence instanceId={i.id} links={i.evidence_links} />
+                      ) : (
+                        '—'
+                      ),
+                  },
                   {
                     key: 'actions',
                     header: 'Actions',

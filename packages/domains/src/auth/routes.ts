@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { idParam, ts } from '../api-schemas';
 import { route } from '../deps';
 import { members, workspaces } from '../people/schema';
+import { hasReports } from '../people/visibility';
 import { clearSessionCookies, linkBase, setSessionCookies } from './cookies';
 import { sessionCaller } from './request';
 import { safeNextPath, sessionEndsAt } from './rules';
@@ -33,6 +34,11 @@ const sessionSchema = z.object({
   email: z.string(),
   name: z.string(),
   access_role: z.enum(ACCESS_ROLES),
+  has_reports: z
+    .boolean()
+    .describe(
+      'Whether the member manages anyone or leads a team with members (their "My team" page has content)',
+    ),
   csrf_token: z.string().describe('Send it back as the X-CSRF-Token header on every write'),
   expires_at: ts.describe('When the session ends unless used again (idle timeout), at most its absolute end'),
 });
@@ -130,6 +136,7 @@ export const authRoutes = [
         email: row.m.email,
         name: row.m.name,
         access_role: ctx.role,
+        has_reports: await hasReports(deps.db, ctx),
         csrf_token: session.csrfToken,
         expires_at: sessionEndsAt(session, sessionTimes(deps.config)).toISOString(),
       };

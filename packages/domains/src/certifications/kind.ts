@@ -1,7 +1,14 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
-import { type KindAdapter, openIdsOf, progressOf, recordLevelOn, statusStep } from '../obligations/kinds';
+import {
+  type KindAdapter,
+  openIdsOf,
+  ownedBy,
+  progressOf,
+  recordLevelOn,
+  statusStep,
+} from '../obligations/kinds';
 import { resolveLadder } from '../obligations/rules';
 import { moveStatus } from '../obligations/transitions';
 import { getSettings } from '../people/access';
@@ -117,7 +124,7 @@ export const memberCertificationKind: KindAdapter = {
     // A Slack "complete" on a certification means "I renewed it".
     if (action === 'complete') await changeHeld(deps.db, ctx, id, { type: 'renew', input: {} });
   },
-  async openItems(db, workspaceId, ownerId) {
+  async openItems(db, workspaceId, owner) {
     const rows = await db
       .select({ d: developerCertifications, name: certifications.name, required: certifications.isRequired })
       .from(developerCertifications)
@@ -126,7 +133,7 @@ export const memberCertificationKind: KindAdapter = {
         and(
           eq(developerCertifications.workspaceId, workspaceId),
           inArray(developerCertifications.status, ['EXPIRING_SOON', 'EXPIRED']),
-          ownerId ? eq(developerCertifications.developerId, ownerId) : undefined,
+          ownedBy(developerCertifications.developerId, owner),
         ),
       );
     return rows

@@ -1,6 +1,6 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type KindAdapter, openIdsOf, progressOf, recordLevelOn } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, ownedBy, progressOf, recordLevelOn } from '../obligations/kinds';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
@@ -48,7 +48,7 @@ export const ticketKind: KindAdapter = {
     return { audit: [], messages: [], after: {} };
   },
   onEscalated: recordLevelOn(tickets),
-  async openItems(db, workspaceId, ownerId) {
+  async openItems(db, workspaceId, owner) {
     const rows = await db
       .select()
       .from(tickets)
@@ -56,7 +56,7 @@ export const ticketKind: KindAdapter = {
         and(
           eq(tickets.workspaceId, workspaceId),
           inArray(tickets.status, [...OPEN_TICKET]),
-          ownerId ? sql`coalesce(${tickets.assigneeId}, ${tickets.reporterId}) = ${ownerId}` : undefined,
+          ownedBy(sql`coalesce(${tickets.assigneeId}, ${tickets.reporterId})`, owner),
         ),
       );
     return rows.flatMap((t) => {

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { escalations } from '../escalation/schema';
 import { describeNext, type InboxEntry, inboxOrder } from './inbox-rules';
-import { registeredKinds } from './kinds';
+import { type Owners, registeredKinds } from './kinds';
 import type { Action } from './rules';
 import { loadViews } from './service';
 
@@ -20,20 +20,19 @@ export interface EscalationToMe {
 }
 
 /**
- * The caller's open obligations across every kind (training assignments, reminder instances,
- * policy acknowledgements, certifications expiring or expired, tickets), overdue first and then
- * by due date, each with its next step as the engine plans it; and the escalations addressed to
- * the caller that nobody has acknowledged yet.
+ * The open obligations of one owner, or of a set of owners (a subquery of member ids), across
+ * every kind, each with its next step as the engine plans it; overdue first, then by due date.
  */
-export async function myInbox(
+export async function openItemsOf(
   db: Db,
-  ctx: AuthContext,
+  workspaceId: string,
+  owner: Owners,
   now = new Date(),
-): Promise<{ items: InboxItem[]; escalations: EscalationToMe[] }> {
-  const items: InboxItem[] = [];
+): Promise<Array<InboxItem & { ownerId: string }>> {
+  const items: Array<InboxItem & { ownerId: string }> = [];
   for (const adapter of registeredKinds()) {
     if (!adapter.openItems) continue;
-    const open = await adapter.openItems(db, ctx.workspaceId, ctx.memberId);
+    const open = await adapter.openItems(db, workspaceId, owner);
     if (!open.length) continue;
     const views = await loadViews(
       db,
@@ -57,10 +56,24 @@ export async function myInbox(
         escalationLevel: v?.escalationLevel ?? null,
         next,
       };
-      items.push({ ...entry, nextStep: describeNext(next, now) });
+      items.push({ ...entry, ownerId: o.ownerId, nextStep: describeNext(next, now) });
     }
   }
-  items.sort(inboxOrder);
+  return items.sort(inboxOrder);
+}
+
+/**
+ * The caller's open obligations across every kind (training assignments, reminder instances,
+ * policy acknowledgements, certifications expiring or expired, tickets), overdue first and then
+ * by due date, each with its next step as the engine plans it; and the escalations addressed to
+ * the caller that nobody has acknowledged yet.
+ */
+export async function myInbox(
+  db: Db,
+  ctx: AuthContext,
+  now = new Date(),
+): Promise<{ items: InboxItem[]; escalations: EscalationToMe[] }> {
+  const items = await openItemsOf(db, ctx.workspaceId, ctx.memberId, now);
   const toMe = await db
     .select({
       id: escalations.id,

@@ -1,6 +1,6 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditAction } from '../audit/rules';
 import type { AuditEntry } from '../audit/service';
@@ -70,8 +70,8 @@ export interface KindAdapter {
   onEscalated?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): Promise<void>;
   /** Runs a channel action (Slack buttons) through the same service call as the HTTP API. */
   act?(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, action: ObligationAction): Promise<void>;
-  /** Open items per owner (the daily digest), or of one owner (their inbox). */
-  openItems?(db: Executor, workspaceId: string, ownerId?: string): Promise<OpenItem[]>;
+  /** Open items per owner (the daily digest), of one owner (their inbox), or of a set of owners (a team). */
+  openItems?(db: Executor, workspaceId: string, owner?: Owners): Promise<OpenItem[]>;
   /** Ids of this kind's obligations that are not terminal, for the reconcile sweep. */
   openIds?(
     db: Executor,
@@ -79,6 +79,16 @@ export interface KindAdapter {
     limit: number,
     afterId: string | null,
   ): Promise<Array<{ id: string; workspaceId: string }>>;
+}
+
+/** One owner's id, or a subquery of owner ids (`(SELECT id ...)`, e.g. a manager's reports). */
+export type Owners = string | SQL;
+
+/** The condition "owned by `owner`" on an owner column (undefined: every owner). */
+export function ownedBy(column: AnyColumn | SQL, owner: Owners | undefined): SQL | undefined {
+  if (owner === undefined) return undefined;
+  if (typeof owner === 'string') return sql`${column} = ${owner}`;
+  return sql`${column} IN ${owner}`;
 }
 
 export interface OpenItem {

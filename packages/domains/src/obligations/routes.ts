@@ -1,33 +1,78 @@
 import { WRITERS } from '@vigil/kernel/auth';
 import { z } from 'zod';
-import { nullableTs, ts, wsParam } from '../api-schemas';
+import { nullableTs, percentSchema, ts, wsParam } from '../api-schemas';
 import { route } from '../deps';
-import { myInbox } from './inbox';
+import { PERCENT_DESCRIPTION } from '../percent';
+import { type InboxItem, myInbox } from './inbox';
 import { nudgeObligation } from './nudge';
 import { LEVELS } from './rules';
+import { myTeam } from './team';
 
 const level = z.enum(LEVELS).nullable();
 
+const itemSchema = z.object({
+  kind: z
+    .string()
+    .describe(
+      'training_assignment, reminder_instance, acknowledgement_request, member_certification or ticket',
+    ),
+  id: z.uuid(),
+  title: z.string(),
+  status: z.string(),
+  due_at: nullableTs,
+  overdue: z.boolean(),
+  current_escalation_level: level,
+  next_step: z
+    .object({ action: z.string(), level: level.optional(), at: ts, description: z.string() })
+    .nullable()
+    .describe('What the engine does next and when, e.g. "escalates to your manager in 2 days"'),
+});
+
+const itemJson = (i: InboxItem) => ({
+  kind: i.kind,
+  id: i.id,
+  title: i.title,
+  status: i.status,
+  due_at: i.dueAt?.toISOString() ?? null,
+  overdue: i.overdue,
+  current_escalation_level: i.escalationLevel,
+  next_step: i.next
+    ? {
+        action: i.next.action,
+        level: i.next.level ?? null,
+        at: i.next.at.toISOString(),
+        description: i.nextStep ?? '',
+      }
+    : null,
+});
+
+const completion = (what: string) =>
+  z.object({
+    id: z.uuid().describe(`The ${what}`),
+    name: z.string(),
+    asked: z.number().int().describe('Members of the team asked'),
+    done: z.number().int(),
+    overdue: z.number().int(),
+    rate: percentSchema
+      .nullable()
+      .describe(`${PERCENT_DESCRIPTION}: done over asked; null when nobody was asked`),
+  });
+
+const teamSchema = z.object({
+  members: z
+    .array(z.object({ id: z.uuid(), name: z.string(), email: z.string() }))
+    .describe("The caller's direct and indirect reports and the members of the teams they lead"),
+  data: z.array(itemSchema.extend({ owner: z.object({ id: z.uuid(), name: z.string() }) })),
+  training: z
+    .array(completion('mandatory training'))
+    .describe("Per training: the team's latest cycle, waived assignments left out; done is COMPLETED"),
+  policies: z
+    .array(completion('policy'))
+    .describe("Per policy: each member's latest non-cancelled request; done is ACKNOWLEDGED"),
+});
+
 const inboxSchema = z.object({
-  data: z.array(
-    z.object({
-      kind: z
-        .string()
-        .describe(
-          'training_assignment, reminder_instance, acknowledgement_request, member_certification or ticket',
-        ),
-      id: z.uuid(),
-      title: z.string(),
-      status: z.string(),
-      due_at: nullableTs,
-      overdue: z.boolean(),
-      current_escalation_level: level,
-      next_step: z
-        .object({ action: z.string(), level: level.optional(), at: ts, description: z.string() })
-        .nullable()
-        .describe('What the engine does next and when, e.g. "escalates to your manager in 2 days"'),
-    }),
-  ),
+  data: z.array(itemSchema),
   escalations: z
     .array(
       z.object({
@@ -55,23 +100,7 @@ export const obligationRoutes = [
       const now = new Date();
       const inbox = await myInbox(deps.db, ctx, now);
       return {
-        data: inbox.items.map((i) => ({
-          kind: i.kind,
-          id: i.id,
-          title: i.title,
-          status: i.status,
-          due_at: i.dueAt?.toISOString() ?? null,
-          overdue: i.overdue,
-          current_escalation_level: i.escalationLevel,
-          next_step: i.next
-            ? {
-                action: i.next.action,
-                level: i.next.level ?? null,
-                at: i.next.at.toISOString(),
-                description: i.nextStep ?? '',
-              }
-            : null,
-        })),
+        data: inbox.items.map(itemJson),
         escalations: inbox.escalations.map((e) => ({
           id: e.id,
           kind: e.kind,
@@ -79,6 +108,30 @@ export const obligationRoutes = [
           level: e.level,
           fired_at: e.firedAt.toISOString(),
         })),
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/me/team/obligations',
+    tag: 'Obligations',
+    summary:
+      "The caller's team: their reports' open items (overdue first), and completion per training and policy",
+    description:
+      "Every role may ask; the team is the caller's direct and indirect reports (members.manager_id) and the members of the teams they lead, never the caller and never anyone else (an admin's team is their reports too). Each item is as in the inbox, with its owner; an empty team answers empty lists. Managers, team leads and admins nudge an item with POST .../obligations/{kind}/{id}/nudge.",
+    params: wsParam,
+    response: teamSchema,
+    handler: async ({ ctx, deps }) => {
+      const team = await myTeam(deps.db, ctx, new Date());
+      const names = new Map(team.members.map((m) => [m.id, m.name]));
+      return {
+        members: team.members,
+        data: team.items.map((i) => ({
+          ...itemJson(i),
+          owner: { id: i.ownerId, name: names.get(i.ownerId) ?? '' },
+        })),
+        training: team.training,
+        policies: team.policies,
       };
     },
   }),

@@ -79,3 +79,29 @@ export async function canReadMember(db: Executor, ctx: AuthContext, memberId: st
 export async function assertCanReadMember(db: Executor, ctx: AuthContext, memberId: string): Promise<void> {
   if (!(await canReadMember(db, ctx, memberId))) throw new NotFound('Member', memberId);
 }
+
+/**
+ * The caller's own team, whatever their access role: their direct and indirect reports (through
+ * `members.manager_id`) and the members of the teams they lead, never the caller. The same chain
+ * as `visibleMembers` for a manager, but an admin's team is their reports too, not everyone.
+ */
+export function reportsOf(ctx: AuthContext): SQL {
+  const ws = ctx.workspaceId;
+  return sql`(WITH RECURSIVE managed(id) AS (
+      SELECT m.id FROM ${members} m WHERE m.workspace_id = ${ws} AND m.manager_id = ${ctx.memberId}
+      UNION
+      SELECT m.id FROM ${members} m JOIN managed ON m.manager_id = managed.id
+       WHERE m.workspace_id = ${ws}
+    )
+    SELECT id FROM managed WHERE id <> ${ctx.memberId}
+    UNION
+    SELECT tm.member_id FROM ${teamMembers} tm JOIN ${teams} t ON t.id = tm.team_id
+     WHERE t.workspace_id = ${ws} AND tm.workspace_id = ${ws} AND t.lead_id = ${ctx.memberId}
+       AND tm.member_id <> ${ctx.memberId})`;
+}
+
+/** Whether the caller has anyone in their team (reports or members of a team they lead). */
+export async function hasReports(db: Executor, ctx: AuthContext): Promise<boolean> {
+  const res = await db.execute(sql`SELECT EXISTS(${reportsOf(ctx)}) AS ok`);
+  return (res.rows[0] as { ok?: boolean } | undefined)?.ok === true;
+}

@@ -4,10 +4,11 @@ import { previewOffboardingAcks } from './acks';
 import { approvalReminderSweep } from './escalate';
 import { ackKind } from './kind';
 import { policyRoutes } from './routes';
+import { ackStatusRoutes } from './routes-ack-status';
 
 export const policiesModule: DomainModule = {
   name: 'policies',
-  routes: policyRoutes,
+  routes: [...policyRoutes, ...ackStatusRoutes],
   kinds: [ackKind],
   hooks: {
     memberScopeChanged: [onMemberScopeChanged],

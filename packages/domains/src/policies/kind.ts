@@ -8,6 +8,7 @@ import {
   type KindAdapter,
   type LoadedObligation,
   openIdsOf,
+  ownedBy,
   progressOf,
   recordLevelOn,
 } from '../obligations/kinds';
@@ -178,7 +179,7 @@ export const ackKind: KindAdapter = {
     requireSelfOr(ctx, o.memberId);
     await acknowledgeObligation(deps.db, ctx, o.id, o.memberId);
   },
-  async openItems(db, workspaceId, ownerId) {
+  async openItems(db, workspaceId, owner) {
     const rows = await db
       .select()
       .from(acknowledgementObligations)
@@ -186,7 +187,7 @@ export const ackKind: KindAdapter = {
         and(
           eq(acknowledgementObligations.workspaceId, workspaceId),
           inArray(acknowledgementObligations.status, [...OPEN_ACK]),
-          ownerId ? eq(acknowledgementObligations.memberId, ownerId) : undefined,
+          ownedBy(acknowledgementObligations.memberId, owner),
         ),
       );
     return rows.map((o) => ({

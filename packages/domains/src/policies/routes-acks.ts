@@ -9,6 +9,7 @@ import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
 import { escalateAcknowledgement } from './escalate';
 import { LinkError, page, renderLinkPage, submitLink } from './links';
+import { ackStatusRow } from './routes-ack-status';
 import { ACK_EVENT_TYPES } from './rules';
 
 const T = 'Policies';
@@ -94,7 +95,7 @@ export const ackRoutes = [
       'Acknowledgement status per policy: the caller’s, or ?employee_id= (someone they manage or lead; anyone for admins, approvers, auditors)',
     description: READ_SCOPE_TEXT,
     query: z.strictObject({ employee_id: z.uuid().optional() }),
-    response: z.object({ employee_id: z.uuid(), data: z.array(looseRow) }),
+    response: z.object({ employee_id: z.uuid(), data: z.array(ackStatusRow) }),
     handler: async ({ query, ctx, deps }) => {
       const id = query.employee_id ?? ctx.memberId;
       return { employee_id: id, data: await ackStatus(deps.db, ctx, id) };

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
-import { type KindAdapter, openIdsOf, progressOf, type StepMessage } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, ownedBy, progressOf, type StepMessage } from '../obligations/kinds';
 import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { sqlIn } from '../sql-in';
@@ -128,7 +128,7 @@ export const reminderInstanceKind: KindAdapter = {
     if (action === 'acknowledge') await acknowledgeInstance(deps, ctx, fx, id, {});
     else await completeInstance(deps, ctx, fx, id, {});
   },
-  async openItems(db, workspaceId, ownerId) {
+  async openItems(db, workspaceId, owner) {
     const rows = await db
       .select({ i: reminderInstances, title: reminders.title })
       .from(reminderInstances)
@@ -137,7 +137,7 @@ export const reminderInstanceKind: KindAdapter = {
         and(
           eq(reminderInstances.workspaceId, workspaceId),
           inArray(reminderInstances.status, OPEN_INSTANCE_STATUSES),
-          ownerId ? eq(reminderInstances.assignedOwnerId, ownerId) : undefined,
+          ownedBy(reminderInstances.assignedOwnerId, owner),
         ),
       );
     const now = new Date();

@@ -5,6 +5,7 @@ import {
   type KindAdapter,
   type LoadedObligation,
   openIdsOf,
+  ownedBy,
   progressOf,
   recordLevelOn,
   statusStep,
@@ -150,7 +151,7 @@ export const trainingAssignmentKind: KindAdapter = {
     requireSelfOr(ctx, a.developerId, ['ADMIN']);
     await changeAssignment(deps.db, ctx, id, action === 'acknowledge' ? 'acknowledge' : 'complete');
   },
-  async openItems(db, workspaceId, ownerId) {
+  async openItems(db, workspaceId, owner) {
     const rows = await db
       .select({ a: trainingAssignments, name: mandatoryTrainings.name })
       .from(trainingAssignments)
@@ -159,7 +160,7 @@ export const trainingAssignmentKind: KindAdapter = {
         and(
           eq(trainingAssignments.workspaceId, workspaceId),
           inArray(trainingAssignments.status, [...OPEN_ASSIGNMENT]),
-          ownerId ? eq(trainingAssignments.developerId, ownerId) : undefined,
+          ownedBy(trainingAssignments.developerId, owner),
         ),
       );
     return rows.map(({ a, name }) => ({
