@@ -154,6 +154,9 @@ export async function ensureS3(opts: {
       env.S3_REGION,
       '--access-log',
       accessLog,
+      // The console PUTs evidence files straight to a presigned URL from its own origin (development only).
+      '--cors-allow-origin',
+      '*',
       '--quiet',
       'posix',
       // metadata (content type, x-amz-meta-*, checksums) in sidecar files: works on any filesystem
