@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Harness, startHarness } from '../harness';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+/** The strict CSP; the console also connects to the storage's endpoint (presigned evidence uploads). */
+let CSP = '';
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
@@ -19,6 +19,8 @@ describe('the API serves the console build', () => {
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log("vigil")');
     writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     h = await startHarness({ relays: false, env: { WEB_DIST_DIR: dist } });
+    const storage = h.deps.config.S3_PUBLIC_ENDPOINT ?? h.deps.config.S3_ENDPOINT;
+    CSP = `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'${storage ? ` ${new URL(storage).origin}` : ''}; frame-ancestors 'none'`;
   });
   afterAll(async () => {
     await h?.close();

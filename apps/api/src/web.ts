@@ -3,9 +3,22 @@ import { join, resolve } from 'node:path';
 import type { Config } from '@vigil/kernel/config';
 import express, { type Express, type Request, type Response } from 'express';
 
-/** The console's Content-Security-Policy: scripts only from this origin, never inline. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+/**
+ * The console's Content-Security-Policy: scripts only from this origin, never inline. It connects to
+ * this origin and to the document storage's public endpoint (evidence files are PUT straight to a
+ * presigned URL there).
+ */
+export function consoleCsp(config: Partial<Pick<Config, 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT'>>): string {
+  const storage = config.S3_PUBLIC_ENDPOINT ?? config.S3_ENDPOINT;
+  let origin = '';
+  try {
+    origin = storage ? ` ${new URL(storage).origin}` : '';
+  } catch {
+    origin = '';
+  }
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'${origin}; frame-ancestors 'none'`;
+}
+export const CONSOLE_CSP = consoleCsp({});
 
 /** Where the console's production build lives: WEB_DIST_DIR, else apps/web/dist. */
 export const webDistDir = (config: Pick<Config, 'WEB_DIST_DIR'>): string =>
@@ -30,12 +43,17 @@ const OPS_PREFIXES = ['healthz', 'readyz', 'metrics', 'openapi.json', 'docs', 's
  * any other GET that asks for text/html outside the API's paths (the SPA's own routes). Without
  * a build, `/` is a short page saying how to build it. Mounted after the API routes.
  */
-export function mountConsole(app: Express, config: Pick<Config, 'WEB_DIST_DIR'>, routePaths: string[]): void {
+export function mountConsole(
+  app: Express,
+  config: Pick<Config, 'WEB_DIST_DIR'> & Partial<Pick<Config, 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT'>>,
+  routePaths: string[],
+): void {
+  const policy = consoleCsp(config);
   const dist = webDistDir(config);
   const index = join(dist, 'index.html');
   const prefixes = new Set([...OPS_PREFIXES, ...routePaths.map((p) => p.split('/')[1] ?? '')]);
   prefixes.delete('');
-  const csp = (res: Response) => res.setHeader('content-security-policy', CONSOLE_CSP);
+  const csp = (res: Response) => res.setHeader('content-security-policy', policy);
   const sendIndex = (res: Response) => {
     csp(res);
     res.setHeader('cache-control', 'no-cache');
@@ -49,7 +67,7 @@ export function mountConsole(app: Express, config: Pick<Config, 'WEB_DIST_DIR'>,
       immutable: true,
       maxAge: '365d',
       fallthrough: true,
-      setHeaders: (res) => res.setHeader('content-security-policy', CONSOLE_CSP),
+      setHeaders: (res) => res.setHeader('content-security-policy', policy),
     }),
   );
   app.get('/', (_req, res) => {
@@ -65,7 +83,7 @@ export function mountConsole(app: Express, config: Pick<Config, 'WEB_DIST_DIR'>,
       redirect: false,
       setHeaders: (res) => {
         res.setHeader('cache-control', 'no-cache');
-        res.setHeader('content-security-policy', CONSOLE_CSP);
+        res.setHeader('content-security-policy', policy);
       },
     }),
   );

@@ -6,6 +6,7 @@ import type { Reply } from '../api/types';
 import { hasRole, ROLES, useSession } from '../session';
 import { useApiMutation } from './mutation';
 import { RoleButton } from './RoleButton';
+import { ProblemAlert } from './states';
 
 export type InboxItem = Reply<'/workspaces/{ws}/me/obligations', 'get'>['data'][number];
 const INBOX = [['me', 'obligations']] as const;
@@ -77,7 +78,7 @@ function TrainingActions({ item }: { item: InboxItem }) {
       >
         Save progress
       </RoleButton>
-      <RoleButton size="xs" color="green" allowed={allowed} onClick={() => act.mutate('complete')}>
+      <RoleButton size="xs" allowed={allowed} onClick={() => act.mutate('complete')}>
         Complete
       </RoleButton>
     </Group>
@@ -90,7 +91,7 @@ function ReminderActions({ item }: { item: InboxItem }) {
   const [open, setOpen] = useState<'complete' | 'skip' | null>(null);
   return (
     <Group gap="xs" wrap="nowrap">
-      <RoleButton size="xs" color="green" allowed={allowed} onClick={() => setOpen('complete')}>
+      <RoleButton size="xs" allowed={allowed} onClick={() => setOpen('complete')}>
         Complete…
       </RoleButton>
       <RoleButton size="xs" variant="default" allowed={allowed} onClick={() => setOpen('skip')}>
@@ -176,11 +177,12 @@ function CompleteModal({ item, onClose }: { item: InboxItem; onClose: () => void
             onChange={(e) => setUrl(e.currentTarget.value)}
           />
           <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+          {complete.isError && <ProblemAlert error={complete.error} title="Not completed" />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="green" loading={complete.isPending}>
+            <Button type="submit" loading={complete.isPending}>
               Complete with evidence
             </Button>
           </Group>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Card, Group, Stack, Text, Title, Typography } from '@mantine/core';
+import { Alert, Card, Group, Stack, Text, Title, Typography } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import Markdown, { type Components } from 'react-markdown';
 import { useParams } from 'react-router-dom';
@@ -140,7 +140,9 @@ function PolicyCard({ policy: p, invalidate }: { policy: PolicyToRead; invalidat
           </Group>
         ) : (
           <Group gap="xs">
-            <Badge color="green">Acknowledged</Badge>
+            <Text fw={600} size="sm">
+              Acknowledged
+            </Text>
             {p.acknowledged_at && (
               <Text size="sm">
                 on <DateTime value={p.acknowledged_at} />
