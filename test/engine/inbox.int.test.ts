@@ -1,3 +1,4 @@
+import { escalations } from '@vigil/domains/escalation/schema';
 import { type Harness, startHarness, type TestWorkspace } from '../harness';
 
 /**
@@ -100,6 +101,45 @@ describe("a member's inbox", () => {
     const log = await h.request(
       'GET',
       `/compliance/audit-logs?action_type=OBLIGATION_NUDGED&target_id=${id}`,
+      ws.adminToken,
+    );
+    expect(log.body.data).toHaveLength(1);
+  });
+
+  it('lets the target of an escalation acknowledge it from the inbox; nobody else', async () => {
+    const manager = await ws.member('MANAGER', { name: 'Escalated Manager' });
+    const report = await ws.member('MEMBER', { name: 'Late Report', manager_id: manager.id });
+    const id = await assign('Escalated training', report.id, days(1));
+    const [row] = await h.deps.db
+      .insert(escalations)
+      .values({
+        workspaceId: ws.id,
+        kind: 'training_assignment',
+        obligationId: id,
+        level: 'L1',
+        target: { type: 'MANAGER' },
+        targetMemberIds: [manager.id],
+        channels: ['email'],
+      })
+      .returning();
+    const escalationId = row?.id as string;
+    const inbox = await h.request('GET', `/workspaces/${ws.id}/me/obligations`, manager.token);
+    expect(inbox.body.escalations).toEqual([
+      expect.objectContaining({ id: escalationId, obligation_id: id }),
+    ]);
+    const path = `/workspaces/${ws.id}/me/escalations/${escalationId}/acknowledge`;
+    // The report, an admin and another workspace are not its target: 404.
+    expect((await h.request('POST', path, report.token, {})).status).toBe(404);
+    expect((await h.request('POST', path, ws.adminToken, {})).status).toBe(404);
+    const ok = await h.request('POST', path, manager.token, {});
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ id: escalationId, kind: 'training_assignment', level: 'L1' });
+    expect((await h.request('POST', path, manager.token, {})).status).toBe(404);
+    const after = await h.request('GET', `/workspaces/${ws.id}/me/obligations`, manager.token);
+    expect(after.body.escalations).toEqual([]);
+    const log = await h.request(
+      'GET',
+      `/compliance/audit-logs?action_type=ESCALATION_ACKNOWLEDGED&target_id=${id}`,
       ws.adminToken,
     );
     expect(log.body.data).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { Browser } from '../auth/browser';
 import { type FakeSendgrid, startFakeSendgrid } from '../fakes/sendgrid';
 import { eventually, type Harness, startHarness, type TestWorkspace } from '../harness';
 
@@ -183,28 +184,39 @@ describe('policies and acknowledgements on the real server', () => {
         expect(JSON.stringify(res.body)).not.toContain(token);
       }
     }
-    expect((await h.raw('GET', '/ack/__vigil_secret_ack_token__', {})).status).toBe(404);
-    const pageRes = await h.raw('GET', `/ack/${token}`, {});
-    expect(pageRes.status).toBe(200);
-    // The page says whose acknowledgement the link records.
-    expect(String(pageRes.body)).toContain('This link records the acknowledgement of');
-    expect(String(pageRes.body)).toContain('Secure coding');
-    expect(String(pageRes.body)).toContain('Review &lt;every&gt; change.');
-    expect((await h.raw('GET', `/ack/${token}x`, {})).status).toBe(404);
-    expect((await h.raw('GET', '/ack/bad token', {})).status).toBe(404);
-
-    const post = await h.raw('POST', `/ack/${token}`, {
-      body: 'confirm=yes',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'LinkBrowser/2.0' },
+    // The placeholder, a wrong or malformed token open nothing: the sign-in page says the link is spent.
+    for (const bad of ['__vigil_secret_ack_token__', `${token}x`, 'bad%20token']) {
+      const res = await new Browser(h.baseUrl).fetch('GET', `/ack/${bad}`);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/sign-in?error=ack_link_expired');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    // The link signs its member in for that purpose only and lands on the console's page.
+    const browser = new Browser(h.baseUrl);
+    const follow = await browser.fetch('GET', `/ack/${token}`, {
+      headers: { 'user-agent': 'LinkBrowser/2.0' },
     });
-    expect(post.status).toBe(200);
-    expect(String(post.body)).toContain('Secure coding');
-    const reused = await h.raw('POST', `/ack/${token}`, {
-      body: 'confirm=yes',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    expect(follow.status).toBe(303);
+    expect(follow.headers.get('location')).toBe(`/acknowledge/${obligationId}`);
+    const page = await browser.fetch('GET', `/workspaces/${ws.id}/me/acknowledgements/${obligationId}`);
+    expect(page.status).toBe(200);
+    const eng = page.body.policies.find((p: { policy_id: string }) => p.policy_id === engPolicy);
+    expect(eng).toMatchObject({
+      policy_name: 'Secure coding',
+      status: 'PENDING',
+      previous_version_number: null,
     });
-    expect(reused.status).toBe(410);
-    expect(String(reused.headers.get('content-type'))).toContain('text/html');
+    expect(eng.content).toContain('Review <every> change.');
+    const post = await browser.write(
+      'POST',
+      `/api/acknowledge/${engPolicy}`,
+      {},
+      { 'user-agent': 'LinkBrowser/2.0' },
+    );
+    expect(post.status).toBe(201);
+    // The link is used once.
+    const reused = await new Browser(h.baseUrl).fetch('GET', `/ack/${token}`);
+    expect(reused.headers.get('location')).toBe('/sign-in?error=ack_link_expired');
 
     const after = await api('GET', `/api/employees/${employee.id}/acknowledgement`);
     const viaLink = after.body.data.find((r: { policy_id: string }) => r.policy_id === engPolicy);

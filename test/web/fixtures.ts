@@ -64,6 +64,24 @@ export async function mailedLink(vigil: Vigil, email: string, since: number): Pr
   return `${vigil.harness.baseUrl}${url.pathname}${url.search}`;
 }
 
+/** The acknowledgement link (`/ack/<token>`) of the latest mail to `email` after `since` (the welcome message, a reminder). */
+export async function mailedAckLink(vigil: Vigil, email: string, since: number): Promise<string> {
+  const mail = await eventually(async () =>
+    [...vigil.sendgrid.calls]
+      .reverse()
+      .find(
+        (c) =>
+          c.at >= since &&
+          c.body.personalizations.some((p) => p.to.some((t) => t.email === email)) &&
+          /\/ack\/[A-Za-z0-9_-]{20,}/.test(c.body.content.map((x) => x.value).join('\n')),
+      ),
+  );
+  const text = mail.body.content.map((c) => c.value).join('\n');
+  const m = /https?:\/\/[^\s"'<>]+(\/ack\/[A-Za-z0-9_-]{20,})/.exec(text);
+  if (!m?.[1]) throw new Error(`no acknowledgement link in the mail: ${text.slice(0, 500)}`);
+  return `${vigil.harness.baseUrl}${m[1]}`;
+}
+
 export async function requestLink(vigil: Vigil, email: string): Promise<string> {
   const since = Date.now();
   const res = await vigil.harness.request('POST', '/auth/sign-in', null, { email });

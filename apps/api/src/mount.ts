@@ -1,3 +1,4 @@
+import { assertPurposeAllows } from '@vigil/domains/auth/purpose';
 import { hasSessionCookie, sessionCaller } from '@vigil/domains/auth/request';
 import type { AppDeps } from '@vigil/domains/deps';
 import { authenticate } from '@vigil/domains/people/access';
@@ -74,6 +75,8 @@ export function mountRoutes(router: Router, routes: RouteDef<AppDeps>[], deps: A
         const ws = (req.params as Record<string, string>).ws;
         if (ws !== undefined && ws !== ctx.workspaceId) throw new NotFound('Workspace', ws);
         if (r.roles) requireRole(ctx, r.roles);
+        // A session opened by an acknowledgement link reaches only the routes of that purpose.
+        if (ctx.purpose) await assertPurposeAllows(deps.db, ctx, r, req);
       }
       const jsonBody = r.bodyType !== 'raw' && r.bodyType !== 'multipart';
       assertInputPolicy([

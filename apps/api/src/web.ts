@@ -52,12 +52,12 @@ const OPS_PREFIXES = ['healthz', 'readyz', 'metrics', 'openapi.json', 'docs', 's
  * a build, `/` is a short page saying how to build it. Mounted after the API routes.
  */
 export function mountConsole(app: Express, config: ConsoleConfig, routePaths: string[]): void {
-  const CONSOLE_CSP = consoleCsp(config);
+  const policy = consoleCsp(config);
   const dist = webDistDir(config);
   const index = join(dist, 'index.html');
   const prefixes = new Set([...OPS_PREFIXES, ...routePaths.map((p) => p.split('/')[1] ?? '')]);
   prefixes.delete('');
-  const csp = (res: Response) => res.setHeader('content-security-policy', CONSOLE_CSP);
+  const csp = (res: Response) => res.setHeader('content-security-policy', policy);
   const sendIndex = (res: Response) => {
     csp(res);
     res.setHeader('cache-control', 'no-cache');
@@ -71,7 +71,7 @@ export function mountConsole(app: Express, config: ConsoleConfig, routePaths: st
       immutable: true,
       maxAge: '365d',
       fallthrough: true,
-      setHeaders: (res) => res.setHeader('content-security-policy', CONSOLE_CSP),
+      setHeaders: (res) => res.setHeader('content-security-policy', policy),
     }),
   );
   app.get('/', (_req, res) => {
@@ -87,7 +87,7 @@ export function mountConsole(app: Express, config: ConsoleConfig, routePaths: st
       redirect: false,
       setHeaders: (res) => {
         res.setHeader('cache-control', 'no-cache');
-        res.setHeader('content-security-policy', CONSOLE_CSP);
+        res.setHeader('content-security-policy', policy);
       },
     }),
   );

@@ -161,6 +161,22 @@ export const AREAS: readonly Area[] = [
     nav: { label: 'Audit log', order: 90 },
   },
   {
+    path: 'acknowledge/link-refused',
+    page: page(() => import('./pages/LinkRefused'), 'LinkRefusedPage'),
+    audience: 'all',
+  },
+  {
+    path: 'acknowledge/:obligationId',
+    page: page(() => import('./pages/Acknowledge'), 'AcknowledgePage'),
+    audience: 'all',
+  },
+  {
+    path: 'preferences',
+    page: page(() => import('./pages/Preferences'), 'PreferencesPage'),
+    audience: 'all',
+    nav: { label: 'My preferences', order: 95 },
+  },
+  {
     path: 'account',
     page: page(() => import('./pages/Account'), 'AccountPage'),
     audience: 'all',

@@ -14,6 +14,11 @@ export interface AuthContext {
   via: 'TOKEN' | 'SLACK' | 'LINK' | 'SESSION' | 'SYSTEM';
   /** The browser session the request came with (`via: 'SESSION'`). */
   sessionId?: string | null;
+  /**
+   * A session opened by an emailed acknowledgement link: it may only read and acknowledge the
+   * policies of these acknowledgement obligations (auth/purpose.ts restricts the routes).
+   */
+  purpose?: { kind: 'acknowledge'; obligationIds: string[] } | null;
 }
 
 /** Every role except the read-only auditor. */

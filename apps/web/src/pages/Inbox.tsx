@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import { DataTable } from '../components/DataTable';
 import { DateTime, LevelBadge, StatusBadge } from '../components/format';
+import { EscalationAck, ItemActions } from '../components/InboxActions';
 import { QueryState } from '../components/states';
 import { useSession } from '../session';
 
@@ -64,6 +65,7 @@ export function InboxPage() {
                     header: 'Next',
                     render: (i) => (i.next_step ? i.next_step.description : '—'),
                   },
+                  { key: 'act', header: 'Act', render: (i) => <ItemActions item={i} /> },
                 ]}
               />
             </Card>
@@ -80,6 +82,7 @@ export function InboxPage() {
                   { key: 'level', header: 'Level', render: (e) => <LevelBadge level={e.level} /> },
                   { key: 'kind', header: 'Of', render: (e) => KIND_LABELS[e.kind] ?? e.kind },
                   { key: 'fired', header: 'Fired', render: (e) => <DateTime value={e.fired_at} /> },
+                  { key: 'act', header: 'Act', render: (e) => <EscalationAck id={e.id} /> },
                 ]}
               />
             </Card>

@@ -3,7 +3,6 @@ import {
   Anchor,
   Button,
   Card,
-  Code,
   Group,
   Modal,
   Stack,
@@ -23,18 +22,10 @@ import { useMemberNames } from '../api/lookups';
 import { DataTable } from '../components/DataTable';
 import { DateTime, StatusBadge } from '../components/format';
 import { useApiMutation } from '../components/mutation';
+import { DiffView } from '../components/PolicyDiff';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
-
-/** GET /api/policies/{id}/diff (its response schema is not in the OpenAPI document yet). */
-interface LineDiff {
-  from_version: number;
-  to_version: number;
-  added: number;
-  removed: number;
-  hunks: Array<{ op: 'add' | 'remove' | 'same'; lines: string[] }>;
-}
 
 export function PolicyPage() {
   const { id = '' } = useParams();
@@ -60,12 +51,12 @@ export function PolicyPage() {
     session.access_role === 'APPROVER' || settings.data?.policy_approver_id === session.member_id;
   const diff = useQuery({
     queryKey: ['policies', id, 'diff', active?.number, pending?.number],
-    queryFn: async () =>
-      (await unwrap(
+    queryFn: () =>
+      unwrap(
         api.GET('/api/policies/{policy_id}/diff', {
           params: { path: { policy_id: id }, query: { from: active?.number ?? 0, to: pending?.number ?? 0 } },
         }),
-      )) as unknown as LineDiff,
+      ),
     enabled: Boolean(active && pending),
   });
   const invalidate = [['policies'], ['reports']] as const;
@@ -214,36 +205,6 @@ export function PolicyPage() {
           ) : null
         }
       </QueryState>
-    </Stack>
-  );
-}
-
-/** One row per line, keyed by its position in the diff (lines have no other identity). */
-function diffRows(diff: LineDiff) {
-  const rows: Array<{ key: string; text: string; background?: string }> = [];
-  for (const h of diff.hunks)
-    for (const line of h.lines)
-      rows.push({
-        key: String(rows.length),
-        text: `${h.op === 'add' ? '+ ' : h.op === 'remove' ? '- ' : '  '}${line}`,
-        background: h.op === 'add' ? '#d3f9d8' : h.op === 'remove' ? '#ffe3e3' : undefined,
-      });
-  return rows;
-}
-
-function DiffView({ diff }: { diff: LineDiff }) {
-  return (
-    <Stack gap={4}>
-      <Text size="sm" aria-live="polite">
-        v{diff.from_version} → v{diff.to_version}: {diff.added} line(s) added, {diff.removed} removed
-      </Text>
-      <Code block aria-label={`Changes from version ${diff.from_version} to ${diff.to_version}`}>
-        {diffRows(diff).map((row) => (
-          <div key={row.key} style={{ background: row.background }}>
-            {row.text}
-          </div>
-        ))}
-      </Code>
     </Stack>
   );
 }

@@ -8,6 +8,8 @@ import { useSessionQuery } from '../session';
 
 const ERRORS: Record<string, string> = {
   link_expired: 'That sign-in link has expired or was already used. Ask for a new one below.',
+  ack_link_expired:
+    'That acknowledgement link has expired or was already used. Sign in below: My obligations shows what is still waiting for you.',
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -10,6 +10,7 @@ import { hasReports } from '../people/visibility';
 import { clearSessionCookies, linkBase, setSessionCookies } from './cookies';
 import { sessionCaller } from './request';
 import { safeNextPath, sessionEndsAt } from './rules';
+import { SESSION_PURPOSES } from './schema';
 import {
   checkSignInRate,
   consumeSignInLink,
@@ -41,6 +42,13 @@ const sessionSchema = z.object({
     ),
   csrf_token: z.string().describe('Send it back as the X-CSRF-Token header on every write'),
   expires_at: ts.describe('When the session ends unless used again (idle timeout), at most its absolute end'),
+  purpose: z
+    .enum(SESSION_PURPOSES)
+    .nullable()
+    .describe(
+      'acknowledge: opened by an emailed acknowledgement link, it may only read and acknowledge that link’s policies (scope_ids); null: the whole console',
+    ),
+  scope_ids: z.array(z.uuid()).describe('With a purpose: the acknowledgement obligations it covers'),
 });
 const sessionListItem = z.object({
   id: z.uuid(),
@@ -139,6 +147,8 @@ export const authRoutes = [
         has_reports: await hasReports(deps.db, ctx),
         csrf_token: session.csrfToken,
         expires_at: sessionEndsAt(session, sessionTimes(deps.config)).toISOString(),
+        purpose: session.purpose ?? null,
+        scope_ids: session.scopeIds ?? [],
       };
     },
   }),

@@ -25,6 +25,9 @@ export const signInLinks = pgTable(
   ],
 );
 
+export const SESSION_PURPOSES = ['acknowledge'] as const;
+export type SessionPurpose = (typeof SESSION_PURPOSES)[number];
+
 /**
  * Browser sessions. The cookie holds a random secret stored as its SHA-256 (`token_hash`); a
  * rotation replaces it and keeps the previous hash valid for a short grace. Idle expiry is
@@ -51,6 +54,10 @@ export const sessions = pgTable(
     lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
     expiresAt: tstz('expires_at').notNull(),
     revokedAt: tstz('revoked_at'),
+    /** Null: the whole console. 'acknowledge': opened by an acknowledgement link, limited to it. */
+    purpose: text('purpose').$type<SessionPurpose>(),
+    /** With a purpose: the acknowledgement obligations the session may read and acknowledge. */
+    scopeIds: uuid('scope_ids').array(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -18,7 +18,7 @@ import {
   sessionEnded,
   TOUCH_EVERY_MS,
 } from './rules';
-import { authRateLimits, sessions, signInLinks } from './schema';
+import { authRateLimits, type SessionPurpose, sessions, signInLinks } from './schema';
 
 export { checkSignInRate, TooManyRequests } from './rate-limit';
 
@@ -170,6 +170,39 @@ export async function issueSignInLink(
   });
 }
 
+/** Inserts a session row; the cookie secret is returned once, only its hash is stored. */
+export async function insertSession(
+  tx: Executor,
+  input: {
+    workspaceId: string;
+    memberId: string;
+    meta: ClientMeta;
+    expiresAt: Date;
+    purpose?: SessionPurpose;
+    scopeIds?: string[];
+  },
+) {
+  const secret = newSecret();
+  const [session] = await tx
+    .insert(sessions)
+    .values({
+      workspaceId: input.workspaceId,
+      memberId: input.memberId,
+      tokenHash: hashSecret(secret),
+      csrfToken: newSecret(),
+      ipAddress: input.meta.ip,
+      userAgent: input.meta.userAgent,
+      lastIpAddress: input.meta.ip,
+      lastUserAgent: input.meta.userAgent,
+      expiresAt: input.expiresAt,
+      purpose: input.purpose ?? null,
+      scopeIds: input.scopeIds ?? null,
+    })
+    .returning();
+  if (!session) throw new Error('insert returned nothing');
+  return { session, secret };
+}
+
 /**
  * Uses a link once (one UPDATE ... WHERE used_at IS NULL AND not expired: of two concurrent
  * callbacks one wins) and opens a session, audited with the client's address and user agent.
@@ -192,23 +225,12 @@ export async function consumeSignInLink(db: Db, config: AuthConfig, token: strin
     if (!link) return null;
     const [member] = await tx.select().from(members).where(eq(members.id, link.memberId));
     if (member?.status !== 'ACTIVE') return null;
-    const secret = newSecret();
-    const csrf = newSecret();
-    const [session] = await tx
-      .insert(sessions)
-      .values({
-        workspaceId: link.workspaceId,
-        memberId: link.memberId,
-        tokenHash: hashSecret(secret),
-        csrfToken: csrf,
-        ipAddress: meta.ip,
-        userAgent: meta.userAgent,
-        lastIpAddress: meta.ip,
-        lastUserAgent: meta.userAgent,
-        expiresAt: new Date(Date.now() + config.SESSION_MAX_AGE_SECONDS * 1000),
-      })
-      .returning();
-    if (!session) throw new Error('insert returned nothing');
+    const { session, secret } = await insertSession(tx, {
+      workspaceId: link.workspaceId,
+      memberId: link.memberId,
+      meta,
+      expiresAt: new Date(Date.now() + config.SESSION_MAX_AGE_SECONDS * 1000),
+    });
     await audit(
       tx,
       { workspaceId: link.workspaceId, memberId: member.id, ...meta, via: 'SESSION' },
@@ -299,8 +321,13 @@ export async function authenticateSession(
       tokenId: null,
       ip: meta.ip,
       userAgent: meta.userAgent,
-      via: 'SESSION',
+      // A session opened by an acknowledgement link acts through that link (the evidence's channel).
+      via: session.purpose ? 'LINK' : 'SESSION',
       sessionId: session.id,
+      purpose:
+        session.purpose === 'acknowledge'
+          ? { kind: 'acknowledge', obligationIds: session.scopeIds ?? [] }
+          : null,
     },
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { nullableTs, percentSchema, ts, wsParam } from '../api-schemas';
 import { route } from '../deps';
 import { PERCENT_DESCRIPTION } from '../percent';
+import { acknowledgeMyEscalation } from './escalation-ack';
 import { type InboxItem, myInbox } from './inbox';
 import { nudgeObligation } from './nudge';
 import { LEVELS } from './rules';
@@ -157,5 +158,25 @@ export const obligationRoutes = [
     }),
     response: z.object({ notification_ids: z.array(z.uuid()), step_key: z.string() }),
     handler: async ({ params, ctx, deps }) => nudgeObligation(deps, ctx, params.kind, params.id),
+  }),
+  route({
+    method: 'post',
+    path: '/workspaces/:ws/me/escalations/:id/acknowledge',
+    tag: 'Obligations',
+    summary: 'Acknowledge an escalation addressed to you (any kind): the climb stops',
+    description:
+      'Only an escalation whose targets include the caller and that is not yet acknowledged (see `escalations` of GET /workspaces/{ws}/me/obligations); any other: 404. Audited (ESCALATION_ACKNOWLEDGED). Tickets also have POST /workspaces/{ws}/tickets/{ticket_id}/escalations/{id}/acknowledge.',
+    roles: WRITERS,
+    status: 200,
+    params: z.object({ ws: z.uuid(), id: z.uuid() }),
+    body: z.strictObject({}).optional(),
+    response: z.object({
+      id: z.uuid(),
+      kind: z.string(),
+      obligation_id: z.uuid(),
+      level: z.string(),
+      acknowledged_at: ts,
+    }),
+    handler: async ({ params, ctx, deps }) => acknowledgeMyEscalation(deps.db, ctx, params.id),
   }),
 ];

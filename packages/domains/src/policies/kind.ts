@@ -190,11 +190,31 @@ export const ackKind: KindAdapter = {
           ownedBy(acknowledgementObligations.memberId, owner),
         ),
       );
+    // The inbox names the policies waiting to be read.
+    const names = new Map<string, string[]>();
+    if (rows.length)
+      for (const r of await db
+        .select({ obligationId: acknowledgementRequests.obligationId, name: policies.name })
+        .from(acknowledgementRequests)
+        .innerJoin(policies, eq(policies.id, acknowledgementRequests.policyId))
+        .where(
+          and(
+            inArray(
+              acknowledgementRequests.obligationId,
+              rows.map((o) => o.id),
+            ),
+            inArray(acknowledgementRequests.status, [...OPEN_ACK]),
+          ),
+        )
+        .orderBy(asc(policies.name)))
+        if (r.obligationId) names.set(r.obligationId, [...(names.get(r.obligationId) ?? []), r.name]);
     return rows.map((o) => ({
       kind: ACK_KIND,
       id: o.id,
       ownerId: o.memberId,
-      title: 'Policy acknowledgement',
+      title: names.get(o.id)?.length
+        ? `Acknowledge: ${names.get(o.id)?.join(', ')}`
+        : 'Policy acknowledgement',
       dueAt: o.dueAt,
       status: o.status,
       overdue: o.status === 'OVERDUE',

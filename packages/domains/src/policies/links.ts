@@ -1,148 +1,102 @@
-import type { AccessRole, AuthContext } from '@vigil/kernel/auth';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { AuthContext } from '@vigil/kernel/auth';
+import { and, eq, isNull } from 'drizzle-orm';
+import { audit } from '../audit/service';
+import { ACK_SESSION_SECONDS } from '../auth/purpose';
+import { sessions } from '../auth/schema';
+import { type AuthConfig, type ClientMeta, insertSession } from '../auth/service';
 import type { Db, Executor } from '../db';
 import { members } from '../people/schema';
-import { type ClientMeta, recordAck } from './ack-service';
-import type { ObligationRef } from './acks';
 import { hashLinkToken } from './kind';
-import { diffVersions, type LineDiff, OPEN_ACK } from './rules';
-import { acknowledgementLinks, acknowledgementRequests, policies, policyVersions } from './schema';
-
-export const escapeHtml = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-
-export class LinkError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-  ) {
-    super(title);
-  }
-}
+import { acknowledgementLinks } from './schema';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{20,100}$/;
 
-async function findLink(db: Executor, token: string, lock: boolean) {
-  if (!TOKEN_RE.test(token)) throw new LinkError(404, 'This link is not valid.');
+/** Where the console shows that a link was refused because someone else is signed in. */
+export const LINK_REFUSED_PATH = '/acknowledge/link-refused';
+/** An unknown, used or expired acknowledgement link. */
+export const LINK_EXPIRED_PATH = '/sign-in?error=ack_link_expired';
+export const ackPagePath = (obligationId: string) => `/acknowledge/${obligationId}`;
+
+/** The link of this token when it is still usable (unknown, used or expired: null). */
+async function usableLink(db: Executor, token: string, lock: boolean) {
+  if (!TOKEN_RE.test(token)) return null;
   const q = db
     .select()
     .from(acknowledgementLinks)
-    .where(eq(acknowledgementLinks.tokenHash, hashLinkToken(token)));
+    .where(
+      and(eq(acknowledgementLinks.tokenHash, hashLinkToken(token)), isNull(acknowledgementLinks.usedAt)),
+    );
   const [link] = lock ? await q.for('update') : await q;
-  if (!link) throw new LinkError(404, 'This link is not valid.');
-  if (link.usedAt) throw new LinkError(410, 'This link has already been used.');
-  if (link.expiresAt.getTime() <= Date.now()) throw new LinkError(410, 'This link has expired.');
+  if (!link || link.expiresAt.getTime() <= Date.now()) return null;
   return link;
 }
 
-async function pendingOf(db: Executor, obligationId: string) {
-  return db
-    .select({ r: acknowledgementRequests, v: policyVersions, name: policies.name })
-    .from(acknowledgementRequests)
-    .innerJoin(policyVersions, eq(policyVersions.id, acknowledgementRequests.policyVersionId))
-    .innerJoin(policies, eq(policies.id, acknowledgementRequests.policyId))
-    .where(
-      and(
-        eq(acknowledgementRequests.obligationId, obligationId),
-        inArray(acknowledgementRequests.status, [...OPEN_ACK]),
-      ),
-    );
+export interface LinkOutcome {
+  /** Where the browser goes next (a console path). */
+  redirect: string;
+  /** A session opened for the link's purpose, when one was. */
+  opened?: { session: typeof sessions.$inferSelect; secret: string };
 }
 
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.add{background:#e6ffec}.remove{background:#ffebe9;text-decoration:line-through}</style>
-</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-}
-
-function diffHtml(d: LineDiff): string {
-  const lines = d.hunks
-    .filter((h) => h.op !== 'same')
-    .flatMap((h) =>
-      h.lines.map((l) => `<div class="${h.op}">${h.op === 'add' ? '+' : '-'} ${escapeHtml(l)}</div>`),
-    );
-  return `<h3>What changed since version ${d.from_version} (${d.added} added, ${d.removed} removed)</h3><pre>${lines.join('')}</pre>`;
-}
-
-/** The page behind a link: each pending policy's text and, for a re-acknowledgement, the diff. */
-export async function renderLinkPage(db: Db, token: string): Promise<string> {
-  const link = await findLink(db, token, false);
-  const pending = await pendingOf(db, link.obligationId);
-  if (!pending.length) throw new LinkError(410, 'Nothing is waiting for your acknowledgement.');
-  const [member] = await db
-    .select({ name: members.name, email: members.email })
-    .from(members)
-    .where(eq(members.id, link.memberId));
-  // The link is the member's own: the page says whose acknowledgement it records.
-  const sections: string[] = [
-    `<p class="for">This link records the acknowledgement of <strong>${escapeHtml(member?.name ?? '')}</strong> (${escapeHtml(member?.email ?? '')}). If you are not ${escapeHtml(member?.name ?? 'them')}, do not use it.</p>`,
-  ];
-  for (const p of pending) {
-    const [last] = await db
-      .select({ v: policyVersions })
-      .from(acknowledgementRequests)
-      .innerJoin(policyVersions, eq(policyVersions.id, acknowledgementRequests.policyVersionId))
-      .where(
-        and(
-          eq(acknowledgementRequests.memberId, link.memberId),
-          eq(acknowledgementRequests.policyId, p.r.policyId),
-          eq(acknowledgementRequests.status, 'ACKNOWLEDGED'),
-        ),
-      )
-      .orderBy(desc(acknowledgementRequests.acknowledgedAt))
-      .limit(1);
-    const changed = last && last.v.id !== p.v.id ? diffHtml(diffVersions(last.v, p.v)) : '';
-    sections.push(
-      `<section><h2>${escapeHtml(p.name)} (version ${p.v.number})</h2>${changed}<pre>${escapeHtml(p.v.content)}</pre></section>`,
-    );
-  }
-  const action = `/ack/${encodeURIComponent(token)}`;
-  return page(
-    'Policies to acknowledge',
-    `${sections.join('')}<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="confirm" value="yes">
-<button type="submit">I have read and acknowledge ${pending.length === 1 ? 'this policy' : `these ${pending.length} policies`}</button></form>`,
-  );
-}
-
-/** Uses the link once: records every pending acknowledgement with the caller's IP and user agent. */
-export async function submitLink(db: Db, token: string, meta: ClientMeta) {
-  const result = await db.transaction(async (tx) => {
-    const link = await findLink(tx, token, true);
+/**
+ * Follows an emailed acknowledgement link. Someone else signed in (another member, or another
+ * workspace): the link is not used and the console says so. The member themselves with a full
+ * session: straight to the page (the link stays unused). Otherwise the link is used once and opens
+ * a session for that purpose only (30 minutes, limited by auth/purpose.ts to reading and
+ * acknowledging the link's policies), audited as SIGNED_IN with the client's address.
+ */
+export async function followAckLink(
+  db: Db,
+  config: AuthConfig,
+  token: string,
+  current: AuthContext | null,
+  meta: ClientMeta,
+): Promise<LinkOutcome> {
+  const peek = await usableLink(db, token, false);
+  if (!peek) return { redirect: LINK_EXPIRED_PATH };
+  if (current && (current.memberId !== peek.memberId || current.workspaceId !== peek.workspaceId))
+    return { redirect: LINK_REFUSED_PATH };
+  if (current && !current.purpose) return { redirect: ackPagePath(peek.obligationId) };
+  return db.transaction(async (tx): Promise<LinkOutcome> => {
+    const link = await usableLink(tx, token, true);
+    if (!link) return { redirect: LINK_EXPIRED_PATH };
     const [member] = await tx.select().from(members).where(eq(members.id, link.memberId));
-    if (member?.status !== 'ACTIVE') throw new LinkError(410, 'This link is no longer valid.');
+    if (member?.status !== 'ACTIVE') return { redirect: LINK_EXPIRED_PATH };
     await tx
       .update(acknowledgementLinks)
       .set({ usedAt: new Date() })
       .where(eq(acknowledgementLinks.id, link.id));
-    const ctx: AuthContext = {
+    // A limited session of the same member already open: the new one covers both links, and replaces it.
+    const scopeIds = [...new Set([...(current?.purpose?.obligationIds ?? []), link.obligationId])];
+    if (current?.sessionId)
+      await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, current.sessionId));
+    const seconds = Math.min(ACK_SESSION_SECONDS, config.SESSION_MAX_AGE_SECONDS);
+    const opened = await insertSession(tx, {
       workspaceId: link.workspaceId,
       memberId: link.memberId,
-      role: member.accessRole as AccessRole,
-      tokenId: null,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      via: 'LINK',
-    };
-    const pending = await pendingOf(tx, link.obligationId);
-    if (!pending.length) throw new LinkError(410, 'Nothing is waiting for your acknowledgement.');
-    const settled: ObligationRef[] = [];
-    const names: string[] = [];
-    for (const p of pending) {
-      const res = await recordAck(tx, ctx, link.memberId, p.r.policyId, meta);
-      settled.push(...res.settled);
-      names.push(`${p.name} (version ${res.version.number})`);
-    }
-    return { settled, names };
+      meta,
+      expiresAt: new Date(Date.now() + seconds * 1000),
+      purpose: 'acknowledge',
+      scopeIds,
+    });
+    await audit(
+      tx,
+      { workspaceId: link.workspaceId, memberId: member.id, ...meta, via: 'LINK' },
+      {
+        action: 'SIGNED_IN',
+        targetType: 'session',
+        targetId: opened.session.id,
+        newValue: {
+          acknowledgement_link_id: link.id,
+          purpose: 'acknowledge',
+          scope_ids: scopeIds,
+          ip_address: meta.ip,
+          user_agent: meta.userAgent,
+          expires_at: opened.session.expiresAt.toISOString(),
+        },
+        description: `${member.email} opened an acknowledgement link (a session limited to acknowledging)`,
+      },
+    );
+    return { redirect: ackPagePath(link.obligationId), opened };
   });
-  return page(
-    'Thank you',
-    `<p>Your acknowledgement of the following policies was recorded:</p><ul>${result.names
-      .map((n) => `<li>${escapeHtml(n)}</li>`)
-      .join('')}</ul>`,
-  );
 }

@@ -1,14 +1,17 @@
 import { ACCESS_ROLES, ADMINS, MANAGERS, WRITERS } from '@vigil/kernel/auth';
-import { NotFound } from '@vigil/kernel/errors';
+import { AppError, NotFound } from '@vigil/kernel/errors';
 import { toJson } from '@vigil/kernel/serialize';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { isoDuration, READ_SCOPE_TEXT } from '../api-schemas';
+import { setSessionCookies } from '../auth/cookies';
+import { hasSessionCookie, sessionCaller } from '../auth/request';
 import { route, withEffects } from '../deps';
 import { durationToMs } from '../obligations/rules';
 import { ackHistoryOf, acknowledgePolicy, ackStatus, createAckEvent, onboardEmployee } from './ack-service';
 import { escalateAcknowledgement } from './escalate';
-import { LinkError, page, renderLinkPage, submitLink } from './links';
+import { followAckLink } from './links';
+import { myAcknowledgement, myAckSchema } from './read-service';
 import { ackStatusRow } from './routes-ack-status';
 import { ACK_EVENT_TYPES } from './rules';
 
@@ -16,22 +19,12 @@ const T = 'Policies';
 const policyParam = z.object({ policy_id: z.uuid() });
 const looseRow = z.record(z.string(), z.unknown());
 
-function sendLinkError(res: Response, err: unknown): string | undefined {
-  if (err instanceof LinkError) {
-    res
-      .status(err.status)
-      .type('html')
-      .send(page('Link unavailable', `<p>${err.title}</p>`));
-    return undefined;
-  }
-  throw err;
-}
 const meta = (req: Request) => ({
   ip: req.ip ?? null,
   userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
 });
 
-/** Onboarding, acknowledgements, events, manual escalation and the signed-link pages. */
+/** Onboarding, acknowledgements, events, manual escalation and the emailed acknowledgement link. */
 export const ackRoutes = [
   route({
     method: 'post',
@@ -179,23 +172,44 @@ export const ackRoutes = [
     method: 'get',
     path: '/ack/:token',
     tag: T,
-    summary: 'Signed link page: the pending policies (and what changed) with an acknowledge button',
+    summary:
+      'Emailed acknowledgement link: signs the member in for that purpose only and opens the console page',
+    description:
+      'Nobody signed in (or the same member in a session opened by another acknowledgement link): the link is used once and opens a session limited to reading and acknowledging the link’s policies, for 30 minutes (cookies as GET /auth/callback; every other route answers 403), then 303 to `/acknowledge/{obligation_id}`. The member already signed in: 303 to the page, the link unused. Someone else signed in (another member or workspace): the link is not used, nothing is recorded, 303 to `/acknowledge/link-refused`. An unknown, used or expired link: 303 to `/sign-in?error=ack_link_expired`.',
     auth: 'custom',
-    produces: 'html',
-    handler: async ({ req, res, deps }) =>
-      renderLinkPage(deps.db, String(req.params.token)).catch((e) => sendLinkError(res, e)),
+    status: 303,
+    produces: 'none',
+    handler: async ({ req, res, deps }) => {
+      res.set('cache-control', 'no-store');
+      const current = hasSessionCookie(req)
+        ? await sessionCaller(deps.db, deps.config, req, res, meta(req)).then(
+            (a) => a.ctx,
+            (err) => {
+              if (err instanceof AppError && err.status === 401) return null;
+              throw err;
+            },
+          )
+        : null;
+      const out = await followAckLink(deps.db, deps.config, String(req.params.token), current, meta(req));
+      if (out.opened)
+        setSessionCookies(req, res, {
+          secret: out.opened.secret,
+          csrf: out.opened.session.csrfToken,
+          expires: out.opened.session.expiresAt,
+        });
+      res.redirect(303, out.redirect);
+    },
   }),
   route({
-    method: 'post',
-    path: '/ack/:token',
+    method: 'get',
+    path: '/workspaces/:ws/me/acknowledgements/:obligation_id',
     tag: T,
-    summary: 'Signed link form: records the acknowledgements (one-time) with IP and user agent',
-    auth: 'custom',
-    produces: 'html',
-    status: 200,
-    handler: async ({ req, res, deps }) =>
-      withEffects(deps, () => submitLink(deps.db, String(req.params.token), meta(req))).catch((e) =>
-        sendLinkError(res, e),
-      ),
+    summary:
+      'One of your acknowledgement obligations: each policy’s text, status and the version you last signed',
+    description:
+      'The caller’s own obligation only (another member’s or workspace’s: 404), also readable by a session opened by its acknowledgement link. Per policy: the requested version’s Markdown and SHA-256, the request’s status, and `previous_version_number`, the version the caller acknowledged before (null for a first acknowledgement): GET /api/policies/{policy_id}/diff?from=…&to=… shows what changed. Acknowledge with POST /api/acknowledge/{policy_id}.',
+    params: z.object({ ws: z.uuid(), obligation_id: z.uuid() }),
+    response: myAckSchema,
+    handler: async ({ params, ctx, deps }) => myAcknowledgement(deps.db, ctx, params.obligation_id),
   }),
 ];

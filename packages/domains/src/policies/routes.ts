@@ -65,6 +65,13 @@ const policySchema = z.object({
   created_at: ts,
 });
 const looseRow = z.record(z.string(), z.unknown());
+const diffSchema = z.object({
+  from_version: z.number().int(),
+  to_version: z.number().int(),
+  added: z.number().int().describe('Lines added'),
+  removed: z.number().int().describe('Lines removed'),
+  hunks: z.array(z.object({ op: z.enum(['add', 'remove', 'same']), lines: z.array(z.string()) })),
+});
 
 const version = (v: PolicyVersionRow | null) => {
   if (!v) return null;
@@ -174,9 +181,14 @@ export const policyRoutes = [
     path: '/api/policies/:policy_id/diff',
     tag: T,
     summary: 'Line diff between two version numbers',
+    description:
+      '`from` and `to` are version numbers (GET /api/policies/{policy_id}/versions); an unknown one: 404. `hunks` covers the whole text in order: `same` lines, lines `remove`d from `from` and lines `add`ed in `to`.',
     params: policyParam,
-    query: z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
-    response: looseRow,
+    query: z.strictObject({
+      from: z.coerce.number().int().min(1).describe('The older version number'),
+      to: z.coerce.number().int().min(1).describe('The newer version number'),
+    }),
+    response: diffSchema,
     handler: async ({ params, query, ctx, deps }) =>
       diffPolicy(deps.db, ctx.workspaceId, params.policy_id, query.from, query.to),
   }),
