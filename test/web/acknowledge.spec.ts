@@ -102,9 +102,14 @@ test('a new hire acknowledges three policies from the welcome link', async ({ pa
   );
   expect(logs.body.data[0].new_value).toMatchObject({ employee_id: hire.id, via: 'LINK' });
 
-  // The session serves that purpose only: the rest of the console answers 403.
+  // The session serves that purpose only: no navigation, other pages are not allowed, and the API
+  // answers 403 to the rest.
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(0);
   await page.goto('/me');
-  await expect(page.getByText(/opened by an acknowledgement link/).first()).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeVisible();
+  await expect(page.getByText(/This sign-in came from an acknowledgement link/)).toBeVisible();
+  const inbox = await page.request.get(`/workspaces/${vigil.ws.id}/me/obligations`);
+  expect(inbox.status()).toBe(403);
 });
 
 test('an acknowledgement link opened while someone else is signed in acts for nobody', async ({

@@ -25,8 +25,8 @@ const Page = ({ children }: { children: ReactNode }) => (
 /** The page when the member's access role may open it, else its fallback or the "not allowed" page. */
 function Guard({ area, children }: { area: Area; children: ReactNode }) {
   const session = useSession();
-  if (mayOpen(area, session.access_role)) return <Page>{children}</Page>;
-  if (area.fallback) return <Navigate to={area.fallback} replace />;
+  if (mayOpen(area, session)) return <Page>{children}</Page>;
+  if (area.fallback && !session.purpose) return <Navigate to={area.fallback} replace />;
   return (
     <Page>
       <NotAllowedPage />

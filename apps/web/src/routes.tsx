@@ -16,6 +16,11 @@ export interface Area {
   nav?: { label: string; order: number; when?: (s: Session) => boolean };
   /** Where a member outside the audience goes instead of the "not allowed" page (the landing page). */
   fallback?: string;
+  /**
+   * The limited sign-ins (a session's `purpose`) that may open it; a session opened from an
+   * acknowledgement link opens only its acknowledgement page, and sees no navigation.
+   */
+  purposes?: ReadonlyArray<NonNullable<Session['purpose']>>;
 }
 
 /** `lazy` for a named export. */
@@ -164,11 +169,13 @@ export const AREAS: readonly Area[] = [
     path: 'acknowledge/link-refused',
     page: page(() => import('./pages/LinkRefused'), 'LinkRefusedPage'),
     audience: 'all',
+    purposes: ['acknowledge'],
   },
   {
     path: 'acknowledge/:obligationId',
     page: page(() => import('./pages/Acknowledge'), 'AcknowledgePage'),
     audience: 'all',
+    purposes: ['acknowledge'],
   },
   {
     path: 'preferences',
@@ -184,11 +191,13 @@ export const AREAS: readonly Area[] = [
   },
 ];
 
-export const mayOpen = (area: Pick<Area, 'audience'>, role: AccessRole) =>
-  area.audience === 'all' || area.audience.includes(role);
+export const mayOpen = (area: Pick<Area, 'audience' | 'purposes'>, session: Session) =>
+  session.purpose
+    ? (area.purposes?.includes(session.purpose) ?? false)
+    : area.audience === 'all' || area.audience.includes(session.access_role);
 
 /** The navigation links the member's role may use (and that apply to them), in order. */
 export const navFor = (session: Session) =>
-  AREAS.filter((a) => a.nav && mayOpen(a, session.access_role) && (a.nav.when?.(session) ?? true))
+  AREAS.filter((a) => a.nav && mayOpen(a, session) && (a.nav.when?.(session) ?? true))
     .map((a) => ({ to: `/${a.path}`, label: a.nav?.label ?? '', order: a.nav?.order ?? 0 }))
     .sort((a, b) => a.order - b.order);
