@@ -26,6 +26,7 @@ import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
+import { PolicyAcknowledgement, PolicyRoles, PolicyUpgradePrompts } from './PolicyExtras';
 
 /** GET /api/policies/{id}/diff (its response schema is not in the OpenAPI document yet). */
 interface LineDiff {
@@ -101,6 +102,7 @@ export function PolicyPage() {
                 <Title order={1}>{policy.name}</Title>
                 <StatusBadge status={policy.status} />
               </Group>
+              <PolicyUpgradePrompts policyId={policy.id} />
               {pending && (
                 <Card withBorder>
                   <Group justify="space-between" mb="sm">
@@ -157,6 +159,8 @@ export function PolicyPage() {
                   <Markdown>{latest?.content ?? ''}</Markdown>
                 </Typography>
               </Card>
+              <PolicyRoles policy={policy} />
+              <PolicyAcknowledgement policyId={policy.id} />
               <Card withBorder>
                 <Title order={2} size="h4" mb="sm">
                   Version history

@@ -94,7 +94,22 @@ export const ackRoutes = [
       'Acknowledgement status per policy: the caller’s, or ?employee_id= (someone they manage or lead; anyone for admins, approvers, auditors)',
     description: READ_SCOPE_TEXT,
     query: z.strictObject({ employee_id: z.uuid().optional() }),
-    response: z.object({ employee_id: z.uuid(), data: z.array(looseRow) }),
+    response: z.object({
+      employee_id: z.uuid(),
+      data: z.array(
+        z.object({
+          policy_id: z.uuid(),
+          policy_name: z.string().nullable(),
+          applies: z.boolean(),
+          active_version_id: z.uuid().nullable(),
+          status: z.string().describe('PENDING, OVERDUE, ACKNOWLEDGED, OUTDATED or NOT_REQUESTED'),
+          due_at: z.string().nullable(),
+          request_id: z.uuid().nullable().describe('The open acknowledgement request (its obligation id)'),
+          last_acknowledged_version_id: z.uuid().nullable(),
+          last_acknowledged_at: z.string().nullable(),
+        }),
+      ),
+    }),
     handler: async ({ query, ctx, deps }) => {
       const id = query.employee_id ?? ctx.memberId;
       return { employee_id: id, data: await ackStatus(deps.db, ctx, id) };
