@@ -21,7 +21,15 @@ test('a reminder instance comes due and its owner completes it from the console'
   await expect(instances.getByRole('button', { name: 'Complete' })).toBeVisible({ timeout: 60_000 });
   await checkPage(page, testInfo, 'reminders');
   await instances.getByRole('button', { name: 'Complete' }).click();
+  const complete = page.getByRole('dialog', { name: 'Complete instance' });
+  await complete.getByLabel('Notes').fill('Rules reviewed, two removed');
+  await complete.getByRole('button', { name: 'Complete' }).click();
   await expect(instances).toContainText('COMPLETED');
+  // Its details: the ladder (stopped: the instance is done) and its workflow in the Web UI.
+  await instances.getByRole('button', { name: 'Instance details' }).click();
+  const drawer = page.getByRole('dialog', { name: /Review firewall rules/ });
+  await expect(drawer.getByTestId('workflow-link')).toHaveText(/^reminder_instance\/[0-9a-f-]{36}$/);
+  await expect(drawer).toContainText('Rules reviewed, two removed');
 });
 
 test('a new reminder previews its next occurrences in its time zone, live as the schedule changes', async ({
@@ -37,14 +45,14 @@ test('a new reminder previews its next occurrences in its time zone, live as the
   await dialog.getByLabel('First due (Europe/Paris)').fill('2030-01-31T09:30');
   const preview = dialog.getByTestId('schedule-preview');
   // WEEKLY (the default): every Thursday at 09:30 Paris time.
-  await expect(preview.getByRole('listitem').first()).toHaveText('Thu 31 Jan 2030, 09:30 CET');
-  await expect(preview.getByRole('listitem').nth(1)).toHaveText('Thu 7 Feb 2030, 09:30 CET');
+  await expect(preview.getByRole('listitem').first()).toHaveText('Thu 31 Jan 2030, 09:30 GMT+1');
+  await expect(preview.getByRole('listitem').nth(1)).toHaveText('Thu 7 Feb 2030, 09:30 GMT+1');
 
-  // MONTHLY keeps the anchor day, clamped to the end of February; summer time shows CEST.
+  // MONTHLY keeps the anchor day, clamped to the end of February; summer time shows GMT+2.
   await dialog.getByRole('combobox', { name: 'Frequency' }).click();
   await page.getByRole('option', { name: 'MONTHLY', exact: true }).click();
-  await expect(preview.getByRole('listitem').nth(1)).toHaveText('Thu 28 Feb 2030, 09:30 CET');
-  await expect(preview.getByRole('listitem').nth(2)).toHaveText('Sun 31 Mar 2030, 09:30 CEST');
+  await expect(preview.getByRole('listitem').nth(1)).toHaveText('Thu 28 Feb 2030, 09:30 GMT+1');
+  await expect(preview.getByRole('listitem').nth(2)).toHaveText('Sun 31 Mar 2030, 09:30 GMT+2');
 
   // Another zone: the wall time is read there.
   await dialog.getByRole('combobox', { name: 'Time zone' }).click();
