@@ -42,12 +42,13 @@ test('the designated approver sees the diff and approves a policy version', asyn
   await checkPage(page, testInfo, 'policy-approved');
 });
 
-test('a member without the approver role sees approval disabled, and the API answers 403', async ({
+test('a manager who is not the approver sees approval disabled, and the API answers 403', async ({
   page,
   vigil,
 }) => {
   const { harness, ws } = vigil;
-  const m = await ws.member('MEMBER', { name: 'Plain Member' });
+  // A MEMBER may not open the policies page at all (routes.tsx); a MANAGER may, without approving.
+  const m = await ws.member('MANAGER', { name: 'Plain Manager' });
   const created = await harness.request('POST', '/api/policies', ws.adminToken, {
     name: 'Clean desk',
     content: '# Clean desk\n',

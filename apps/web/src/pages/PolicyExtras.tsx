@@ -72,6 +72,7 @@ export function PolicyRoles({
         <MultiSelect
           label="Org roles"
           w={420}
+          searchable
           data={(roles.data?.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
           value={current}
           onChange={setPicked}
