@@ -1,3 +1,4 @@
+import { publishTemplateVersion } from '@vigil/domains/policies/template-service';
 import { checkPage, expect, nav, test } from './fixtures';
 
 test('an admin maps a policy to an org role', async ({ page, vigil, signIn }, testInfo) => {
@@ -71,4 +72,30 @@ test('reminder routing and the calendar: a control owner is added and a planned 
   await expect(calendar.getByRole('row', { name: /Rotate backup keys/ })).toContainText('planned');
   await page.getByRole('heading', { level: 1 }).hover();
   await checkPage(page, testInfo, 'reminder-calendar');
+});
+
+test('a policy made from a template offers its newer version; adopting it drafts the new text', async ({
+  page,
+  vigil,
+  signIn,
+}, testInfo) => {
+  const { harness, ws } = vigil;
+  const created = await harness.request('POST', '/api/policies', ws.adminToken, {
+    template_key: 'incident-response',
+  });
+  expect(created.status).toBe(201);
+  const policyId = created.body.policy.id as string;
+  const content = `# Incident response\n\nPage the on-call engineer within 15 minutes (${Date.now()}).\n`;
+  const published = await publishTemplateVersion(harness.deps.db, 'incident-response', content);
+
+  await signIn(vigil.adminEmail);
+  await page.goto(`/policies/${policyId}`);
+  const prompt = page.getByTestId('upgrade-prompt');
+  await expect(prompt).toContainText(`version ${published.version.version} is out`);
+  await page.getByRole('heading', { level: 1 }).first().hover();
+  await checkPage(page, testInfo, 'policy-upgrade-prompt');
+  await prompt.getByRole('button', { name: `Adopt version ${published.version.version}` }).click();
+  await expect(page.getByText(/Draft version \d+ created from the new template/)).toBeVisible();
+  await expect(prompt).toHaveCount(0);
+  await expect(page.getByText('Page the on-call engineer within 15 minutes')).toBeVisible();
 });
