@@ -161,10 +161,15 @@ describe('policies: tenancy, roles, bad input, template upgrades', () => {
 
     const prompts = await h.request('GET', '/api/policy-upgrade-prompts?status=PENDING', a.adminToken);
     const prompt = prompts.body.data.find((p: { policy_id: string }) => p.policy_id === p1.body.policy.id);
-    expect(prompt).toBeTruthy();
+    expect(prompt).toMatchObject({
+      status: 'PENDING',
+      from_version: published.version.version - 1,
+      to_version: published.version.version,
+    });
     const accepted = await h.request('POST', `/api/policy-upgrade-prompts/${prompt.id}/accept`, a.adminToken);
     expect(accepted.status).toBe(200);
     expect(accepted.body.version).toMatchObject({ number: 2, status: 'DRAFT', content });
+    expect(accepted.body.prompt).toMatchObject({ status: 'ACCEPTED', to_version: published.version.version });
     expect(
       (await h.request('POST', `/api/policy-upgrade-prompts/${prompt.id}/accept`, a.adminToken)).status,
     ).toBe(409);

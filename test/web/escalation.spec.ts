@@ -35,6 +35,19 @@ test('an escalation arrives on the ticket timeline and is acknowledged', async (
   const escalation = page.getByTestId('escalation').filter({ hasText: 'Escalated to L1' });
   await expect(escalation).toBeVisible({ timeout: 60_000 });
   await expect(escalation).toContainText('Team Lead');
+  // The ladder: L1 fired (to the team lead), L2 pending an hour after opening; the workflow link.
+  const ladder = page.getByRole('table', { name: 'Escalation ladder' });
+  await expect(ladder.getByTestId('ladder-L1')).toContainText('fired');
+  await expect(ladder.getByTestId('ladder-L1')).toContainText('Team Lead');
+  await expect(ladder.getByTestId('ladder-L2')).toContainText('pending');
+  const ticketId = new URL(page.url()).pathname.split('/').pop() ?? '';
+  const link = page.getByTestId('workflow-link');
+  await expect(link).toHaveText(`ticket/${ticketId}`);
+  await expect(link).toHaveAttribute(
+    'href',
+    new RegExp(`^http://[^/]+/namespaces/default/workflows/ticket%2F${ticketId}$`),
+  );
+  await page.getByRole('heading', { level: 1 }).hover();
   await checkPage(page, testInfo, 'ticket-escalated');
   await page.getByRole('button', { name: 'Acknowledge escalation L1' }).click();
   await expect(escalation).toContainText('Acknowledged by');

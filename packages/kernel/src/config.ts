@@ -102,6 +102,8 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vigil'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  /** Base URL of the Temporal Web UI the console links workflows to (default http://localhost:<TEMPORAL_UI_PORT>). */
+  TEMPORAL_UI_URL: z.url().optional(),
   VIGIL_DATA_DIR: z.string().default('.data'),
   VIGIL_WORKFLOW_BUNDLE: z.string().optional(),
   VIGIL_SECRET: z.string().min(16).optional(),
@@ -162,6 +164,11 @@ export function requireResolved(config: Config): ResolvedConfig {
 }
 
 /** The API's external base URL (no trailing slash), for links in messages: PUBLIC_URL, else local. */
+/** The Temporal Web UI's base URL, without a trailing slash. */
+export function temporalUiUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_UI_PORT'>): string {
+  return (config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`).replace(/\/+$/, '');
+}
+
 export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
   return (config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
 }

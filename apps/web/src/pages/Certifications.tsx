@@ -1,26 +1,16 @@
-import {
-  Button,
-  Card,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  Select,
-  Stack,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Checkbox, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { useMemberNames } from '../api/lookups';
 import { DataTable, Pager, useCursorPaging } from '../components/DataTable';
 import { DateTime, LevelBadge, StatusBadge } from '../components/format';
+import { ObligationDrawer } from '../components/Ladder';
 import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
+import { AddHeldModal, CreateCertificationModal, RenewModal, RevokeModal } from './CertificationForms';
 
 const STATUSES = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'REVOKED'] as const;
 type Status = (typeof STATUSES)[number];
@@ -33,6 +23,9 @@ export function CertificationsPage() {
   const [expiringOnly, setExpiringOnly] = useState(false);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<string | null>(null);
+  const [renewing, setRenewing] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [detail, setDetail] = useState<string | null>(null);
   const catalogue = useQuery({
     queryKey: ['certifications'],
     queryFn: () => unwrap(api.GET('/compliance/certifications')),
@@ -67,9 +60,14 @@ export function CertificationsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>Certifications</Title>
-        <RoleButton allowed={hasRole(session, ROLES.configure)} onClick={() => setCreating(true)}>
-          New certification
-        </RoleButton>
+        <Group>
+          <RoleButton allowed={hasRole(session, ROLES.act)} variant="default" onClick={() => setAdding(true)}>
+            Add to a member
+          </RoleButton>
+          <RoleButton allowed={hasRole(session, ROLES.configure)} onClick={() => setCreating(true)}>
+            New certification
+          </RoleButton>
+        </Group>
       </Group>
       <Card withBorder>
         <Title order={2} size="h4" mb="sm">
@@ -168,30 +166,50 @@ export function CertificationsPage() {
                   {
                     key: 'actions',
                     header: 'Actions',
-                    render: (h) =>
-                      h.status === 'REVOKED' ? null : (
-                        <Group gap={4} wrap="nowrap">
-                          {!h.verified_at && (
+                    render: (h) => (
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          onClick={() => setDetail(h.id)}
+                          aria-label={`Details of ${certName(h.certification_id)} held by ${names(h.developer_id)}`}
+                        >
+                          Details
+                        </Button>
+                        {h.status !== 'REVOKED' && (
+                          <>
+                            {!h.verified_at && (
+                              <RoleButton
+                                allowed={hasRole(session, ROLES.configure)}
+                                size="xs"
+                                variant="light"
+                                onClick={() => verify.mutate(h.id)}
+                              >
+                                Verify
+                              </RoleButton>
+                            )}
                             <RoleButton
-                              allowed={hasRole(session, ROLES.configure)}
+                              allowed={hasRole(session, ROLES.act)}
                               size="xs"
                               variant="light"
-                              onClick={() => verify.mutate(h.id)}
+                              onClick={() => setRenewing(h.id)}
+                              aria-label={`Renew ${certName(h.certification_id)} held by ${names(h.developer_id)}`}
                             >
-                              Verify
+                              Renew
                             </RoleButton>
-                          )}
-                          <RoleButton
-                            allowed={hasRole(session, ROLES.assign)}
-                            size="xs"
-                            variant="light"
-                            color="red"
-                            onClick={() => setRevoking(h.id)}
-                          >
-                            Revoke
-                          </RoleButton>
-                        </Group>
-                      ),
+                            <RoleButton
+                              allowed={hasRole(session, ROLES.assign)}
+                              size="xs"
+                              variant="light"
+                              color="red"
+                              onClick={() => setRevoking(h.id)}
+                            >
+                              Revoke
+                            </RoleButton>
+                          </>
+                        )}
+                      </Group>
+                    ),
                   },
                 ]}
               />
@@ -202,87 +220,26 @@ export function CertificationsPage() {
       </Card>
       <CreateCertificationModal opened={creating} onClose={() => setCreating(false)} />
       <RevokeModal id={revoking} onClose={() => setRevoking(null)} />
+      <RenewModal id={renewing} onClose={() => setRenewing(null)} />
+      <AddHeldModal opened={adding} onClose={() => setAdding(false)} catalogue={catalogue.data?.data ?? []} />
+      <ObligationDrawer
+        ws={session.workspace_id}
+        kind="member_certification"
+        id={detail}
+        onClose={() => setDetail(null)}
+      >
+        {(() => {
+          const h = held.data?.data.find((x) => x.id === detail);
+          return h ? (
+            <Text size="sm">
+              {certName(h.certification_id)} held by {names(h.developer_id)}; issued{' '}
+              <DateTime value={h.issued_date} date />, expires <DateTime value={h.expiry_date} date />
+              {h.credential_id ? `; credential ${h.credential_id}` : ''}
+              {h.verified_at ? '; verified' : '; not verified'}
+            </Text>
+          ) : null;
+        })()}
+      </ObligationDrawer>
     </Stack>
-  );
-}
-
-function CreateCertificationModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const [name, setName] = useState('');
-  const [issuer, setIssuer] = useState('');
-  const [months, setMonths] = useState<number | string>(12);
-  const [required, setRequired] = useState(false);
-  const create = useApiMutation(
-    () =>
-      unwrap(
-        api.POST('/compliance/certifications', {
-          body: {
-            name: name.trim(),
-            issuing_authority: issuer.trim() || null,
-            validity_months: months === '' ? null : Number(months),
-            is_required: required,
-          },
-        }),
-      ),
-    { success: 'Certification defined', invalidate: [['certifications']], onSuccess: onClose },
-  );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (name.trim()) create.mutate(undefined);
-  };
-  return (
-    <Modal opened={opened} onClose={onClose} title="New certification">
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <TextInput
-            label="Issuing authority"
-            value={issuer}
-            onChange={(e) => setIssuer(e.currentTarget.value)}
-          />
-          <NumberInput label="Valid for (months)" min={1} value={months} onChange={setMonths} />
-          <Checkbox
-            label="Required for every member"
-            checked={required}
-            onChange={(e) => setRequired(e.currentTarget.checked)}
-          />
-          <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
-            Create
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
-function RevokeModal({ id, onClose }: { id: string | null; onClose: () => void }) {
-  const [reason, setReason] = useState('');
-  const revoke = useApiMutation(
-    () =>
-      unwrap(
-        api.POST('/compliance/developer-certifications/{id}/revoke', {
-          params: { path: { id: id ?? '' } },
-          body: { reason: reason.trim() },
-        }),
-      ),
-    {
-      success: 'Certification revoked',
-      invalidate: [['held-certifications'], ['certifications']],
-      onSuccess: onClose,
-    },
-  );
-  return (
-    <Modal opened={id !== null} onClose={onClose} title="Revoke certification">
-      <Stack>
-        <Textarea label="Reason" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-        <Button
-          color="red"
-          disabled={!reason.trim()}
-          loading={revoke.isPending}
-          onClick={() => revoke.mutate(undefined)}
-        >
-          Revoke
-        </Button>
-      </Stack>
-    </Modal>
   );
 }

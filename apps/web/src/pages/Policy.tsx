@@ -26,6 +26,7 @@ import { DiffView } from '../components/PolicyDiff';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
+import { PolicyAcknowledgement, PolicyRoles, PolicyUpgradePrompts } from './PolicyExtras';
 
 export function PolicyPage() {
   const { id = '' } = useParams();
@@ -92,6 +93,7 @@ export function PolicyPage() {
                 <Title order={1}>{policy.name}</Title>
                 <StatusBadge status={policy.status} />
               </Group>
+              <PolicyUpgradePrompts policyId={policy.id} />
               {pending && (
                 <Card withBorder>
                   <Group justify="space-between" mb="sm">
@@ -148,6 +150,8 @@ export function PolicyPage() {
                   <Markdown>{latest?.content ?? ''}</Markdown>
                 </Typography>
               </Card>
+              <PolicyRoles policy={policy} />
+              <PolicyAcknowledgement policyId={policy.id} />
               <Card withBorder>
                 <Title order={2} size="h4" mb="sm">
                   Version history

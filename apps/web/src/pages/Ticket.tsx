@@ -1,9 +1,10 @@
-import { Alert, Anchor, Card, Group, List, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Anchor, Card, Group, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { useMemberNames, useTeams } from '../api/lookups';
 import { DateTime, LevelBadge, StatusBadge } from '../components/format';
+import { LadderCard } from '../components/Ladder';
 import { useApiMutation } from '../components/mutation';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
@@ -18,7 +19,7 @@ const describeTarget = (t: Target, teamName: (id: string) => string) =>
       ? `${t.ids?.length ?? 0} member(s)`
       : t.type.replace('_', ' ').toLowerCase();
 
-/** A ticket, its ladder and the timeline of escalations it fired (refreshed every few seconds). */
+/** A ticket, its ladder (with its workflow in the Temporal Web UI) and the timeline of escalations it fired (refreshed every few seconds). */
 export function TicketPage() {
   const { id = '' } = useParams();
   const session = useSession();
@@ -42,7 +43,7 @@ export function TicketPage() {
       ),
     refetchInterval: 3_000,
   });
-  const invalidate = [['tickets']] as const;
+  const invalidate = [['tickets'], ['ladder']] as const;
   const acknowledge = useApiMutation(
     (escalationId: string) =>
       unwrap(
@@ -70,7 +71,6 @@ export function TicketPage() {
       </Anchor>
       <QueryState query={ticket} label="the ticket">
         {(t) => {
-          const fired = new Set((escalations.data?.data ?? []).map((e) => e.level));
           return (
             <>
               <Group justify="space-between">
@@ -97,20 +97,8 @@ export function TicketPage() {
                   Resolve
                 </RoleButton>
               </Group>
-              <Card withBorder>
-                <Title order={2} size="h4" mb="xs">
-                  Ladder ({t.ladder_source.toLowerCase()})
-                </Title>
-                <List size="sm" aria-label="Escalation ladder">
-                  {t.ladder.map((step) => (
-                    <List.Item key={step.level}>
-                      <LevelBadge level={step.level} /> after {step.after} →{' '}
-                      {describeTarget(step.target, teamName)} via {step.channels.join(', ')} —{' '}
-                      {fired.has(step.level) ? 'fired' : 'pending'}
-                    </List.Item>
-                  ))}
-                </List>
-              </Card>
+              <Text size="sm">Ladder from {t.ladder_source.toLowerCase()}</Text>
+              <LadderCard ws={ws} kind="ticket" id={t.id} />
               <Card withBorder>
                 <Title order={2} size="h4" mb="sm">
                   Timeline

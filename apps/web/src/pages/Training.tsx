@@ -1,14 +1,21 @@
-import { Card, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { memberOptions, useMemberNames, useMembers } from '../api/lookups';
 import { DataTable, Pager, useCursorPaging } from '../components/DataTable';
 import { DateTime, LevelBadge, percent, StatusBadge } from '../components/format';
+import { ObligationDrawer } from '../components/Ladder';
 import { RoleButton } from '../components/RoleButton';
 import { QueryState } from '../components/states';
 import { hasRole, ROLES, useSession } from '../session';
-import { BulkAssignModal, CreateTrainingModal, WaiveModal } from './TrainingForms';
+import {
+  BulkAssignModal,
+  CreateTrainingModal,
+  EditTrainingModal,
+  type TrainingDefinition,
+  WaiveModal,
+} from './TrainingForms';
 
 const STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'OVERDUE', 'WAIVED'] as const;
 type Status = (typeof STATUSES)[number];
@@ -22,6 +29,8 @@ export function TrainingPage() {
   const [creating, setCreating] = useState(false);
   const [bulk, setBulk] = useState(false);
   const [waiving, setWaiving] = useState<string | null>(null);
+  const [editing, setEditing] = useState<TrainingDefinition | null>(null);
+  const [detail, setDetail] = useState<string | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
   const [trainingFilter, setTrainingFilter] = useState<string | null>(null);
   const [memberFilter, setMemberFilter] = useState<string | null>(null);
@@ -117,6 +126,21 @@ export function TrainingPage() {
                   header: 'Status',
                   render: (t) => <StatusBadge status={t.is_active ? 'ACTIVE' : 'INACTIVE'} />,
                 },
+                {
+                  key: 'edit',
+                  header: 'Actions',
+                  render: (t) => (
+                    <RoleButton
+                      allowed={canConfigure}
+                      size="xs"
+                      variant="light"
+                      onClick={() => setEditing(t)}
+                      aria-label={`Edit ${t.name}`}
+                    >
+                      Edit
+                    </RoleButton>
+                  ),
+                },
               ]}
             />
           )}
@@ -202,19 +226,30 @@ export function TrainingPage() {
                   {
                     key: 'actions',
                     header: 'Actions',
-                    render: (a) =>
-                      a.status === 'COMPLETED' || a.status === 'WAIVED' ? null : (
-                        <RoleButton
-                          allowed={canAssign}
+                    render: (a) => (
+                      <Group gap={4} wrap="nowrap">
+                        <Button
                           size="xs"
-                          variant="light"
-                          color="orange"
-                          onClick={() => setWaiving(a.id)}
-                          aria-label={`Waive ${trainingName(a.mandatory_training_id)} for ${names(a.developer_id)}`}
+                          variant="subtle"
+                          onClick={() => setDetail(a.id)}
+                          aria-label={`Details of ${trainingName(a.mandatory_training_id)} for ${names(a.developer_id)}`}
                         >
-                          Waive
-                        </RoleButton>
-                      ),
+                          Details
+                        </Button>
+                        {a.status === 'COMPLETED' || a.status === 'WAIVED' ? null : (
+                          <RoleButton
+                            allowed={canAssign}
+                            size="xs"
+                            variant="light"
+                            color="orange"
+                            onClick={() => setWaiving(a.id)}
+                            aria-label={`Waive ${trainingName(a.mandatory_training_id)} for ${names(a.developer_id)}`}
+                          >
+                            Waive
+                          </RoleButton>
+                        )}
+                      </Group>
+                    ),
                   },
                 ]}
               />
@@ -226,6 +261,13 @@ export function TrainingPage() {
       <CreateTrainingModal opened={creating} onClose={() => setCreating(false)} />
       <BulkAssignModal opened={bulk} onClose={() => setBulk(false)} trainings={trainings.data?.data ?? []} />
       <WaiveModal assignmentId={waiving} onClose={() => setWaiving(null)} />
+      <EditTrainingModal training={editing} onClose={() => setEditing(null)} />
+      <ObligationDrawer
+        ws={session.workspace_id}
+        kind="training_assignment"
+        id={detail}
+        onClose={() => setDetail(null)}
+      />
     </Stack>
   );
 }

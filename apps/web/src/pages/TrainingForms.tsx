@@ -21,28 +21,67 @@ import { useApiMutation } from '../components/mutation';
 
 type Scope = 'ALL' | 'TEAM' | 'ROLE' | 'INDIVIDUAL';
 
+/** A training definition as the list returns it (the fields the form edits). */
+export interface TrainingDefinition {
+  id: string;
+  name: string;
+  description: string | null;
+  applies_to_type: Scope;
+  applies_to_ids: string[];
+  due_days_after_assignment: number | null;
+  recurring_months: number | null;
+  is_active: boolean;
+}
+
 /** Create a mandatory training with its ALL / TEAM / ROLE / INDIVIDUAL scope. */
 export function CreateTrainingModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  return opened ? <TrainingModal onClose={onClose} /> : null;
+}
+
+/** Edit a training definition with the same form (a wider scope assigns the newly matching members). */
+export function EditTrainingModal({
+  training,
+  onClose,
+}: {
+  training: TrainingDefinition | null;
+  onClose: () => void;
+}) {
+  return training ? <TrainingModal key={training.id} training={training} onClose={onClose} /> : null;
+}
+
+function TrainingModal({ training, onClose }: { training?: TrainingDefinition; onClose: () => void }) {
   const members = useMembers();
   const teams = useTeams();
   const roles = useOrgRoles();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [scope, setScope] = useState<Scope>('ALL');
-  const [ids, setIds] = useState<string[]>([]);
-  const [dueDays, setDueDays] = useState<number | string>(30);
-  const [recurring, setRecurring] = useState<number | string>('');
+  const [name, setName] = useState(training?.name ?? '');
+  const [description, setDescription] = useState(training?.description ?? '');
+  const [scope, setScope] = useState<Scope>(training?.applies_to_type ?? 'ALL');
+  const [ids, setIds] = useState<string[]>(training?.applies_to_ids ?? []);
+  const [dueDays, setDueDays] = useState<number | string>(
+    training ? (training.due_days_after_assignment ?? '') : 30,
+  );
+  const [recurring, setRecurring] = useState<number | string>(training?.recurring_months ?? '');
+  const [active, setActive] = useState(training?.is_active ?? true);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const create = useApiMutation((body: Parameters<typeof createTraining>[0]) => createTraining(body), {
-    success: (t) => `Created ${t.name}: ${t.assigned} assignment(s)`,
-    invalidate: [['trainings'], ['assignments'], ['reports']],
-    onSuccess: () => {
-      setName('');
-      setDescription('');
-      setIds([]);
-      onClose();
+  const save = useApiMutation(
+    (body: Parameters<typeof createTraining>[0]) =>
+      training
+        ? unwrap(
+            api.PATCH('/compliance/mandatory-training/{id}', {
+              params: { path: { id: training.id } },
+              body: { ...body, is_active: active },
+            }),
+          )
+        : createTraining(body),
+    {
+      success: (t) =>
+        training
+          ? `Saved ${t.name}: ${t.assigned} new assignment(s)`
+          : `Created ${t.name}: ${t.assigned} assignment(s)`,
+      invalidate: [['trainings'], ['assignments'], ['reports']],
+      onSuccess: onClose,
     },
-  });
+  );
   const options =
     scope === 'TEAM'
       ? (teams.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))
@@ -71,7 +110,7 @@ export function CreateTrainingModal({ opened, onClose }: { opened: boolean; onCl
       found.recurring = 'A whole number of months from 1 to 120';
     setErrors(found);
     if (Object.keys(found).length) return;
-    create.mutate({
+    save.mutate({
       name: name.trim(),
       description: description.trim() || null,
       applies_to_type: scope,
@@ -82,7 +121,12 @@ export function CreateTrainingModal({ opened, onClose }: { opened: boolean; onCl
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="New mandatory training" size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      title={training ? `Edit ${training.name}` : 'New mandatory training'}
+      size="lg"
+    >
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
@@ -144,8 +188,15 @@ export function CreateTrainingModal({ opened, onClose }: { opened: boolean; onCl
             onChange={setRecurring}
             error={errors.recurring}
           />
-          <Button type="submit" loading={create.isPending}>
-            Create training
+          {training && (
+            <Checkbox
+              label="Active (new members in scope are assigned)"
+              checked={active}
+              onChange={(e) => setActive(e.currentTarget.checked)}
+            />
+          )}
+          <Button type="submit" loading={save.isPending}>
+            {training ? 'Save training' : 'Create training'}
           </Button>
         </Stack>
       </form>

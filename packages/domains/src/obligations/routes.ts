@@ -5,11 +5,60 @@ import { route } from '../deps';
 import { PERCENT_DESCRIPTION } from '../percent';
 import { acknowledgeMyEscalation } from './escalation-ack';
 import { type InboxItem, myInbox } from './inbox';
+import { obligationLadder } from './ladder';
 import { nudgeObligation } from './nudge';
 import { LEVELS } from './rules';
 import { myTeam } from './team';
 
 const level = z.enum(LEVELS).nullable();
+const kindParams = z.object({
+  ws: z.uuid(),
+  kind: z.enum([
+    'training_assignment',
+    'member_certification',
+    'reminder_instance',
+    'acknowledgement_request',
+    'ticket',
+  ]),
+  id: z.uuid(),
+});
+
+const ladderSchema = z.object({
+  kind: z.string(),
+  id: z.uuid(),
+  title: z.string(),
+  status: z.string(),
+  terminal: z.boolean(),
+  owner_id: z.uuid().nullable(),
+  owner_name: z.string().nullable(),
+  due_at: nullableTs,
+  clock: z
+    .enum(['DUE', 'OPENED'])
+    .describe('The ladder counts from the deadline (DUE) or from opening (tickets)'),
+  current_level: level,
+  escalation_acknowledged: z.boolean(),
+  next_step: z.object({ action: z.string(), level, at: ts }).nullable(),
+  levels: z.array(
+    z.object({
+      level: z.enum(LEVELS),
+      after: z.string().describe('ISO-8601 duration after the clock start'),
+      target: z
+        .record(z.string(), z.unknown())
+        .describe('TEAM_LEAD, MANAGER, DIRECTOR, VP_EXEC, CXO, MEMBERS or TEAM'),
+      channels: z.array(z.string()),
+      at: nullableTs.describe('When the level fires (fired: when it was planned)'),
+      state: z.enum(['FIRED', 'PENDING', 'STOPPED']),
+      fired_at: nullableTs,
+      acknowledged: z.boolean(),
+      notified: z.array(z.string()).describe('Names notified (FIRED) or who the level would notify today'),
+    }),
+  ),
+  workflow: z.object({
+    id: z.string().describe('The business key, e.g. ticket/<id>'),
+    namespace: z.string(),
+    url: z.string().describe('Its page in the Temporal Web UI (TEMPORAL_UI_URL)'),
+  }),
+});
 
 const itemSchema = z.object({
   kind: z
@@ -145,17 +194,7 @@ export const obligationRoutes = [
       "For managers, team leads and admins: the caller must read the owner's items (their reports, their team's members, or everyone for admins); otherwise 404. The reminder goes through the outbox by the owner's channels and is audited (OBLIGATION_NUDGED). A second nudge the same UTC day answers 429; a finished obligation 409.",
     roles: WRITERS,
     status: 202,
-    params: z.object({
-      ws: z.uuid(),
-      kind: z.enum([
-        'training_assignment',
-        'member_certification',
-        'reminder_instance',
-        'acknowledgement_request',
-        'ticket',
-      ]),
-      id: z.uuid(),
-    }),
+    params: kindParams,
     response: z.object({ notification_ids: z.array(z.uuid()), step_key: z.string() }),
     handler: async ({ params, ctx, deps }) => nudgeObligation(deps, ctx, params.kind, params.id),
   }),
@@ -178,5 +217,17 @@ export const obligationRoutes = [
       acknowledged_at: ts,
     }),
     handler: async ({ params, ctx, deps }) => acknowledgeMyEscalation(deps.db, ctx, params.id),
+  }),
+  route({
+    method: 'get',
+    path: '/workspaces/:ws/obligations/:kind/:id/ladder',
+    tag: 'Obligations',
+    summary:
+      "An obligation's escalation ladder: each level's target, time and state, and its Temporal workflow",
+    description:
+      "Levels L1..L4 as the engine plans them: FIRED (when, whom it notified, acknowledged), PENDING (when it fires unless the item is done or acknowledged, and whom it would notify today) or STOPPED. The workflow's id is the business key and its Web UI link uses TEMPORAL_UI_URL. Readable by whoever reads the owner's items (their own, their reports' and team's, or everyone's for admins, approvers and auditors); an item without an owner by those who read everyone's; otherwise 404.",
+    params: kindParams,
+    response: ladderSchema,
+    handler: async ({ params, ctx, deps }) => obligationLadder(deps, ctx, params.kind, params.id),
   }),
 ];

@@ -22,6 +22,7 @@ import {
   getPrompt,
   listTemplates,
   listUpgradePrompts,
+  promptVersionNumbers,
   resolvePrompt,
   templateVersionContent,
   templateVersions,
@@ -71,6 +72,25 @@ const diffSchema = z.object({
   added: z.number().int().describe('Lines added'),
   removed: z.number().int().describe('Lines removed'),
   hunks: z.array(z.object({ op: z.enum(['add', 'remove', 'same']), lines: z.array(z.string()) })),
+});
+const promptSchema = z.object({
+  id: z.uuid(),
+  workspace_id: z.uuid(),
+  policy_id: z.uuid(),
+  from_template_version_id: z.uuid().nullable(),
+  to_template_version_id: z.uuid(),
+  from_version: z.number().int().nullable().describe('Template version the policy was made from'),
+  to_version: z.number().int().nullable().describe('The newer template version it may adopt'),
+  status: z.enum(['PENDING', 'ACCEPTED', 'DISMISSED']),
+  resolved_by_id: z.uuid().nullable(),
+  resolved_at: nullableTs,
+  created_at: ts,
+});
+type PromptRow = Awaited<ReturnType<typeof getPrompt>>;
+const promptJson = (p: PromptRow, numbers: Map<string, number>) => ({
+  ...toJson(p),
+  from_version: p.fromTemplateVersionId ? (numbers.get(p.fromTemplateVersionId) ?? null) : null,
+  to_version: numbers.get(p.toTemplateVersionId) ?? null,
 });
 
 const version = (v: PolicyVersionRow | null) => {
@@ -265,10 +285,12 @@ export const policyRoutes = [
     tag: T,
     summary: 'Prompts to adopt a newer template version',
     query: z.strictObject({ status: z.enum(['PENDING', 'ACCEPTED', 'DISMISSED']).optional() }),
-    response: z.object({ data: z.array(looseRow) }),
-    handler: async ({ query, ctx, deps }) => ({
-      data: (await listUpgradePrompts(deps.db, ctx.workspaceId, query.status)).map(toJson),
-    }),
+    response: z.object({ data: z.array(promptSchema) }),
+    handler: async ({ query, ctx, deps }) => {
+      const rows = await listUpgradePrompts(deps.db, ctx.workspaceId, query.status);
+      const numbers = await promptVersionNumbers(deps.db, rows);
+      return { data: rows.map((p) => promptJson(p, numbers)) };
+    },
   }),
   route({
     method: 'post',
@@ -278,7 +300,7 @@ export const policyRoutes = [
     roles: ADMINS,
     status: 200,
     params: idParam,
-    response: z.object({ prompt: looseRow, version: versionSchema }),
+    response: z.object({ prompt: promptSchema, version: versionSchema }),
     handler: async ({ params, ctx, deps }) => {
       const prompt = await getPrompt(deps.db, ctx.workspaceId, params.id);
       await getPolicy(deps.db, ctx.workspaceId, prompt.policyId);
@@ -291,7 +313,8 @@ export const policyRoutes = [
         { content: tv.content, change_summary: `Adopt template version ${tv.version}` },
         tv.id,
       );
-      return { prompt: toJson(resolved), version: version(v) };
+      const numbers = await promptVersionNumbers(deps.db, [resolved]);
+      return { prompt: promptJson(resolved, numbers), version: version(v) };
     },
   }),
   route({
@@ -302,10 +325,11 @@ export const policyRoutes = [
     roles: ADMINS,
     status: 200,
     params: idParam,
-    response: looseRow,
+    response: promptSchema,
     handler: async ({ params, ctx, deps }) => {
       await getPrompt(deps.db, ctx.workspaceId, params.id);
-      return toJson(await resolvePrompt(deps.db, ctx, params.id, 'DISMISSED'));
+      const resolved = await resolvePrompt(deps.db, ctx, params.id, 'DISMISSED');
+      return promptJson(resolved, await promptVersionNumbers(deps.db, [resolved]));
     },
   }),
 ];

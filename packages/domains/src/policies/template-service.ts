@@ -1,6 +1,6 @@
 import { type AuthContext, systemContext } from '@vigil/kernel/auth';
 import { Conflict, NotFound } from '@vigil/kernel/errors';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { contentSha256 } from './rules';
@@ -140,6 +140,27 @@ export async function listUpgradePrompts(db: Executor, workspaceId: string, stat
     .from(policyUpgradePrompts)
     .where(and(...where))
     .orderBy(asc(policyUpgradePrompts.id));
+}
+
+/** The template version numbers a list of prompts moves between, by version id. */
+export async function promptVersionNumbers(
+  db: Executor,
+  prompts: Array<{ fromTemplateVersionId: string | null; toTemplateVersionId: string }>,
+): Promise<Map<string, number>> {
+  const ids = [
+    ...new Set(
+      prompts.flatMap((p) => [
+        p.toTemplateVersionId,
+        ...(p.fromTemplateVersionId ? [p.fromTemplateVersionId] : []),
+      ]),
+    ),
+  ];
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ id: policyTemplateVersions.id, version: policyTemplateVersions.version })
+    .from(policyTemplateVersions)
+    .where(inArray(policyTemplateVersions.id, ids));
+  return new Map(rows.map((r) => [r.id, r.version]));
 }
 
 export async function getPrompt(db: Executor, workspaceId: string, id: string) {

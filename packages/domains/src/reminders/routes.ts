@@ -23,6 +23,7 @@ import {
   skipInstance,
   validateAssignee,
 } from './instances';
+import { previewRoute } from './preview';
 import { FREQUENCIES, isValidTimezone } from './rules';
 import { INSTANCE_STATUSES, REMINDER_CATEGORIES, REMINDER_PRIORITIES, REMINDER_STATUSES } from './schema';
 import {
@@ -355,4 +356,10 @@ const crudRoutes = [
   }),
 ];
 
-export const reminderRoutes = [...viewRoutes, ...configRoutes, ...instanceRoutes, ...crudRoutes];
+export const reminderRoutes = [
+  ...viewRoutes,
+  previewRoute,
+  ...configRoutes,
+  ...instanceRoutes,
+  ...crudRoutes,
+];
