@@ -5,6 +5,12 @@ export interface RelayOptions {
   intervalMs: number;
   /** Longest wait after failed passes (the wait doubles from intervalMs). */
   maxBackoffMs?: number;
+  /**
+   * Longest wait while idle: after passes that found nothing the wait doubles from intervalMs up
+   * to this (default 4 × intervalMs), and work (a full pass, or a kick from a commit in this
+   * process) brings it back to intervalMs. An idle worker then costs a few statements a second.
+   */
+  maxIdleMs?: number;
   log: Logger;
 }
 
@@ -20,6 +26,7 @@ export class PollingRelay {
   private stopped = true;
   private kicked = false;
   private failures = 0;
+  private idle = 0;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -39,6 +46,7 @@ export class PollingRelay {
   /** Asks for a pass now (new work was committed in this process). */
   kick(): void {
     this.kicked = true;
+    this.idle = 0;
     this.wake?.();
   }
 
@@ -56,6 +64,7 @@ export class PollingRelay {
       try {
         more = await this.pass();
         this.failures = 0;
+        this.idle = more ? 0 : this.idle + 1;
       } catch (err) {
         this.failures++;
         if (this.failures === 1 || this.failures % 20 === 0)
@@ -66,9 +75,10 @@ export class PollingRelay {
       }
       if (this.stopped) break;
       if (more && !this.failures) continue;
+      const { intervalMs } = this.opts;
       const wait = this.failures
-        ? Math.min(this.opts.intervalMs * 2 ** this.failures, this.opts.maxBackoffMs ?? 5000)
-        : this.opts.intervalMs;
+        ? Math.min(intervalMs * 2 ** this.failures, this.opts.maxBackoffMs ?? 5000)
+        : Math.min(intervalMs * 2 ** Math.max(0, this.idle - 1), this.opts.maxIdleMs ?? intervalMs * 4);
       if (!this.kicked || this.failures) await this.sleep(wait);
     }
   }
