@@ -120,7 +120,7 @@ const envSchema = z.object({
   S3_PUBLIC_ENDPOINT: z.url().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
-  TEMPORAL_WORKER_CACHE_SIZE: z.coerce.number().int().min(10).max(100_000).default(250),
+  TEMPORAL_WORKER_CACHE_SIZE: z.coerce.number().int().min(10).max(100_000).default(500),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   NOTIFICATION_SENDING_TIMEOUT_MS: z.coerce.number().int().min(11_000).default(30_000),
   SIGN_IN_LINK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
