@@ -1,4 +1,4 @@
-import { ACCESS_ROLES } from '@vigil/kernel/auth';
+import { WRITERS } from '@vigil/kernel/auth';
 import { BadRequest } from '@vigil/kernel/errors';
 import { formatInTimeZone } from 'date-fns-tz';
 import { z } from 'zod';
@@ -46,8 +46,8 @@ export const previewRoute = route({
   tag: 'Reminders',
   summary: 'Preview the next occurrences of a schedule in its time zone (nothing is stored)',
   description:
-    'The body is the schedule part of a reminder. `start_local` is read as wall-clock time in `timezone` (a time in a DST gap moves to the transition, an ambiguous one takes the earlier instant), so a client never converts zones itself; the answer gives the instant to create the reminder with. Every role may preview (it writes nothing). An invalid schedule answers 400 with the same issues as POST /reminders.',
-  roles: ACCESS_ROLES,
+    'The body is the schedule part of a reminder. `start_local` is read as wall-clock time in `timezone` (a time in a DST gap moves to the transition, an ambiguous one takes the earlier instant), so a client never converts zones itself; the answer gives the instant to create the reminder with. Every role that writes may preview (it writes nothing); auditors, who create no reminder, are refused as on every other non-GET but the evidence-pack request. An invalid schedule answers 400 with the same issues as POST /reminders.',
+  roles: WRITERS,
   status: 200,
   params: wsParam,
   body: previewBody,
