@@ -2,7 +2,7 @@ import { type AuthContext, seesEverything } from '@vigil/kernel/auth';
 import { type Config, temporalUiUrl } from '@vigil/kernel/config';
 import { NotFound } from '@vigil/kernel/errors';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
@@ -69,8 +69,22 @@ export async function obligationLadder(
   id: string,
   now = new Date(),
 ): Promise<ObligationLadder> {
-  const { db } = deps;
   if (!registeredKinds().some((k) => k.kind === kind)) throw new NotFound('Obligation kind', kind);
+  // One snapshot: the row's steps and its fired escalations are read as of the same commit.
+  return deps.db.transaction((db) => ladderIn(db, deps.config, ctx, kind, id, now), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
+}
+
+async function ladderIn(
+  db: Executor,
+  config: Config,
+  ctx: AuthContext,
+  kind: string,
+  id: string,
+  now: Date,
+): Promise<ObligationLadder> {
   const loaded = await loadObligation(db, kind, id, false);
   const s = loaded?.state;
   const readable =
@@ -131,7 +145,7 @@ export async function obligationLadder(
       notified: named(f ? ((f.targetMemberIds as string[] | null) ?? []) : (pending[i] ?? [])),
     };
   });
-  const namespace = deps.config.TEMPORAL_NAMESPACE;
+  const namespace = config.TEMPORAL_NAMESPACE;
   const workflowId = workflowIdFor(kind, id);
   return {
     kind,
@@ -154,6 +168,6 @@ export async function obligationLadder(
           }
         : null,
     levels,
-    workflow: { id: workflowId, namespace, url: workflowUrl(deps.config, namespace, workflowId) },
+    workflow: { id: workflowId, namespace, url: workflowUrl(config, namespace, workflowId) },
   };
 }
