@@ -39,7 +39,7 @@ export async function uploadDocument(
   ws: string,
   file: File,
   meta: Omit<Register, 'storage_key'>,
-  onProgress: (phase: UploadPhase, p: UploadProgress) => void,
+  onProgress: (phase: UploadPhase, p: UploadProgress) => void = () => undefined,
 ): Promise<ComplianceDocument> {
   const total = file.size;
   onProgress('preparing', { loaded: 0, total });

@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Modal, NumberInput, Stack, Text, Textarea, TextI
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
+import { uploadDocument } from '../api/documents';
 import type { Reply } from '../api/types';
 import { hasRole, ROLES, useSession } from '../session';
 import { useApiMutation } from './mutation';
@@ -103,32 +104,6 @@ function ReminderActions({ item }: { item: InboxItem }) {
   );
 }
 
-/**
- * Uploads a file straight to storage: a presigned PUT URL from the API, the bytes to S3, then the
- * key registered as a compliance document. Returns the document's id.
- */
-async function uploadEvidence(ws: string, file: File): Promise<string> {
-  const target = await unwrap(
-    api.POST('/workspaces/{ws}/compliance/documents/upload-url', {
-      params: { path: { ws } },
-      body: {
-        file_name: file.name,
-        mime_type: file.type || 'application/octet-stream',
-        size_bytes: file.size,
-      },
-    }),
-  );
-  const put = await fetch(target.upload_url, { method: 'PUT', headers: target.headers, body: file });
-  if (!put.ok) throw new Error(`The storage refused the file (HTTP ${put.status})`);
-  const doc = await unwrap(
-    api.POST('/workspaces/{ws}/compliance/documents', {
-      params: { path: { ws } },
-      body: { storage_key: target.storage_key, title: file.name },
-    }),
-  );
-  return doc.id;
-}
-
 function CompleteModal({ item, onClose }: { item: InboxItem; onClose: () => void }) {
   const session = useSession();
   const [file, setFile] = useState<File | null>(null);
@@ -138,7 +113,10 @@ function CompleteModal({ item, onClose }: { item: InboxItem; onClose: () => void
     async () => {
       const links: Array<{ document_id?: string; url?: string; title?: string }> = [];
       if (file)
-        links.push({ document_id: await uploadEvidence(session.workspace_id, file), title: file.name });
+        links.push({
+          document_id: (await uploadDocument(session.workspace_id, file, { title: file.name })).id,
+          title: file.name,
+        });
       if (url.trim()) links.push({ url: url.trim(), title: 'Evidence link' });
       return unwrap(
         api.POST('/workspaces/{ws}/reminders/instances/{id}/complete', {
