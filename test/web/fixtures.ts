@@ -50,22 +50,12 @@ export const test = base.extend<{ signIn: (email: string) => Promise<void> }, { 
 
 export { expect };
 
-/** The sign-in link of the latest mail to `email` sent after `since`, on this test's API origin. */
-export async function mailedLink(vigil: Vigil, email: string, since: number): Promise<string> {
-  const mail = await eventually(async () =>
-    [...vigil.sendgrid.calls]
-      .reverse()
-      .find((c) => c.at >= since && c.body.personalizations.some((p) => p.to.some((t) => t.email === email))),
-  );
-  const text = mail.body.content.map((c) => c.value).join('\n');
-  const m = /https?:\/\/[^\s"'<>]+\/auth\/callback\?[^\s"'<>]+/.exec(text);
-  if (!m) throw new Error(`no sign-in link in the mail: ${text.slice(0, 500)}`);
-  const url = new URL(m[0].replaceAll('&amp;', '&'));
-  return `${vigil.harness.baseUrl}${url.pathname}${url.search}`;
-}
-
-/** The acknowledgement link (`/ack/<token>`) of the latest mail to `email` after `since` (the welcome message, a reminder). */
-export async function mailedAckLink(vigil: Vigil, email: string, since: number): Promise<string> {
+/**
+ * The link matching `pattern` (an absolute URL on the API's origin) in the latest mail to
+ * `email` sent after `since`, rewritten onto this test's API origin.
+ */
+async function mailedUrl(vigil: Vigil, email: string, since: number, pattern: RegExp): Promise<string> {
+  const textOf = (c: (typeof vigil.sendgrid.calls)[number]) => c.body.content.map((x) => x.value).join('\n');
   const mail = await eventually(async () =>
     [...vigil.sendgrid.calls]
       .reverse()
@@ -73,14 +63,22 @@ export async function mailedAckLink(vigil: Vigil, email: string, since: number):
         (c) =>
           c.at >= since &&
           c.body.personalizations.some((p) => p.to.some((t) => t.email === email)) &&
-          /\/ack\/[A-Za-z0-9_-]{20,}/.test(c.body.content.map((x) => x.value).join('\n')),
+          pattern.test(textOf(c)),
       ),
   );
-  const text = mail.body.content.map((c) => c.value).join('\n');
-  const m = /https?:\/\/[^\s"'<>]+(\/ack\/[A-Za-z0-9_-]{20,})/.exec(text);
-  if (!m?.[1]) throw new Error(`no acknowledgement link in the mail: ${text.slice(0, 500)}`);
-  return `${vigil.harness.baseUrl}${m[1]}`;
+  const m = pattern.exec(textOf(mail));
+  if (!m) throw new Error(`no link in the mail: ${textOf(mail).slice(0, 500)}`);
+  const url = new URL(m[0].replaceAll('&amp;', '&'));
+  return `${vigil.harness.baseUrl}${url.pathname}${url.search}`;
 }
+
+/** The sign-in link of the latest mail to `email` sent after `since`, on this test's API origin. */
+export const mailedLink = (vigil: Vigil, email: string, since: number) =>
+  mailedUrl(vigil, email, since, /https?:\/\/[^\s"'<>]+\/auth\/callback\?[^\s"'<>]+/);
+
+/** The acknowledgement link (`/ack/<token>`) of the latest mail to `email` after `since` (the welcome message, a reminder). */
+export const mailedAckLink = (vigil: Vigil, email: string, since: number) =>
+  mailedUrl(vigil, email, since, /https?:\/\/[^\s"'<>]+\/ack\/[A-Za-z0-9_-]{20,}/);
 
 export async function requestLink(vigil: Vigil, email: string): Promise<string> {
   const since = Date.now();
