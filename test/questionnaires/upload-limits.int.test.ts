@@ -119,12 +119,8 @@ describe('questionnaire uploads within limits', () => {
     return { status: res.status, headers: res.headers, body, ms };
   }
 
-  /**
-   * Uploads `file` while probing /healthz; the refusal and every probe must be quick: no probe
-   * slower than 100 ms beyond the slowest of as many probes taken just before, idle (so the
-   * bound holds the parse to account, not a machine another process is loading).
-   */
-  async function refusedWhileHealthy(label: string, file: Buffer, status: number, code: string) {
+  /** One upload of `file` while /healthz is probed, with as many idle probes taken just before. */
+  async function uploadWhileProbing(file: Buffer) {
     const idleProbe = probeHealthz(h.baseUrl);
     await eventually(async () => idleProbe.count() >= 40, 10000, 10);
     const idle = await idleProbe.stop();
@@ -134,21 +130,40 @@ describe('questionnaire uploads within limits', () => {
     // keep probing a little after the answer: a parse left running would show here
     const after = probe.count();
     await eventually(async () => probe.count() >= after + 10, 5000, 10);
-    const health = await probe.stop();
-    console.log(
-      `${label}: ${(file.length / 1024).toFixed(0)} KiB upload refused with ${res.status} ${res.body?.code} ` +
-        `in ${res.ms.toFixed(0)} ms; /healthz during it: ${health.count} probes, p50 ${health.p50.toFixed(1)} ms, ` +
-        `p99 ${health.p99.toFixed(1)} ms, max ${health.max.toFixed(1)} ms (idle before: max ${idle.max.toFixed(1)} ms)`,
-    );
-    expect(res.status).toBe(status);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, code, errors: [{ field: 'file' }] });
-    expect(res.body.detail).toContain(code);
-    expect(res.ms).toBeLessThan(5000);
-    expect(health.failures).toEqual([]);
-    expect(health.count).toBeGreaterThanOrEqual(15);
-    expect(health.p50).toBeLessThan(50);
-    expect(health.max).toBeLessThan(idle.max + 100);
+    return { res, idle, health: await probe.stop() };
+  }
+
+  /**
+   * Uploads `file` while probing /healthz; the refusal and every probe must be quick: no probe
+   * slower than 100 ms beyond the slowest of as many probes taken just before, idle (so the
+   * bound holds the parse to account, not a machine another process is loading). A parse that
+   * blocks the API does so every time; a single slow probe from another process's load does
+   * not repeat, so an upload whose slowest probe is over the bound is tried once more.
+   */
+  async function refusedWhileHealthy(label: string, file: Buffer, status: number, code: string) {
+    let run = await uploadWhileProbing(file);
+    for (let attempt = 1; ; attempt++) {
+      const { res, idle, health } = run;
+      console.log(
+        `${label} (attempt ${attempt}): ${(file.length / 1024).toFixed(0)} KiB upload refused with ${res.status} ` +
+          `${res.body?.code} in ${res.ms.toFixed(0)} ms; /healthz during it: ${health.count} probes, ` +
+          `p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms, max ${health.max.toFixed(1)} ms ` +
+          `(idle before: max ${idle.max.toFixed(1)} ms)`,
+      );
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status, code, errors: [{ field: 'file' }] });
+      expect(res.body.detail).toContain(code);
+      expect(res.ms).toBeLessThan(5000);
+      expect(health.failures).toEqual([]);
+      expect(health.count).toBeGreaterThanOrEqual(15);
+      expect(health.p50).toBeLessThan(50);
+      if (attempt === 2 || health.max < idle.max + 100) {
+        expect(health.max).toBeLessThan(idle.max + 100);
+        return;
+      }
+      run = await uploadWhileProbing(file);
+    }
   }
 
   it('refuses a zip bomb (~300 KB inflating to ~300 MB) from its zip directory while /healthz stays fast', async () => {

@@ -93,6 +93,19 @@ export const nav = (page: Page, name: string) =>
 
 /** No serious or critical axe violation on the page, and a screenshot in the test's output folder. */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  // A toast fading in is half transparent: check the page as it rests, once every finite
+  // animation or transition has ended (a loader's endless spin does not count).
+  await page.waitForFunction(
+    () =>
+      document
+        .getAnimations()
+        .every(
+          (a) =>
+            a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY,
+        ),
+    undefined,
+    { timeout: 10_000 },
+  );
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -1,10 +1,12 @@
 import { Button, Group, Paper, Progress, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { formatBytes, type UploadProgress } from '../api/upload';
+import { useSession } from '../session';
 
 /**
  * A drop area for one file, usable without a mouse: the labelled file input (visually hidden,
- * reachable through its button) and drag-and-drop onto the area both pick the file.
+ * reachable through its button) and drag-and-drop onto the area both pick the file. Disabled, it
+ * says why; for a read-only member (an auditor), like every write control, it is not rendered.
  */
 export function DropArea({
   label,
@@ -25,6 +27,8 @@ export function DropArea({
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const session = useSession();
+  if (disabled && session.read_only) return null;
   const pick = (files: FileList | null | undefined) => {
     const file = files?.[0];
     if (file && !disabled) onFile(file);

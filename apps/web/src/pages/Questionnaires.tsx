@@ -84,34 +84,38 @@ export function QuestionnairesPage() {
   return (
     <Stack>
       <Title order={1}>Questionnaires</Title>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="xs">
-          Import a questionnaire
-        </Title>
-        <Text size="sm" c="dimmed" mb="sm">
-          An Excel workbook of security questions (.xlsx or .xls, up to {formatBytes(10 * 1024 * 1024)}). Its
-          rows are parsed and kept; the file itself is not stored. Analyze it to get reminder suggestions.
-        </Text>
-        <Stack gap="sm">
-          <TextInput
-            label="Name (optional)"
-            description="Defaults to the file name"
-            value={name}
-            maxLength={200}
-            disabled={!canWrite || busy}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <DropArea
-            label="Questionnaire file"
-            hint="Drop an .xlsx or .xls file here, or"
-            accept={ACCEPT}
-            disabled={!canWrite || busy}
-            disabledReason={canWrite ? 'Uploading…' : 'Only admins and managers may import questionnaires'}
-            onFile={send}
-          />
-          <UploadStatus state={upload} processingLabel="Parsing the workbook…" />
-        </Stack>
-      </Card>
+      {/* A read-only member (an auditor) is shown no import form at all. */}
+      {!session.read_only && (
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            Import a questionnaire
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            An Excel workbook of security questions (.xlsx or .xls, up to {formatBytes(10 * 1024 * 1024)}).
+            Its rows are parsed and kept; the file itself is not stored. Analyze it to get reminder
+            suggestions.
+          </Text>
+          <Stack gap="sm">
+            <TextInput
+              label="Name (optional)"
+              description="Defaults to the file name"
+              value={name}
+              maxLength={200}
+              disabled={!canWrite || busy}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <DropArea
+              label="Questionnaire file"
+              hint="Drop an .xlsx or .xls file here, or"
+              accept={ACCEPT}
+              disabled={!canWrite || busy}
+              disabledReason={canWrite ? 'Uploading…' : 'Only admins and managers may import questionnaires'}
+              onFile={send}
+            />
+            <UploadStatus state={upload} processingLabel="Parsing the workbook…" />
+          </Stack>
+        </Card>
+      )}
       <Card withBorder>
         <Title order={2} size="h4" mb="sm">
           Imported questionnaires
