@@ -96,13 +96,8 @@ export async function checkPage(page: Page, testInfo: TestInfo, name: string): P
   // A toast fading in is half transparent: check the page as it rests, once every finite
   // animation or transition has ended (a loader's endless spin does not count).
   await page.waitForFunction(
-    () =>
-      document
-        .getAnimations()
-        .every(
-          (a) =>
-            a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY,
-        ),
+    `document.getAnimations().every((a) => a.playState !== 'running' ||
+      a.effect?.getComputedTiming().endTime === Infinity)`,
     undefined,
     { timeout: 10_000 },
   );
