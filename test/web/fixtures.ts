@@ -91,13 +91,21 @@ export async function requestLink(vigil: Vigil, email: string): Promise<string> 
 export const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
+/** What the page's Web Animations API reports of one animation or transition. */
+interface PageAnimation {
+  playState: string;
+  effect: { getComputedTiming(): { endTime?: number | string } } | null;
+}
+
 /** No serious or critical axe violation on the page, and a screenshot in the test's output folder. */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   // A toast fading in is half transparent: check the page as it rests, once every finite
   // animation or transition has ended (a loader's endless spin does not count).
   await page.waitForFunction(
-    `document.getAnimations().every((a) => a.playState !== 'running' ||
-      a.effect?.getComputedTiming().endTime === Infinity)`,
+    () =>
+      (globalThis as unknown as { document: { getAnimations(): PageAnimation[] } }).document
+        .getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
     undefined,
     { timeout: 10_000 },
   );
