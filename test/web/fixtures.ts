@@ -11,42 +11,56 @@ export interface Vigil {
   adminEmail: string;
 }
 
-export const test = base.extend<{ signIn: (email: string) => Promise<void> }, { vigil: Vigil }>({
-  vigil: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function needs from its first parameter
-    async ({}, use) => {
-      const sendgrid = await startFakeSendgrid();
-      const harness = await startHarness({
-        worker: true,
-        env: {
-          SENDGRID_API_KEY: 'SG.test',
-          SENDGRID_BASE_URL: sendgrid.url,
-          VIGIL_SECRET: 'console-test-secret-0123456789',
-          // Every journey signs the admin in by link: above the default per-email limit of 5 per window.
-          SIGN_IN_LIMIT_PER_EMAIL: '1000',
-          SIGN_IN_LIMIT_PER_IP: '10000',
-        },
-      });
+/** The stack one Playwright worker shares across its journeys. */
+interface Stack {
+  harness: Harness;
+  sendgrid: FakeSendgrid;
+}
+
+export const test = base.extend<{ signIn: (email: string) => Promise<void>; vigil: Vigil }, { stack: Stack }>(
+  {
+    stack: [
+      // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function needs from its first parameter
+      async ({}, use) => {
+        const sendgrid = await startFakeSendgrid();
+        const harness = await startHarness({
+          worker: true,
+          env: {
+            SENDGRID_API_KEY: 'SG.test',
+            SENDGRID_BASE_URL: sendgrid.url,
+            VIGIL_SECRET: 'console-test-secret-0123456789',
+            // Every journey signs the admin in by link: above the default per-email limit of 5 per window.
+            SIGN_IN_LIMIT_PER_EMAIL: '1000',
+            SIGN_IN_LIMIT_PER_IP: '10000',
+          },
+        });
+        await use({ harness, sendgrid });
+        await harness.close();
+        await sendgrid.close();
+      },
+      { scope: 'worker', timeout: 120_000 },
+    ],
+    // Each journey has a workspace of its own: what one creates for everyone (a policy for all,
+    // say) is never another's open item.
+    vigil: async ({ stack }, use) => {
+      const { harness, sendgrid } = stack;
       const ws = await harness.workspace('Console journeys');
       const admin = await harness.request('GET', `/workspaces/${ws.id}/members/${ws.adminId}`, ws.adminToken);
       await use({ harness, sendgrid, ws, adminEmail: admin.body.email as string });
-      await harness.close();
-      await sendgrid.close();
     },
-    { scope: 'worker', timeout: 120_000 },
-  ],
-  baseURL: async ({ vigil }, use) => use(vigil.harness.baseUrl),
-  signIn: async ({ page, vigil }, use) => {
-    await use(async (email) => {
-      const link = await requestLink(vigil, email);
-      await page.goto(link);
-      // Officers land on the overview; a member or approver (no report to read) on their obligations.
-      await expect(
-        page.getByRole('heading', { level: 1, name: /^(Overview|My obligations)$/ }),
-      ).toBeVisible();
-    });
+    baseURL: async ({ stack }, use) => use(stack.harness.baseUrl),
+    signIn: async ({ page, vigil }, use) => {
+      await use(async (email) => {
+        const link = await requestLink(vigil, email);
+        await page.goto(link);
+        // Officers land on the overview; a member or approver (no report to read) on their obligations.
+        await expect(
+          page.getByRole('heading', { level: 1, name: /^(Overview|My obligations)$/ }),
+        ).toBeVisible();
+      });
+    },
   },
-});
+);
 
 export { expect };
 
