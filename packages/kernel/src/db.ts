@@ -87,6 +87,22 @@ export function memoInTransaction<T>(tx: object, key: string, fn: () => Promise<
   return p;
 }
 
+/** Gives a memoInTransaction key its answer, read by a caller as part of another statement. */
+export function primeInTransaction<T>(tx: object, key: string, value: T): void {
+  if (!commitHooks.has(tx)) return;
+  let memo = memos.get(tx);
+  if (!memo) {
+    memo = new Map();
+    memos.set(tx, memo);
+  }
+  if (!memo.has(key)) memo.set(key, Promise.resolve(value));
+}
+
+/** Whether memoInTransaction already holds (or is reading) an answer for `key` in `tx`. */
+export function memoizedInTransaction(tx: object, key: string): boolean {
+  return memos.get(tx)?.has(key) ?? false;
+}
+
 /** Drops a memoised answer after the transaction changed what it read. */
 export function forgetInTransaction(tx: object, key: string): void {
   memos.get(tx)?.delete(key);

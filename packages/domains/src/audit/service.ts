@@ -4,7 +4,7 @@ import { newId } from '@vigil/kernel/ids';
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { eventsFromAudit } from '../events/rules';
-import { emitEvents } from '../events/service';
+import { emitEvents, eventInsert } from '../events/service';
 import { filterEquals, listPage } from '../paging';
 import { type AuditAction, firstBrokenSeq } from './rules';
 import { auditChainHeads, auditLogs } from './schema';
@@ -27,24 +27,28 @@ const pending = new WeakMap<object, AuditRow[]>();
 
 /**
  * Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts).
- * The events go first: the audit insert takes the workspace's chain head, held until commit,
- * so nothing else should run after it.
+ * The usual few rows go in one statement, the events' insert as a data-modifying CTE of the
+ * audit insert (the audit insert takes the workspace's chain head, held until commit, so
+ * nothing else should run after it); larger batches go events first, then audit rows by 1,000.
  */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
-  await emitEvents(
-    db,
-    rows.flatMap((r) =>
-      eventsFromAudit({
-        id: r.id as string,
-        workspaceId: r.workspaceId,
-        actorId: r.actorId ?? null,
-        actionType: r.actionType,
-        targetType: r.targetType,
-        targetId: r.targetId ?? null,
-        newValue: r.newValue,
-      }),
-    ),
+  const emitted = rows.flatMap((r) =>
+    eventsFromAudit({
+      id: r.id as string,
+      workspaceId: r.workspaceId,
+      actorId: r.actorId ?? null,
+      actionType: r.actionType,
+      targetType: r.targetType,
+      targetId: r.targetId ?? null,
+      newValue: r.newValue,
+    }),
   );
+  if (rows.length <= 1000 && emitted.length && emitted.length <= 1000) {
+    const withEvents = eventInsert(db, emitted).getSQL();
+    await db.execute(sql`WITH emitted AS (${withEvents}) ${db.insert(auditLogs).values(rows).getSQL()}`);
+    return;
+  }
+  await emitEvents(db, emitted);
   for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
 };
 

@@ -117,7 +117,7 @@ export const memberCertificationKind: KindAdapter = {
     }
     return { audit: [], messages: [] };
   },
-  onEscalated: recordLevelOn(developerCertifications),
+  escalatedUpdate: recordLevelOn(developerCertifications),
   async act(deps, ctx, _fx, id, action) {
     const d = await getHeld(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, d.developerId, ['ADMIN']);

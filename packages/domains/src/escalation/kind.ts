@@ -1,6 +1,14 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type KindAdapter, openIdsOf, ownedBy, progressOf, recordLevelOn } from '../obligations/kinds';
+import {
+  type KindAdapter,
+  openIdsOf,
+  ownedBy,
+  progressColumns,
+  qualified,
+  recordLevelOn,
+} from '../obligations/kinds';
+import { peopleColumns, peopleOf } from '../obligations/presentation';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
@@ -10,12 +18,25 @@ import { getTicket, updateTicket } from './service';
 export const ticketKind: KindAdapter = {
   kind: 'ticket',
   async load(db, id, { lock }) {
-    const q = db.select().from(tickets).where(eq(tickets.id, id));
-    const [t] = lock ? await q.for('update') : await q;
-    if (!t) return null;
-    const progress = await progressOf(db, 'ticket', id);
+    const q = db
+      .select({
+        t: tickets,
+        ...progressColumns('ticket', tickets.id),
+        ...peopleColumns(
+          'ticket',
+          tickets.id,
+          sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`,
+        ),
+      })
+      .from(tickets)
+      .where(eq(tickets.id, id));
+    const [row] = lock ? await q.for('update', { of: tickets }) : await q;
+    if (!row) return null;
+    const { t } = row;
+    const progress = { done: row.done ?? [], acked: row.acked };
     return {
       title: t.title,
+      people: peopleOf(row),
       ownerTeamId: t.teamId,
       details: { severity: t.severity, team_id: t.teamId, form_id: t.formId, ladder_source: t.ladderSource },
       state: {
@@ -47,7 +68,7 @@ export const ticketKind: KindAdapter = {
     // A ticket's steps only escalate: its status and details stay as they are.
     return { audit: [], messages: [], after: {} };
   },
-  onEscalated: recordLevelOn(tickets),
+  escalatedUpdate: recordLevelOn(tickets),
   async openItems(db, workspaceId, owner) {
     const rows = await db
       .select()
@@ -56,7 +77,7 @@ export const ticketKind: KindAdapter = {
         and(
           eq(tickets.workspaceId, workspaceId),
           inArray(tickets.status, [...OPEN_TICKET]),
-          ownedBy(sql`coalesce(${tickets.assigneeId}, ${tickets.reporterId})`, owner),
+          ownedBy(sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`, owner),
         ),
       );
     return rows.flatMap((t) => {

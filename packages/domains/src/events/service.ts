@@ -14,23 +14,27 @@ export async function emitEvents(tx: Executor, list: NewEvent[]): Promise<string
   if (!list.length) return [];
   const ids: string[] = [];
   for (let i = 0; i < list.length; i += 1000) {
-    const rows = await tx
-      .insert(events)
-      .values(
-        list.slice(i, i + 1000).map((e) => ({
-          workspaceId: e.workspaceId,
-          type: e.type,
-          entityType: e.subjectType,
-          entityId: e.subjectId,
-          payload: e.payload,
-          dedupeKey: e.dedupeKey ?? '',
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ id: events.id });
+    const rows = await eventInsert(tx, list.slice(i, i + 1000)).returning({ id: events.id });
     ids.push(...rows.map((r) => r.id));
   }
   return ids;
+}
+
+/** The insert of up to 1,000 events (a repeated dedupe key is skipped), for a caller to run or embed. */
+export function eventInsert(tx: Executor, list: NewEvent[]) {
+  return tx
+    .insert(events)
+    .values(
+      list.map((e) => ({
+        workspaceId: e.workspaceId,
+        type: e.type,
+        entityType: e.subjectType,
+        entityId: e.subjectId,
+        payload: e.payload,
+        dedupeKey: e.dedupeKey ?? '',
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 export interface EventFilter {

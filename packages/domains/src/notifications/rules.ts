@@ -34,15 +34,6 @@ function clockMinutes(hhmm: string): number | null {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 }
 
-export function knownZone(timezone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return timezone;
-  } catch {
-    return 'UTC';
-  }
-}
-
 interface LocalTime {
   year: number;
   month: number;
@@ -52,10 +43,10 @@ interface LocalTime {
   isoDay: number;
 }
 
+/** One wall-clock formatter per zone, made once (making one costs far more than using it). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The local wall clock at `at`, as milliseconds on a UTC time line (whole seconds). */
-function wallClock(at: number, tz: string): number {
+function formatterFor(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -70,8 +61,25 @@ function wallClock(at: number, tz: string): number {
     });
     formatters.set(tz, f);
   }
+  return f;
+}
+
+/** `timezone` when the runtime knows it as an IANA zone, else UTC. */
+export function knownZone(timezone: string): string {
+  if (formatters.has(timezone)) return timezone;
+  try {
+    formatterFor(timezone);
+    return timezone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** The local wall clock at `at`, as milliseconds on a UTC time line (whole seconds). */
+function wallClock(at: number, tz: string): number {
   const p: Record<string, number> = {};
-  for (const part of f.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of formatterFor(tz).formatToParts(at))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
 }
 

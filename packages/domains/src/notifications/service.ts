@@ -42,22 +42,38 @@ export interface QueuedNotifications {
  * same step inserts nothing). A due row on the log channel is recorded as sent: the
  * outbox is that channel, so it needs no delivery.
  */
+/** What a message to a member needs of them. */
+export type Recipient = Pick<
+  typeof members.$inferSelect,
+  'id' | 'status' | 'name' | 'email' | 'timezone' | 'slackUserId' | 'notificationPreferences'
+>;
+
 export async function enqueueMessages(
   tx: Executor,
   workspaceId: string,
   config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
   messages: OutgoingMessage[],
   now: Date,
+  /** Recipients the caller already read in this transaction (this workspace's members). */
+  known?: ReadonlyMap<string, Recipient>,
 ): Promise<QueuedNotifications> {
   const ids = [...new Set(messages.flatMap((m) => m.recipientIds))];
   if (!ids.length) return { ids: [], pending: [] };
+  const byId = new Map<string, Recipient>();
+  for (const id of ids) {
+    const r = known?.get(id);
+    if (r) byId.set(id, r);
+  }
+  const missing = ids.filter((id) => !byId.has(id));
   // Sequential: `tx` may be a single transaction client.
-  const people = await tx
-    .select()
-    .from(members)
-    .where(and(eq(members.workspaceId, workspaceId), inArray(members.id, ids)));
+  if (missing.length) {
+    const people = await tx
+      .select()
+      .from(members)
+      .where(and(eq(members.workspaceId, workspaceId), inArray(members.id, missing)));
+    for (const p of people) byId.set(p.id, p);
+  }
   const settings = await getSettings(tx, workspaceId);
-  const byId = new Map(people.map((p) => [p.id, p]));
   const available = channelsAvailable(config);
   const rows: Array<typeof notifications.$inferInsert> = [];
   for (const m of messages) {

@@ -19,8 +19,14 @@ import { workflowCommands } from './schema';
  * already known to (or re-read on schedule by) the workflows, so they queue nothing.
  */
 export async function quietWorkflowCommands(tx: Executor): Promise<void> {
-  await tx.execute(sql`SELECT set_config('vigil.workflow_commands', 'off', true)`);
+  await tx.execute(sql`SELECT ${QUIET_WORKFLOW_COMMANDS}`);
 }
+
+/**
+ * The expression that quiets the workflow-command triggers for the rest of the transaction,
+ * for a statement that must do so on its way (an engine step's first write).
+ */
+export const QUIET_WORKFLOW_COMMANDS = sql`set_config('vigil.workflow_commands', 'off', true)`;
 
 /**
  * Starts the workflows of a kind that is not an obligation (for example a document version's

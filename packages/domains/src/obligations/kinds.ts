@@ -1,6 +1,17 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import type { Effects } from '@vigil/kernel/effects';
-import { type AnyColumn, and, asc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  asc,
+  eq,
+  getTableName,
+  gt,
+  inArray,
+  isNotNull,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditAction } from '../audit/rules';
 import type { AuditEntry } from '../audit/service';
@@ -21,6 +32,11 @@ export interface LoadedObligation {
   details: Record<string, unknown>;
   /** Channels the owner's messages go by, when the entity configures them (default email and Slack). */
   channels?: Array<'email' | 'slack' | 'log'>;
+  /** The owner's name and the escalations fired, when the load read them (presentation.ts peopleColumns). */
+  people?: {
+    ownerName: string | null;
+    escalations: Array<{ level: string; firedAt: number; notified: string[]; acknowledged: boolean }>;
+  };
 }
 
 /** A message to enqueue for the owner (or others) when a step is applied. */
@@ -66,8 +82,11 @@ export interface KindAdapter {
     now: Date,
     env: StepEnvironment,
   ): Promise<AppliedStep>;
-  /** Records the level reached on the entity (e.g. current_escalation_level). */
-  onEscalated?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): Promise<void>;
+  /**
+   * The UPDATE that records the level reached on the entity (e.g. current_escalation_level),
+   * built and not run: the engine runs it in one statement with the escalation's insert.
+   */
+  escalatedUpdate?(tx: Executor, loaded: LoadedObligation, level: Level, now: Date): { getSQL(): SQL };
   /** Runs a channel action (Slack buttons) through the same service call as the HTTP API. */
   act?(deps: AppDeps, ctx: AuthContext, fx: Effects, id: string, action: ObligationAction): Promise<void>;
   /** Open items per owner (the daily digest), of one owner (their inbox), or of a set of owners (a team). */
@@ -117,6 +136,25 @@ export function kindAdapter(kind: string): KindAdapter {
 }
 
 export const registeredKinds = (): KindAdapter[] => [...adapters.values()];
+
+/**
+ * The same progress as progressOf, as columns of the kind's own row select (`id` its id
+ * column), so loading an obligation (under lock or not) is one statement.
+ */
+export const progressColumns = (kind: ObligationKind, id: PgColumn) => ({
+  done: sql<string[] | null>`array(SELECT s.step_key FROM ${obligationSteps} s
+                                 WHERE s.kind = ${kind} AND s.obligation_id = ${qualified(id)})`,
+  acked: sql<boolean>`EXISTS(SELECT 1 FROM ${escalations} e
+                              WHERE e.kind = ${kind} AND e.obligation_id = ${qualified(id)}
+                                AND e.acknowledged_at IS NOT NULL)`,
+});
+
+/**
+ * A column named with its table ("tickets"."id"): drizzle writes a single table's columns
+ * bare, and a bare name inside a subquery means the subquery's own column of that name.
+ */
+export const qualified = (column: PgColumn): SQL =>
+  sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 
 /** Performed step keys, and whether any escalation was acknowledged, of one obligation: one statement. */
 export async function progressOf(
@@ -186,15 +224,14 @@ export const openIdsOf =
       .limit(limit) as Promise<Array<{ id: string; workspaceId: string }>>;
   };
 
-/** `onEscalated` that records the level reached on the obligation's row. */
+/** `escalatedUpdate` that records the level reached on the obligation's row. */
 export const recordLevelOn =
-  (table: ObligationTable): NonNullable<KindAdapter['onEscalated']> =>
-  async (tx, loaded, level, now) => {
-    await tx
+  (table: ObligationTable): NonNullable<KindAdapter['escalatedUpdate']> =>
+  (tx, loaded, level, now) =>
+    tx
       .update(table)
       .set({ currentEscalationLevel: level, updatedAt: now } as never)
       .where(eq(table.id, loaded.state.id));
-  };
 
 /**
  * The outcome of a step that moves an obligation to `status` with a guarded UPDATE: audited

@@ -1,8 +1,50 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { members } from '../people/schema';
+import { qualified } from './kinds';
 import type { ObligationView } from './service';
+
+type Fired = NonNullable<ObligationView['escalations']>;
+
+/** Each escalation fired, as one JSON array: level, fired_at (epoch ms), acknowledged, notified. */
+const firedJson = (kind: string, id: PgColumn | SQL) => sql`
+  (SELECT coalesce(json_agg(json_build_object(
+            'level', e.level, 'fired_at', (extract(epoch from e.fired_at) * 1000)::float8,
+            'acknowledged', e.acknowledged_at IS NOT NULL,
+            'notified', array(SELECT coalesce(m.name, t.id)
+                                FROM jsonb_array_elements_text(coalesce(e.target_member_ids, '[]'::jsonb))
+                                     WITH ORDINALITY AS t(id, n)
+                                LEFT JOIN ${members} m ON m.id = t.id::uuid
+                               ORDER BY t.n)) ORDER BY e.level), '[]')
+     FROM ${escalations} e WHERE e.kind = ${kind} AND e.obligation_id = ${id})`;
+
+/**
+ * What withPeople adds, as columns of a kind's own row select (`id` its id column, `owner` the
+ * owner's id), so a load needs no second statement; `peopleOf` reads them back.
+ */
+export const peopleColumns = (kind: string, id: PgColumn, owner: PgColumn | SQL) => ({
+  fired: sql<
+    Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>
+  >`${firedJson(kind, id)}`,
+  ownerName: sql<string | null>`(SELECT m.name FROM ${members} m WHERE m.id = ${owner})`,
+});
+
+export function peopleOf(row: {
+  fired: Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>;
+  ownerName: string | null;
+}): { ownerName: string | null; escalations: Fired } {
+  return {
+    ownerName: row.ownerName,
+    escalations: row.fired.map((f) => ({
+      level: f.level,
+      firedAt: Math.floor(f.fired_at),
+      notified: f.notified ?? [],
+      acknowledged: f.acknowledged === true,
+    })),
+  };
+}
 
 /**
  * Adds what operators read in the Web UI to views of one kind: the owner's name and, per

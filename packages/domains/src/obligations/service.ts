@@ -1,16 +1,16 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { systemContext } from '@vigil/kernel/auth';
 import { type Config, publicUrl } from '@vigil/kernel/config';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
 import type { NotificationChannel } from '../notifications/schema';
-import { enqueueMessages } from '../notifications/service';
+import { enqueueMessages, type Recipient } from '../notifications/service';
 import { getSettings } from '../people/access';
-import { quietWorkflowCommands } from './commands';
+import { QUIET_WORKFLOW_COMMANDS } from './commands';
 import { type AppliedStep, kindAdapter, type LoadedObligation } from './kinds';
 import { withPeople } from './presentation';
 import {
@@ -94,6 +94,7 @@ export function viewOf(kind: string, id: string, loaded: LoadedObligation | null
     title: loaded.title,
     details: loaded.details,
     done: s.done,
+    ...(loaded.people ? { ownerName: loaded.people.ownerName, escalations: loaded.people.escalations } : {}),
     upcoming,
     asOf: now.getTime(),
     next:
@@ -156,13 +157,16 @@ export async function loadViews(
     await withCadence(db, l, hours);
     views.set(id, viewOf(kind, id, l, now));
   }
-  await withPeople(db, [...views.values()]);
+  await withPeople(
+    db,
+    [...views.values()].filter((v) => !v.escalations),
+  );
   return views;
 }
 
 export async function loadView(db: Db, kind: string, id: string, now = new Date()): Promise<ObligationView> {
   const view = viewOf(kind, id, await loadObligation(db, kind, id, false), now);
-  if (view.found) await withPeople(db, [view]);
+  if (view.found && !view.escalations) await withPeople(db, [view]);
   return view;
 }
 
@@ -183,8 +187,6 @@ export async function performStep(
 ): Promise<{ outcome: StepOutcome; notificationIds: string[]; view: ObligationView }> {
   const adapter = kindAdapter(kind);
   return deps.db.transaction(async (tx) => {
-    // The workflow performing the step knows what it changes: no workflow command for it.
-    await quietWorkflowCommands(tx);
     const loaded = await loadObligation(tx, kind, id, true);
     const now = new Date();
     // What the step left behind, in the same transaction: the workflow plans its next
@@ -201,6 +203,10 @@ export async function performStep(
           : changed
             ? {
                 ...loaded,
+                people: loaded.people && {
+                  ...loaded.people,
+                  escalations: [...loaded.people.escalations, ...(fired ? [fired] : [])],
+                },
                 details: changed.details ?? loaded.details,
                 state: {
                   ...loaded.state,
@@ -210,29 +216,27 @@ export async function performStep(
               }
             : await loadObligation(tx, kind, id, false);
       const view = viewOf(kind, id, left, now);
-      if (view.found) await withPeople(tx, [view]);
+      if (view.found && !view.escalations) await withPeople(tx, [view]);
       return { outcome, notificationIds, view };
     };
+    // The escalation this step fires, as the view shows it (its targets' names from the org read).
+    let fired: NonNullable<ObligationView['escalations']>[number] | undefined;
     if (!loaded) return after('GONE');
     const next = nextCheckpoint(loaded.state, now);
     if (next.type !== 'STEP' || next.step.key !== stepKey) return after('STALE');
     const step: Checkpoint = next.step;
     if (!opts.force && step.at.getTime() > now.getTime() + 50) return after('EARLY');
     const s = loaded.state;
-    const recorded = await tx
-      .insert(obligationSteps)
-      .values({
-        workspaceId: s.workspaceId,
-        kind,
-        obligationId: id,
-        stepKey,
-        action: step.action,
-        level: step.level ?? null,
-        dueAt: step.at,
-      })
-      .onConflictDoNothing()
-      .returning({ key: obligationSteps.stepKey });
-    if (!recorded.length) return after('DUPLICATE');
+    // The step's record is its first write; the same statement quiets the workflow-command
+    // triggers for the rest of the transaction: the workflow performing the step knows what it
+    // changes, so nothing it writes queues a command.
+    const recorded = await tx.execute(sql`
+      INSERT INTO ${obligationSteps} (workspace_id, kind, obligation_id, step_key, action, level, due_at)
+      SELECT ${s.workspaceId}::uuid, ${kind}, ${id}::uuid, ${stepKey}, ${step.action}, ${step.level ?? null},
+             ${step.at.toISOString()}::timestamptz
+        FROM (SELECT ${QUIET_WORKFLOW_COMMANDS}) quiet
+      ON CONFLICT DO NOTHING RETURNING step_key`);
+    if (!recorded.rows.length) return after('DUPLICATE');
     const ctx = systemContext(s.workspaceId);
     // A reminder after the deadline is the engine's own (the capped cadence); the kind's state does not change.
     const applied: AppliedStep =
@@ -266,6 +270,8 @@ export async function performStep(
       obligationId: id,
       stepKey,
     }));
+    // The escalation's org read also brings what its messages need of the people it names.
+    let recipients: Map<string, Recipient> | undefined;
     if (step.action === 'ESCALATE' && step.level) {
       const level = s.ladder.find((l) => l.level === step.level);
       if (level) {
@@ -275,8 +281,15 @@ export async function performStep(
           ownerTeamId,
           target: level.target,
         });
+        recipients = org.people;
         const targets = resolveTargets(level.target, s.ownerId, org, ownerTeamId);
-        await tx.insert(escalations).values({
+        fired = {
+          level: level.level,
+          firedAt: now.getTime(),
+          notified: targets.map((t) => org.people.get(t)?.name ?? t),
+          acknowledged: false,
+        };
+        const fire = tx.insert(escalations).values({
           workspaceId: s.workspaceId,
           kind,
           obligationId: id,
@@ -286,7 +299,10 @@ export async function performStep(
           channels: level.channels,
           firedAt: now,
         });
-        await adapter.onEscalated?.(tx, loaded, level.level, now);
+        // The escalation and the level it leaves on the obligation's row: one statement.
+        const record = adapter.escalatedUpdate?.(tx, loaded, level.level, now);
+        if (record) await tx.execute(sql`WITH fired AS (${fire.getSQL()}) ${record.getSQL()}`);
+        else await fire;
         applied.audit.push({
           action: 'ESCALATION_TRIGGERED',
           targetType: kind,
@@ -311,7 +327,14 @@ export async function performStep(
         } as (typeof messages)[number]);
       }
     }
-    const { pending: notificationIds } = await enqueueMessages(tx, s.workspaceId, deps.config, messages, now);
+    const { pending: notificationIds } = await enqueueMessages(
+      tx,
+      s.workspaceId,
+      deps.config,
+      messages,
+      now,
+      recipients,
+    );
     // Queued: audit entries are inserted when the transaction ends (see audit/service.ts).
     await audit(tx, ctx, applied.audit);
     return after('PERFORMED', notificationIds, applied.after);

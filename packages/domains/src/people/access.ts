@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type AccessRole, type AuthContext, requireSelfOr } from '@vigil/kernel/auth';
-import { forgetInTransaction, memoInTransaction } from '@vigil/kernel/db';
+import {
+  forgetInTransaction,
+  memoInTransaction,
+  memoizedInTransaction,
+  primeInTransaction,
+} from '@vigil/kernel/db';
 import { Forbidden, NotFound, Unauthorized } from '@vigil/kernel/errors';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm';
 import { audit } from '../audit/service';
 import type { Db, Executor } from '../db';
 import { ladderTargetIds } from '../escalation/rules';
@@ -106,6 +111,24 @@ export async function authenticate(
 /** The workspace's settings (created with defaults on first read); read once per transaction. */
 export function getSettings(db: Executor, workspaceId: string): Promise<SettingsRow> {
   return memoInTransaction(db, `settings:${workspaceId}`, () => readSettings(db, workspaceId));
+}
+
+/** Whether getSettings would read the settings again in this transaction (no answer held yet). */
+export const settingsUnread = (db: Executor, workspaceId: string) =>
+  !memoizedInTransaction(db, `settings:${workspaceId}`);
+
+/**
+ * Hands getSettings the workspace's settings row read by another statement of the transaction
+ * (as `row_to_json`), so it is not read again. A missing row (null) is left to getSettings.
+ */
+export function primeSettings(db: Executor, workspaceId: string, json: Record<string, unknown> | null): void {
+  if (!json) return;
+  const row: Record<string, unknown> = {};
+  for (const [prop, column] of Object.entries(getTableColumns(workspaceSettings))) {
+    const value = json[column.name];
+    row[prop] = value === undefined || value === null ? null : column.mapFromDriverValue(value);
+  }
+  primeInTransaction(db, `settings:${workspaceId}`, row as SettingsRow);
 }
 
 async function readSettings(db: Executor, workspaceId: string): Promise<SettingsRow> {

@@ -164,7 +164,7 @@ export const ackKind: KindAdapter = {
     }
     return { audit: [], messages: [] };
   },
-  onEscalated: recordLevelOn(acknowledgementObligations),
+  escalatedUpdate: recordLevelOn(acknowledgementObligations),
   async act(deps, ctx, _fx, id) {
     const [o] = await deps.db
       .select()

@@ -114,8 +114,8 @@ export const reminderInstanceKind: KindAdapter = {
     }
     return { audit: auditList, messages };
   },
-  async onEscalated(tx, loaded, level, now) {
-    await tx
+  escalatedUpdate(tx, loaded, level, now) {
+    return tx
       .update(reminderInstances)
       .set({
         currentEscalationLevel: level,

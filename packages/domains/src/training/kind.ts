@@ -145,7 +145,7 @@ export const trainingAssignmentKind: KindAdapter = {
     }
     return { audit: [], messages: [], after: {} };
   },
-  onEscalated: recordLevelOn(trainingAssignments),
+  escalatedUpdate: recordLevelOn(trainingAssignments),
   async act(deps, ctx, _fx, id, action) {
     const a = await getAssignment(deps.db, ctx.workspaceId, id);
     requireSelfOr(ctx, a.developerId, ['ADMIN']);
