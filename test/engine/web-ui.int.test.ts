@@ -36,5 +36,23 @@ describe('what an operator reads of an obligation in the Temporal Web UI', () =>
     expect(details).toContain('Escalation level: **L1**');
     expect(details).toMatch(/\| L1 \| [0-9-]+ [0-9:]+Z \| Lead \| no \|/);
     expect(details).toContain('Next: **ESCALATE:L2**');
+
+    // A change re-reads the ticket (its load brings the escalations fired and whom they
+    // notified): the details still show L1 and Lead under the new title.
+    const renamed = await h.request(
+      'PATCH',
+      `/workspaces/${ws.id}/tickets/${ticket.body.id}`,
+      ws.adminToken,
+      {
+        title: 'Rotate the signing keys',
+      },
+    );
+    expect(renamed.status).toBe(200);
+    const reloaded = await eventually(async () => {
+      const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      return meta.currentDetails?.includes('**Rotate the signing keys**') ? meta.currentDetails : null;
+    });
+    expect(reloaded).toMatch(/\| L1 \| [0-9-]+ [0-9:]+Z \| Lead \| no \|/);
+    expect(reloaded).toContain('Escalation level: **L1**');
   });
 });

@@ -27,7 +27,7 @@ const firedJson = (kind: string, id: PgColumn | SQL) => sql`
 export const peopleColumns = (kind: string, id: PgColumn, owner: PgColumn | SQL) => ({
   fired: sql<
     Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>
-  >`${firedJson(kind, id)}`,
+  >`${firedJson(kind, qualified(id))}`,
   ownerName: sql<string | null>`(SELECT m.name FROM ${members} m WHERE m.id = ${owner})`,
 });
 
