@@ -1,14 +1,8 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray } from 'drizzle-orm';
 import { events } from '../events/schema';
-import {
-  type KindAdapter,
-  openIdsOf,
-  ownedBy,
-  progressOf,
-  recordLevelOn,
-  statusStep,
-} from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, ownedBy, recordLevelOn, statusStep } from '../obligations/kinds';
+import { loadObligationRow } from '../obligations/row-load';
 import { resolveLadder } from '../obligations/rules';
 import { moveStatus } from '../obligations/transitions';
 import { getSettings } from '../people/access';
@@ -27,14 +21,21 @@ const KIND = 'member_certification' as const;
 export const memberCertificationKind: KindAdapter = {
   kind: KIND,
   async load(db, id, { lock }) {
-    const q = db.select().from(developerCertifications).where(eq(developerCertifications.id, id));
-    const [d] = lock ? await q.for('update') : await q;
-    if (!d) return null;
+    const found = await loadObligationRow(
+      db,
+      KIND,
+      developerCertifications,
+      developerCertifications.developerId,
+      id,
+      lock,
+    );
+    if (!found) return null;
+    const { row: d, progress, people } = found;
     const [c] = await db.select().from(certifications).where(eq(certifications.id, d.certificationId));
     const settings = await getSettings(db, d.workspaceId);
     const required = c?.isRequired ?? false;
-    const progress = await progressOf(db, KIND, id);
     return {
+      people,
       title: `Certification: ${c?.name ?? d.certificationId}`,
       details: { certification_id: d.certificationId, status: d.status, is_required: required },
       state: {

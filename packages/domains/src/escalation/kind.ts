@@ -1,14 +1,7 @@
 import { requireSelfOr } from '@vigil/kernel/auth';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import {
-  type KindAdapter,
-  openIdsOf,
-  ownedBy,
-  progressColumns,
-  qualified,
-  recordLevelOn,
-} from '../obligations/kinds';
-import { peopleColumns, peopleOf } from '../obligations/presentation';
+import { type KindAdapter, openIdsOf, ownedBy, qualified, recordLevelOn } from '../obligations/kinds';
+import { loadObligationRow } from '../obligations/row-load';
 import { oneOf, resolveLadder } from '../obligations/rules';
 import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
@@ -18,25 +11,13 @@ import { getTicket, updateTicket } from './service';
 export const ticketKind: KindAdapter = {
   kind: 'ticket',
   async load(db, id, { lock }) {
-    const q = db
-      .select({
-        t: tickets,
-        ...progressColumns('ticket', tickets.id),
-        ...peopleColumns(
-          'ticket',
-          tickets.id,
-          sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`,
-        ),
-      })
-      .from(tickets)
-      .where(eq(tickets.id, id));
-    const [row] = lock ? await q.for('update', { of: tickets }) : await q;
-    if (!row) return null;
-    const { t } = row;
-    const progress = { done: row.done ?? [], acked: row.acked };
+    const owner = sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`;
+    const found = await loadObligationRow(db, 'ticket', tickets, owner, id, lock);
+    if (!found) return null;
+    const { row: t, progress, people } = found;
     return {
       title: t.title,
-      people: peopleOf(row),
+      people,
       ownerTeamId: t.teamId,
       details: { severity: t.severity, team_id: t.teamId, form_id: t.formId, ladder_source: t.ladderSource },
       state: {

@@ -138,8 +138,9 @@ export function kindAdapter(kind: string): KindAdapter {
 export const registeredKinds = (): KindAdapter[] => [...adapters.values()];
 
 /**
- * The same progress as progressOf, as columns of the kind's own row select (`id` its id
- * column), so loading an obligation (under lock or not) is one statement.
+ * An obligation's progress (its performed step keys, and whether any escalation was
+ * acknowledged) as columns of the kind's own row select (`id` its id column), so loading an
+ * obligation (under lock or not) is one statement (row-load.ts).
  */
 export const progressColumns = (kind: ObligationKind, id: PgColumn) => ({
   done: sql<string[] | null>`array(SELECT s.step_key FROM ${obligationSteps} s
@@ -155,22 +156,6 @@ export const progressColumns = (kind: ObligationKind, id: PgColumn) => ({
  */
 export const qualified = (column: PgColumn): SQL =>
   sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
-
-/** Performed step keys, and whether any escalation was acknowledged, of one obligation: one statement. */
-export async function progressOf(
-  db: Executor,
-  kind: ObligationKind,
-  id: string,
-): Promise<{ done: string[]; acked: boolean }> {
-  const res = await db.execute<{ done: string[] | null; acked: boolean }>(sql`
-    SELECT array(SELECT step_key FROM ${obligationSteps}
-                  WHERE kind = ${kind} AND obligation_id = ${id}::uuid) AS done,
-           EXISTS(SELECT 1 FROM ${escalations}
-                   WHERE kind = ${kind} AND obligation_id = ${id}::uuid
-                     AND acknowledged_at IS NOT NULL) AS acked`);
-  const row = res.rows[0];
-  return { done: row?.done ?? [], acked: row?.acked ?? false };
-}
 
 /** Performed step keys, and whether an escalation was acknowledged, for many obligations of a kind. */
 export async function stepsMany(

@@ -7,6 +7,7 @@ import { qualified } from './kinds';
 import type { ObligationView } from './service';
 
 type Fired = NonNullable<ObligationView['escalations']>;
+type FiredJson = Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>;
 
 /** Each escalation fired, as one JSON array: level, fired_at (epoch ms), acknowledged, notified. */
 const firedJson = (kind: string, id: PgColumn | SQL) => sql`
@@ -25,16 +26,14 @@ const firedJson = (kind: string, id: PgColumn | SQL) => sql`
  * owner's id), so a load needs no second statement; `peopleOf` reads them back.
  */
 export const peopleColumns = (kind: string, id: PgColumn, owner: PgColumn | SQL) => ({
-  fired: sql<
-    Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>
-  >`${firedJson(kind, qualified(id))}`,
+  fired: sql<FiredJson>`${firedJson(kind, qualified(id))}`,
   ownerName: sql<string | null>`(SELECT m.name FROM ${members} m WHERE m.id = ${owner})`,
 });
 
-export function peopleOf(row: {
-  fired: Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>;
+export function peopleOf(row: { fired: FiredJson; ownerName: string | null }): {
   ownerName: string | null;
-}): { ownerName: string | null; escalations: Fired } {
+  escalations: Fired;
+} {
   return {
     ownerName: row.ownerName,
     escalations: row.fired.map((f) => ({
@@ -48,53 +47,24 @@ export function peopleOf(row: {
 
 /**
  * Adds what operators read in the Web UI to views of one kind: the owner's name and, per
- * escalation fired, whom it notified. Two statements for any number of views.
+ * escalation fired, whom it notified. One statement for any number of views.
  */
 export async function withPeople(db: Executor, views: ObligationView[]): Promise<void> {
   const kind = views[0]?.kind;
   if (!kind) return;
-  const uuids = (ids: string[]) => `{${[...new Set(ids)].join(',')}}`;
-  const owners = views.flatMap((v) => (v.ownerId ? [v.ownerId] : []));
-  // One statement: the escalations fired (oldest level first) with their targets' names, and the owners' names.
-  const res = await db.execute<{
-    obligation_id: string | null;
-    level: string | null;
-    fired_at: number | null;
-    acknowledged: boolean | null;
-    notified: string[] | null;
-    owner_id: string | null;
-    owner_name: string | null;
-  }>(sql`
-    SELECT e.obligation_id, e.level, (extract(epoch from e.fired_at) * 1000)::float8 AS fired_at, e.acknowledged_at IS NOT NULL AS acknowledged,
-           array(SELECT coalesce(m.name, t.id)
-                   FROM jsonb_array_elements_text(coalesce(e.target_member_ids, '[]'::jsonb))
-                        WITH ORDINALITY AS t(id, n)
-                   LEFT JOIN ${members} m ON m.id = t.id::uuid
-                  ORDER BY t.n) AS notified,
-           NULL::uuid AS owner_id, NULL::text AS owner_name
-      FROM ${escalations} e
-     WHERE e.kind = ${kind} AND e.obligation_id = ANY(${uuids(views.map((v) => v.id))}::uuid[])
-    UNION ALL
-    SELECT NULL, NULL, NULL, NULL, NULL, m.id, m.name FROM ${members} m
-     WHERE m.id = ANY(${uuids(owners)}::uuid[])
-    ORDER BY 2`);
-  const names = new Map<string, string>();
-  const fired = new Map<string, NonNullable<ObligationView['escalations']>>();
-  for (const r of res.rows) {
-    if (r.owner_id) names.set(r.owner_id, r.owner_name ?? '');
-    else if (r.obligation_id && r.level && r.fired_at != null) {
-      const list = fired.get(r.obligation_id) ?? [];
-      list.push({
-        level: r.level,
-        firedAt: Math.floor(r.fired_at),
-        notified: r.notified ?? [],
-        acknowledged: r.acknowledged === true,
-      });
-      fired.set(r.obligation_id, list);
-    }
-  }
+  // Postgres array literals: the ids are uuids from our own rows (an owner may be NULL).
+  const array = (xs: Array<string | null>) => `{${xs.map((x) => x ?? 'NULL').join(',')}}`;
+  // One statement: per view, the escalations fired (oldest level first) with the names they
+  // notified, and the owner's name, as a load reads them (peopleColumns).
+  const res = await db.execute<{ id: string; fired: FiredJson; owner_name: string | null }>(sql`
+    SELECT v.id, ${firedJson(kind, sql`v.id`)} AS fired,
+           (SELECT m.name FROM ${members} m WHERE m.id = v.owner) AS owner_name
+      FROM unnest(${array(views.map((v) => v.id))}::uuid[], ${array(views.map((v) => v.ownerId ?? null))}::uuid[])
+           AS v(id, owner)`);
+  const byId = new Map(res.rows.map((r) => [r.id, peopleOf({ fired: r.fired, ownerName: r.owner_name })]));
   for (const v of views) {
-    v.ownerName = v.ownerId ? (names.get(v.ownerId) ?? null) : null;
-    v.escalations = fired.get(v.id) ?? [];
+    const people = byId.get(v.id);
+    v.ownerName = v.ownerId ? (people?.ownerName ?? null) : null;
+    v.escalations = people?.escalations ?? [];
   }
 }

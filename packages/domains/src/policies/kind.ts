@@ -9,9 +9,9 @@ import {
   type LoadedObligation,
   openIdsOf,
   ownedBy,
-  progressOf,
   recordLevelOn,
 } from '../obligations/kinds';
+import { loadObligationRow } from '../obligations/row-load';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { acknowledgeObligation } from './ack-service';
@@ -66,16 +66,23 @@ async function openRequests(db: Executor, obligationId: string) {
 export const ackKind: KindAdapter = {
   kind: ACK_KIND,
   async load(db, id, { lock }) {
-    const q = db.select().from(acknowledgementObligations).where(eq(acknowledgementObligations.id, id));
-    const [o] = lock ? await q.for('update') : await q;
-    if (!o) return null;
+    const found = await loadObligationRow(
+      db,
+      ACK_KIND,
+      acknowledgementObligations,
+      acknowledgementObligations.memberId,
+      id,
+      lock,
+    );
+    if (!found) return null;
+    const { row: o, progress, people } = found;
     const settings = await getSettings(db, o.workspaceId);
     const window = Math.max(0, o.dueAt.getTime() - o.createdAt.getTime());
     const largest = Math.max(0, ...settings.reminderOffsets.map((x) => durationToMs(x)));
     const open = await openRequests(db, id);
-    const progress = await progressOf(db, ACK_KIND, id);
     const names = open.map((x) => x.name);
     return {
+      people,
       title: names.length
         ? `Acknowledge ${names.length === 1 ? '1 policy' : `${names.length} policies`}: ${names.join(', ')}`
         : 'Policy acknowledgement',

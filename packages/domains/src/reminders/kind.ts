@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/service';
-import { type KindAdapter, openIdsOf, ownedBy, progressOf, type StepMessage } from '../obligations/kinds';
+import { type KindAdapter, openIdsOf, ownedBy, type StepMessage } from '../obligations/kinds';
+import { loadObligationRow } from '../obligations/row-load';
 import { durationToMs, isPastDue, oneOf, resolveLadder } from '../obligations/rules';
 import { getSettings } from '../people/access';
 import { sqlIn } from '../sql-in';
@@ -34,15 +35,22 @@ function offsets(list: string[]): number[] {
 export const reminderInstanceKind: KindAdapter = {
   kind: KIND,
   async load(db, id, { lock }) {
-    const q = db.select().from(reminderInstances).where(eq(reminderInstances.id, id));
-    const [i] = lock ? await q.for('update') : await q;
-    if (!i) return null;
+    const found = await loadObligationRow(
+      db,
+      KIND,
+      reminderInstances,
+      reminderInstances.assignedOwnerId,
+      id,
+      lock,
+    );
+    if (!found) return null;
+    const { row: i, progress, people } = found;
     const [r] = await db.select().from(reminders).where(eq(reminders.id, i.reminderId));
     const settings = await getSettings(db, i.workspaceId);
-    const progress = await progressOf(db, KIND, id);
     const config = r?.notificationConfig ?? {};
     const intervals = Array.isArray(config.intervals) ? (config.intervals as string[]) : null;
     return {
+      people,
       title: r?.title ?? 'Reminder',
       ownerTeamId: i.assignedTeamId,
       ...(Array.isArray(config.channels) && { channels: deliverable(config.channels) }),

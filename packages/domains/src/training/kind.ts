@@ -6,11 +6,11 @@ import {
   type LoadedObligation,
   openIdsOf,
   ownedBy,
-  progressOf,
   recordLevelOn,
   statusStep,
   stepsMany,
 } from '../obligations/kinds';
+import { loadObligationRow } from '../obligations/row-load';
 import { durationToMs, oneOf, resolveLadder } from '../obligations/rules';
 import { moveStatus } from '../obligations/transitions';
 import { getSettings } from '../people/access';
@@ -64,20 +64,25 @@ function loadedAssignment(
 export const trainingAssignmentKind: KindAdapter = {
   kind: 'training_assignment',
   async load(db, id, { lock }) {
-    const q = db.select().from(trainingAssignments).where(eq(trainingAssignments.id, id));
-    const [a] = lock ? await q.for('update') : await q;
-    if (!a) return null;
+    const found = await loadObligationRow(
+      db,
+      'training_assignment',
+      trainingAssignments,
+      trainingAssignments.developerId,
+      id,
+      lock,
+    );
+    if (!found) return null;
+    const a = found.row;
     const [t] = await db
       .select({ name: mandatoryTrainings.name })
       .from(mandatoryTrainings)
       .where(eq(mandatoryTrainings.id, a.mandatoryTrainingId));
     const settings = await getSettings(db, a.workspaceId);
-    return loadedAssignment(
-      a,
-      t?.name,
-      settings.reminderOffsets,
-      await progressOf(db, 'training_assignment', id),
-    );
+    return {
+      ...loadedAssignment(a, t?.name, settings.reminderOffsets, found.progress),
+      people: found.people,
+    };
   },
   async loadMany(db, ids) {
     const out = new Map<string, LoadedObligation>();
