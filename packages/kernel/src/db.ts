@@ -66,6 +66,15 @@ export function beforeCommit(tx: object, fn: () => Promise<void>): boolean {
 
 const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
 
+const memoOf = (tx: object): Map<string, Promise<unknown>> => {
+  let memo = memos.get(tx);
+  if (!memo) {
+    memo = new Map();
+    memos.set(tx, memo);
+  }
+  return memo;
+};
+
 /**
  * Within one transaction opened through createDatabase, `fn` runs once per key and later
  * calls share its answer (an engine step reads the workspace settings once, not five times).
@@ -73,11 +82,7 @@ const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
  */
 export function memoInTransaction<T>(tx: object, key: string, fn: () => Promise<T>): Promise<T> {
   if (!commitHooks.has(tx)) return fn();
-  let memo = memos.get(tx);
-  if (!memo) {
-    memo = new Map();
-    memos.set(tx, memo);
-  }
+  const memo = memoOf(tx);
   let p = memo.get(key) as Promise<T> | undefined;
   if (!p) {
     p = fn();
@@ -90,11 +95,7 @@ export function memoInTransaction<T>(tx: object, key: string, fn: () => Promise<
 /** Gives a memoInTransaction key its answer, read by a caller as part of another statement. */
 export function primeInTransaction<T>(tx: object, key: string, value: T): void {
   if (!commitHooks.has(tx)) return;
-  let memo = memos.get(tx);
-  if (!memo) {
-    memo = new Map();
-    memos.set(tx, memo);
-  }
+  const memo = memoOf(tx);
   if (!memo.has(key)) memo.set(key, Promise.resolve(value));
 }
 

@@ -7,12 +7,14 @@ import { OPEN_TICKET, TERMINAL_TICKET } from './rules';
 import { tickets } from './schema';
 import { getTicket, updateTicket } from './service';
 
+/** A ticket's owner: its assignee, else its reporter. */
+const TICKET_OWNER = sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`;
+
 /** Tickets as obligations: no deadline; the ladder runs from when the ticket opened while it stays OPEN. */
 export const ticketKind: KindAdapter = {
   kind: 'ticket',
   async load(db, id, { lock }) {
-    const owner = sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`;
-    const found = await loadObligationRow(db, 'ticket', tickets, owner, id, lock);
+    const found = await loadObligationRow(db, 'ticket', tickets, TICKET_OWNER, id, lock);
     if (!found) return null;
     const { row: t, progress, people } = found;
     return {
@@ -58,7 +60,7 @@ export const ticketKind: KindAdapter = {
         and(
           eq(tickets.workspaceId, workspaceId),
           inArray(tickets.status, [...OPEN_TICKET]),
-          ownedBy(sql`coalesce(${qualified(tickets.assigneeId)}, ${qualified(tickets.reporterId)})`, owner),
+          ownedBy(TICKET_OWNER, owner),
         ),
       );
     return rows.flatMap((t) => {

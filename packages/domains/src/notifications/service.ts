@@ -36,17 +36,18 @@ export interface QueuedNotifications {
   pending: string[];
 }
 
+/** What a message to a member needs of them. */
+export type Recipient = Pick<
+  typeof members.$inferSelect,
+  'id' | 'status' | 'name' | 'email' | 'timezone' | 'slackUserId' | 'notificationPreferences'
+>;
+
 /**
  * Writes outbox rows in the caller's transaction: one per recipient and channel,
  * deferred past the recipient's quiet hours, deduplicated by key (a repeat of the
  * same step inserts nothing). A due row on the log channel is recorded as sent: the
  * outbox is that channel, so it needs no delivery.
  */
-/** What a message to a member needs of them. */
-export type Recipient = Pick<
-  typeof members.$inferSelect,
-  'id' | 'status' | 'name' | 'email' | 'timezone' | 'slackUserId' | 'notificationPreferences'
->;
 
 export async function enqueueMessages(
   tx: Executor,

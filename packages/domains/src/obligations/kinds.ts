@@ -33,10 +33,15 @@ export interface LoadedObligation {
   /** Channels the owner's messages go by, when the entity configures them (default email and Slack). */
   channels?: Array<'email' | 'slack' | 'log'>;
   /** The owner's name and the escalations fired, when the load read them (presentation.ts peopleColumns). */
-  people?: {
-    ownerName: string | null;
-    escalations: Array<{ level: string; firedAt: number; notified: string[]; acknowledged: boolean }>;
-  };
+  people?: { ownerName: string | null; escalations: FiredEscalation[] };
+}
+
+/** An escalation fired, as operators read it: when, whom it notified (names), whether acknowledged. */
+export interface FiredEscalation {
+  level: string;
+  firedAt: number;
+  notified: string[];
+  acknowledged: boolean;
 }
 
 /** A message to enqueue for the owner (or others) when a step is applied. */

@@ -3,10 +3,9 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db';
 import { escalations } from '../escalation/schema';
 import { members } from '../people/schema';
-import { qualified } from './kinds';
+import { type FiredEscalation, qualified } from './kinds';
 import type { ObligationView } from './service';
 
-type Fired = NonNullable<ObligationView['escalations']>;
 type FiredJson = Array<{ level: string; fired_at: number; acknowledged: boolean; notified: string[] }>;
 
 /** Each escalation fired, as one JSON array: level, fired_at (epoch ms), acknowledged, notified. */
@@ -32,7 +31,7 @@ export const peopleColumns = (kind: string, id: PgColumn, owner: PgColumn | SQL)
 
 export function peopleOf(row: { fired: FiredJson; ownerName: string | null }): {
   ownerName: string | null;
-  escalations: Fired;
+  escalations: FiredEscalation[];
 } {
   return {
     ownerName: row.ownerName,

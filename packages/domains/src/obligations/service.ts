@@ -11,7 +11,7 @@ import type { NotificationChannel } from '../notifications/schema';
 import { enqueueMessages, type Recipient } from '../notifications/service';
 import { getSettings } from '../people/access';
 import { QUIET_WORKFLOW_COMMANDS } from './commands';
-import { type AppliedStep, kindAdapter, type LoadedObligation } from './kinds';
+import { type AppliedStep, type FiredEscalation, kindAdapter, type LoadedObligation } from './kinds';
 import { withPeople } from './presentation';
 import {
   type Checkpoint,
@@ -60,7 +60,7 @@ export interface ObligationView {
   /** Steps still planned after the next one, in order (at most a few). */
   upcoming?: Array<{ key: string; at: number }>;
   /** Each escalation fired: when, whom it notified (names), and whether it was acknowledged. */
-  escalations?: Array<{ level: string; firedAt: number; notified: string[]; acknowledged: boolean }>;
+  escalations?: FiredEscalation[];
 }
 
 const highestLevel = (done: string[]): Level | null => {
@@ -189,6 +189,8 @@ export async function performStep(
   return deps.db.transaction(async (tx) => {
     const loaded = await loadObligation(tx, kind, id, true);
     const now = new Date();
+    // The escalation this step fires, as the view shows it (its targets' names from the org read).
+    let fired: FiredEscalation | undefined;
     // What the step left behind, in the same transaction: the workflow plans its next
     // wake-up from it with no other round trip. A kind that reports what its step changed
     // (AppliedStep.after) is not read again; the owner's and targets' names are one statement.
@@ -219,8 +221,6 @@ export async function performStep(
       if (view.found && !view.escalations) await withPeople(tx, [view]);
       return { outcome, notificationIds, view };
     };
-    // The escalation this step fires, as the view shows it (its targets' names from the org read).
-    let fired: NonNullable<ObligationView['escalations']>[number] | undefined;
     if (!loaded) return after('GONE');
     const next = nextCheckpoint(loaded.state, now);
     if (next.type !== 'STEP' || next.step.key !== stepKey) return after('STALE');
