@@ -81,6 +81,49 @@ describe('audit log is append-only and hash-chained', () => {
     }
   });
 
+  it('chains entries when their transaction commits: an open one holds no other writer of the workspace', async () => {
+    const pendingEntry = (c: Client, target: string) =>
+      c.query(
+        `INSERT INTO audit_pending (id, workspace_id, action_type, target_type, target_id)
+         VALUES (gen_random_uuid(), $1, 'TRAINING_ASSIGNED', 'training_assignment', $2)`,
+        [ws.id, target],
+      );
+    const seqOf = async (target: string) => {
+      const r = await db().execute(
+        sql`SELECT seq FROM audit_logs WHERE workspace_id = ${ws.id} AND target_id = ${target}`,
+      );
+      return r.rows.map((x) => Number((x as { seq: string }).seq));
+    };
+    const a = new Client({ connectionString: h.databaseUrl });
+    const b = new Client({ connectionString: h.databaseUrl });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.query('BEGIN');
+      await pendingEntry(a, 'open-first');
+      // A second writer of the same workspace commits while the first is still open.
+      await b.query("SET statement_timeout = '5s'");
+      await b.query('BEGIN');
+      await pendingEntry(b, 'committed-second');
+      await b.query('COMMIT');
+      expect(await seqOf('committed-second')).toHaveLength(1);
+      expect(await seqOf('open-first')).toEqual([]);
+      await a.query('COMMIT');
+      const [second] = await seqOf('committed-second');
+      expect(await seqOf('open-first')).toEqual([(second ?? 0) + 1]);
+      // A rolled-back transaction leaves nothing, in the chain or waiting for it.
+      await a.query('BEGIN');
+      await pendingEntry(a, 'rolled-back');
+      await a.query('ROLLBACK');
+      expect(await seqOf('rolled-back')).toEqual([]);
+      const left = await db().execute(sql`SELECT count(*)::int AS n FROM audit_pending`);
+      expect((left.rows[0] as { n: number }).n).toBe(0);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    const res = await h.request('GET', '/compliance/audit-logs/verify', ws.adminToken);
+    expect(res.body).toMatchObject({ ok: true, first_broken_seq: null });
+  });
+
   it('rejects UPDATE, DELETE and TRUNCATE, even for the owner', async () => {
     expect(
       await refusal(db().execute(sql`UPDATE audit_logs SET description = 'x' WHERE workspace_id = ${ws.id}`)),

@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn } from '../columns';
 
 /**
@@ -31,6 +31,30 @@ export const auditLogs = pgTable(
     index('audit_logs_workspace_action_idx').on(t.workspaceId, t.actionType),
   ],
 );
+
+/**
+ * Entries written by a transaction that has not committed yet. At commit a deferred trigger
+ * moves them into audit_logs, in the order written, where they are chained (see
+ * drizzle/0018_audit_chain_at_commit.sql): the chain head is locked only while the
+ * transaction commits. Committed, this table holds nothing.
+ */
+export const auditPending = pgTable('audit_pending', {
+  ord: bigint('ord', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+  /** The first entry of each statement queues the move at commit; the rest ride along. */
+  lead: boolean('lead').notNull().default(true),
+  id: uuid('id').notNull(),
+  workspaceId: uuid('workspace_id').notNull(),
+  actorId: uuid('actor_id'),
+  actionType: text('action_type').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: text('target_id'),
+  oldValue: jsonb('old_value'),
+  newValue: jsonb('new_value'),
+  description: text('description'),
+  ipAddress: text('ip_address'),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+});
 
 /** The head of each workspace's chain; the insert trigger advances it under a row lock. */
 export const auditChainHeads = pgTable('audit_chain_heads', {

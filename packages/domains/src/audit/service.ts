@@ -7,7 +7,7 @@ import { eventsFromAudit } from '../events/rules';
 import { emitEvents, eventInsert } from '../events/service';
 import { filterEquals, listPage } from '../paging';
 import { type AuditAction, firstBrokenSeq } from './rules';
-import { auditChainHeads, auditLogs } from './schema';
+import { auditChainHeads, auditLogs, auditPending } from './schema';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -22,19 +22,22 @@ type Actor = Pick<AuthContext, 'workspaceId' | 'memberId' | 'ip' | 'userAgent' |
 
 const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
 
-type AuditRow = typeof auditLogs.$inferInsert;
+type AuditRow = typeof auditPending.$inferInsert;
 const pending = new WeakMap<object, AuditRow[]>();
+
+/** Rows for one statement: its first entry queues the move into the chain at commit. */
+const statementRows = (rows: AuditRow[]) => rows.map((r, i) => ({ ...r, lead: i === 0 }));
 
 /**
  * Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts).
- * The usual few rows go in one statement, the events' insert as a data-modifying CTE of the
- * audit insert (the audit insert takes the workspace's chain head, held until commit, so
- * nothing else should run after it); larger batches go events first, then audit rows by 1,000.
+ * The rows go to audit_pending, which the commit moves into the chain (schema.ts). The usual
+ * few rows go in one statement, the events' insert as a data-modifying CTE of it; larger
+ * batches go events first, then audit rows by 1,000.
  */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
   const emitted = rows.flatMap((r) =>
     eventsFromAudit({
-      id: r.id as string,
+      id: r.id,
       workspaceId: r.workspaceId,
       actorId: r.actorId ?? null,
       actionType: r.actionType,
@@ -45,19 +48,20 @@ const insertRows = async (db: Executor, rows: AuditRow[]) => {
   );
   if (rows.length <= 1000 && emitted.length && emitted.length <= 1000) {
     const withEvents = eventInsert(db, emitted).getSQL();
-    await db.execute(sql`WITH emitted AS (${withEvents}) ${db.insert(auditLogs).values(rows).getSQL()}`);
+    const entries = db.insert(auditPending).values(statementRows(rows)).getSQL();
+    await db.execute(sql`WITH emitted AS (${withEvents}) ${entries}`);
     return;
   }
   await emitEvents(db, emitted);
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(auditLogs).values(rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 1000)
+    await db.insert(auditPending).values(statementRows(rows.slice(i, i + 1000)));
 };
 
 /**
  * Writes audit entries inside the caller's transaction, so the change and its record
- * commit together or not at all. The database assigns seq and hashes. In a transaction,
- * the entries are inserted together at its end, just before commit: the workspace's
- * chain head (locked by the first insert until commit) is then always the last lock a
- * transaction takes, so two transactions cannot deadlock over it and a row they share.
+ * commit together or not at all. The database assigns seq and hashes when the transaction
+ * commits (drizzle/0018_audit_chain_at_commit.sql). In a transaction, the entries are
+ * inserted together at its end, in one statement with the events they emit.
  */
 export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
