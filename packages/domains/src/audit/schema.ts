@@ -1,6 +1,21 @@
 import { bigint, boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn } from '../columns';
 
+/** What an entry records, written (audit_pending) or chained (audit_logs). */
+const entryColumns = () => ({
+  workspaceId: uuid('workspace_id').notNull(),
+  actorId: uuid('actor_id'),
+  actionType: text('action_type').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: text('target_id'),
+  oldValue: jsonb('old_value'),
+  newValue: jsonb('new_value'),
+  description: text('description'),
+  ipAddress: text('ip_address'),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+});
+
 /**
  * Append-only, hash-chained per workspace. A BEFORE INSERT trigger assigns the
  * gapless `seq`, `prev_hash` and `hash` (see drizzle/0001_audit_chain.sql);
@@ -10,18 +25,8 @@ export const auditLogs = pgTable(
   'audit_logs',
   {
     id: idColumn(),
-    workspaceId: uuid('workspace_id').notNull(),
+    ...entryColumns(),
     seq: bigint('seq', { mode: 'number' }).notNull().default(0),
-    actorId: uuid('actor_id'),
-    actionType: text('action_type').notNull(),
-    targetType: text('target_type').notNull(),
-    targetId: text('target_id'),
-    oldValue: jsonb('old_value'),
-    newValue: jsonb('new_value'),
-    description: text('description'),
-    ipAddress: text('ip_address'),
-    userAgent: text('user_agent'),
-    createdAt: createdAt(),
     prevHash: text('prev_hash').notNull().default(''),
     hash: text('hash').notNull().default(''),
   },
@@ -43,17 +48,7 @@ export const auditPending = pgTable('audit_pending', {
   /** The first entry of each statement queues the move at commit; the rest ride along. */
   lead: boolean('lead').notNull().default(true),
   id: uuid('id').notNull(),
-  workspaceId: uuid('workspace_id').notNull(),
-  actorId: uuid('actor_id'),
-  actionType: text('action_type').notNull(),
-  targetType: text('target_type').notNull(),
-  targetId: text('target_id'),
-  oldValue: jsonb('old_value'),
-  newValue: jsonb('new_value'),
-  description: text('description'),
-  ipAddress: text('ip_address'),
-  userAgent: text('user_agent'),
-  createdAt: createdAt(),
+  ...entryColumns(),
 });
 
 /** The head of each workspace's chain; the insert trigger advances it under a row lock. */
