@@ -23,7 +23,8 @@ type Actor = Pick<AuthContext, 'workspaceId' | 'memberId' | 'ip' | 'userAgent' |
 const actorIdOf = (ctx: Actor) => (ctx.via === 'SYSTEM' ? null : ctx.memberId);
 
 type AuditRow = typeof auditPending.$inferInsert;
-const pending = new WeakMap<object, AuditRow[]>();
+/** Entries queued in each open transaction, inserted together at its end. */
+const queuedIn = new WeakMap<object, AuditRow[]>();
 
 /** Rows for one statement: its first entry queues the move into the chain at commit. */
 const statementRows = (rows: AuditRow[]) => rows.map((r, i) => ({ ...r, lead: i === 0 }));
@@ -79,13 +80,13 @@ export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | Audi
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
   }));
-  const queued = pending.get(tx);
+  const queued = queuedIn.get(tx);
   if (queued) {
     queued.push(...rows);
     return;
   }
   const buffer = [...rows];
-  if (beforeCommit(tx, () => insertRows(tx, buffer))) pending.set(tx, buffer);
+  if (beforeCommit(tx, () => insertRows(tx, buffer))) queuedIn.set(tx, buffer);
   else await insertRows(tx, rows);
 }
 

@@ -48,7 +48,6 @@ export type Recipient = Pick<
  * same step inserts nothing). A due row on the log channel is recorded as sent: the
  * outbox is that channel, so it needs no delivery.
  */
-
 export async function enqueueMessages(
   tx: Executor,
   workspaceId: string,
