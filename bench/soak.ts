@@ -44,7 +44,7 @@ function serverPid(address: string): number | null {
  * 20,000 obligations sleeping (tickets whose one-level ladder falls due over the next hours),
  * run by a worker in its own process (the production entry point). Reports the worker's and
  * the Temporal server's RSS, the worker's CPU over 60 idle seconds, and the wake-up lag of 200
- * obligations that fall due during the bench (deadline to escalation row), against the same
+ * obligations that fall due during the bench, one every 300 ms (deadline to escalation row), against the same
  * figures with no obligations (the baseline, measured first in the same run).
  */
 export async function soak(args: string[]): Promise<void> {
@@ -149,22 +149,31 @@ export async function soak(args: string[]): Promise<void> {
     const loadedCpu = await idleCpu(`${n} sleeping`);
     const mem = report(`${n} sleeping, after 60 s`);
 
-    // Sampled wake-ups: push their deadline 30 s ahead, signal them, measure deadline -> escalation.
-    const due = Date.now() + 30_000;
+    // Sampled wake-ups: the first falls due 30 s ahead and the rest follow one every 300 ms
+    // (60 s in all, over three times the density of the sleepers' own spread), each signalled now;
+    // measured from each one's deadline to its escalation row.
+    const first = Date.now() + 30_000;
+    const spacingMs = 300;
     await db.execute(sql`
-      UPDATE tickets SET created_at = ${new Date(due - 1000)}
-       WHERE id IN (SELECT id FROM tickets WHERE workspace_id = ${ws} ORDER BY id LIMIT ${sampled})`);
+      UPDATE tickets t SET created_at = ${new Date(first - 1000)}::timestamptz + s.rn * make_interval(secs => ${spacingMs / 1000})
+        FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn
+                FROM tickets WHERE workspace_id = ${ws} ORDER BY id LIMIT ${sampled}) s
+       WHERE t.id = s.id`);
     for (
       let pass = await relayWorkflowCommands(deps);
       pass.claimed;
       pass = await relayWorkflowCommands(deps)
     );
-    const deadline = Date.now() + 120_000;
+    const deadline = first + sampled * spacingMs + 120_000;
     let fired: Array<{ lag: number }> = [];
     while (Date.now() < deadline) {
+      // Each ticket's L1 falls due 1 s after it was opened (ladder PT1S).
       fired = (await db
-        .select({ lag: sql<number>`(extract(epoch from ${escalations.firedAt}) * 1000)::float8 - ${due}` })
+        .select({
+          lag: sql<number>`(extract(epoch from ${escalations.firedAt} - (${tickets.createdAt} + interval '1 second')) * 1000)::float8`,
+        })
         .from(escalations)
+        .innerJoin(tickets, eq(tickets.id, escalations.obligationId))
         .where(and(eq(escalations.workspaceId, ws), eq(escalations.level, 'L1')))) as Array<{ lag: number }>;
       if (fired.length >= sampled) break;
       await sleep(500);

@@ -1,5 +1,5 @@
 import { NotFound } from '@vigil/kernel/errors';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type * as schema from './schema';
@@ -25,4 +25,21 @@ export async function findInWorkspace<T extends WorkspaceTable>(
     .where(and(eq(table.workspaceId, workspaceId), eq(table.id, id)));
   if (!row) throw new NotFound(what, id);
   return row as T['$inferSelect'];
+}
+
+/**
+ * Runs data-modifying statements as one (one round trip): each but the last as a CTE of the
+ * last, whose rows it returns. They share one snapshot, so none sees another's rows: for
+ * writes to different tables that do not read each other (an engine step's escalation, outbox
+ * rows and audit entries). None may itself begin with WITH.
+ */
+export async function executeTogether<T extends Record<string, unknown>>(
+  db: Executor,
+  statements: SQL[],
+): Promise<T[]> {
+  const last = statements.at(-1);
+  if (!last) return [];
+  const ctes = statements.slice(0, -1).map((s, i) => sql`${sql.raw(`w${i}`)} AS (${s})`);
+  const res = await db.execute<T>(ctes.length ? sql`WITH ${sql.join(ctes, sql`, `)} ${last}` : last);
+  return res.rows as T[];
 }

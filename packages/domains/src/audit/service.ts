@@ -1,7 +1,7 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { beforeCommit } from '@vigil/kernel/db';
 import { newId } from '@vigil/kernel/ids';
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { eventsFromAudit } from '../events/rules';
 import { emitEvents, eventInsert } from '../events/service';
@@ -36,20 +36,9 @@ const statementRows = (rows: AuditRow[]) => rows.map((r, i) => ({ ...r, lead: i 
  * batches go events first, then audit rows by 1,000.
  */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
-  const emitted = rows.flatMap((r) =>
-    eventsFromAudit({
-      id: r.id,
-      workspaceId: r.workspaceId,
-      actorId: r.actorId ?? null,
-      actionType: r.actionType,
-      targetType: r.targetType,
-      targetId: r.targetId ?? null,
-      newValue: r.newValue,
-    }),
-  );
+  const emitted = emittedBy(rows);
   if (rows.length <= 1000 && emitted.length && emitted.length <= 1000) {
-    const withEvents = eventInsert(db, emitted).getSQL();
-    const entries = db.insert(auditPending).values(statementRows(rows)).getSQL();
+    const [withEvents, entries] = oneStatement(db, rows, emitted);
     await db.execute(sql`WITH emitted AS (${withEvents}) ${entries}`);
     return;
   }
@@ -67,7 +56,54 @@ const insertRows = async (db: Executor, rows: AuditRow[]) => {
 export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
-  const rows: AuditRow[] = list.map((e) => ({
+  const rows = rowsOf(ctx, list);
+  const queued = queuedIn.get(tx);
+  if (queued) {
+    queued.push(...rows);
+    return;
+  }
+  const buffer = [...rows];
+  if (beforeCommit(tx, () => insertRows(tx, buffer))) queuedIn.set(tx, buffer);
+  else await insertRows(tx, rows);
+}
+
+/**
+ * The entries' insert and that of the events they emit, as data-modifying statements for the
+ * caller to run as part of one statement of its own (the engine's step writes its escalation,
+ * outbox rows and audit entries together). Null when they are too many for one statement:
+ * then the caller calls audit(). Like audit(), the commit moves them into the chain.
+ */
+export function auditStatements(tx: Executor, ctx: Actor, entries: AuditEntry[]): SQL[] | null {
+  const rows = rowsOf(ctx, entries);
+  if (!rows.length) return [];
+  const emitted = emittedBy(rows);
+  if (rows.length > 1000 || emitted.length > 1000) return null;
+  return emitted.length
+    ? oneStatement(tx, rows, emitted)
+    : [tx.insert(auditPending).values(statementRows(rows)).getSQL()];
+}
+
+const emittedBy = (rows: AuditRow[]) =>
+  rows.flatMap((r) =>
+    eventsFromAudit({
+      id: r.id,
+      workspaceId: r.workspaceId,
+      actorId: r.actorId ?? null,
+      actionType: r.actionType,
+      targetType: r.targetType,
+      targetId: r.targetId ?? null,
+      newValue: r.newValue,
+    }),
+  );
+
+/** The events' insert, then the entries' (the statement whose first row leads the move at commit). */
+const oneStatement = (db: Executor, rows: AuditRow[], emitted: ReturnType<typeof emittedBy>): [SQL, SQL] => [
+  eventInsert(db, emitted).getSQL(),
+  db.insert(auditPending).values(statementRows(rows)).getSQL(),
+];
+
+function rowsOf(ctx: Actor, list: AuditEntry[]): AuditRow[] {
+  return list.map((e) => ({
     id: newId(),
     workspaceId: ctx.workspaceId,
     actorId: actorIdOf(ctx),
@@ -80,14 +116,6 @@ export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | Audi
     ipAddress: ctx.ip,
     userAgent: ctx.userAgent,
   }));
-  const queued = queuedIn.get(tx);
-  if (queued) {
-    queued.push(...rows);
-    return;
-  }
-  const buffer = [...rows];
-  if (beforeCommit(tx, () => insertRows(tx, buffer))) queuedIn.set(tx, buffer);
-  else await insertRows(tx, rows);
 }
 
 export interface AuditFilter {

@@ -57,8 +57,28 @@ export async function enqueueMessages(
   /** Recipients the caller already read in this transaction (this workspace's members). */
   known?: ReadonlyMap<string, Recipient>,
 ): Promise<QueuedNotifications> {
+  const rows = await notificationRows(tx, workspaceId, config, messages, now, known);
+  if (!rows.length) return { ids: [], pending: [] };
+  return queuedFrom(await notificationInsert(tx, rows));
+}
+
+type NotificationRow = typeof notifications.$inferInsert;
+
+/**
+ * The outbox rows enqueueMessages would insert, for a caller that inserts them as part of a
+ * statement of its own (notificationInsert, queuedFrom): the engine's step writes its
+ * escalation, outbox rows and audit entries in one statement.
+ */
+export async function notificationRows(
+  tx: Executor,
+  workspaceId: string,
+  config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
+  messages: OutgoingMessage[],
+  now: Date,
+  known?: ReadonlyMap<string, Recipient>,
+): Promise<NotificationRow[]> {
   const ids = [...new Set(messages.flatMap((m) => m.recipientIds))];
-  if (!ids.length) return { ids: [], pending: [] };
+  if (!ids.length) return [];
   const byId = new Map<string, Recipient>();
   for (const id of ids) {
     const r = known?.get(id);
@@ -75,7 +95,7 @@ export async function enqueueMessages(
   }
   const settings = await getSettings(tx, workspaceId);
   const available = channelsAvailable(config);
-  const rows: Array<typeof notifications.$inferInsert> = [];
+  const rows: NotificationRow[] = [];
   for (const m of messages) {
     for (const recipientId of new Set(m.recipientIds)) {
       const person = byId.get(recipientId);
@@ -132,17 +152,22 @@ export async function enqueueMessages(
       }
     }
   }
-  if (!rows.length) return { ids: [], pending: [] };
-  const inserted = await tx
+  return rows;
+}
+
+/** The outbox insert of `rows` (a repeated dedupe key inserts nothing), returning id and status. */
+export const notificationInsert = (tx: Executor, rows: NotificationRow[]) =>
+  tx
     .insert(notifications)
     .values(rows)
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id, status: notifications.status });
-  return {
-    ids: inserted.map((r) => r.id),
-    pending: inserted.filter((r) => r.status === 'PENDING').map((r) => r.id),
-  };
-}
+
+/** What an outbox insert returned, as enqueueMessages reports it. */
+export const queuedFrom = (inserted: Array<{ id: string; status: string }>): QueuedNotifications => ({
+  ids: inserted.map((r) => r.id),
+  pending: inserted.filter((r) => r.status === 'PENDING').map((r) => r.id),
+});
 
 /**
  * The outbox, newest first. Admins, approvers and auditors read every row; anyone else only the

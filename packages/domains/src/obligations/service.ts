@@ -1,14 +1,14 @@
 import type { AuthContext } from '@vigil/kernel/auth';
 import { systemContext } from '@vigil/kernel/auth';
 import { type Config, publicUrl } from '@vigil/kernel/config';
-import { and, eq, sql } from 'drizzle-orm';
-import { audit } from '../audit/service';
-import type { Db, Executor } from '../db';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { audit, auditStatements } from '../audit/service';
+import { type Db, type Executor, executeTogether } from '../db';
 import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
 import type { NotificationChannel } from '../notifications/schema';
-import { enqueueMessages, type Recipient } from '../notifications/service';
+import { notificationInsert, notificationRows, queuedFrom, type Recipient } from '../notifications/service';
 import { getSettings } from '../people/access';
 import { QUIET_WORKFLOW_COMMANDS } from './commands';
 import { type AppliedStep, type FiredEscalation, kindAdapter, type LoadedObligation } from './kinds';
@@ -270,6 +270,8 @@ export async function performStep(
       obligationId: id,
       stepKey,
     }));
+    // The step's writes after its record, run together at its end (executeTogether).
+    const writes: SQL[] = [];
     // The escalation's org read also brings what its messages need of the people it names.
     let recipients: Map<string, Recipient> | undefined;
     if (step.action === 'ESCALATE' && step.level) {
@@ -289,20 +291,24 @@ export async function performStep(
           notified: targets.map((t) => org.people.get(t)?.name ?? t),
           acknowledged: false,
         };
-        const fire = tx.insert(escalations).values({
-          workspaceId: s.workspaceId,
-          kind,
-          obligationId: id,
-          level: level.level,
-          target: level.target,
-          targetMemberIds: targets,
-          channels: level.channels,
-          firedAt: now,
-        });
-        // The escalation and the level it leaves on the obligation's row: one statement.
+        writes.push(
+          tx
+            .insert(escalations)
+            .values({
+              workspaceId: s.workspaceId,
+              kind,
+              obligationId: id,
+              level: level.level,
+              target: level.target,
+              targetMemberIds: targets,
+              channels: level.channels,
+              firedAt: now,
+            })
+            .getSQL(),
+        );
+        // The level the escalation leaves on the obligation's row, where the kind records it.
         const record = adapter.escalatedUpdate?.(tx, loaded, level.level, now);
-        if (record) await tx.execute(sql`WITH fired AS (${fire.getSQL()}) ${record.getSQL()}`);
-        else await fire;
+        if (record) writes.push(record.getSQL());
         applied.audit.push({
           action: 'ESCALATION_TRIGGERED',
           targetType: kind,
@@ -327,17 +333,15 @@ export async function performStep(
         } as (typeof messages)[number]);
       }
     }
-    const { pending: notificationIds } = await enqueueMessages(
-      tx,
-      s.workspaceId,
-      deps.config,
-      messages,
-      now,
-      recipients,
-    );
-    // Queued: audit entries are inserted when the transaction ends (see audit/service.ts).
-    await audit(tx, ctx, applied.audit);
-    return after('PERFORMED', notificationIds, applied.after);
+    // The step's writes go in one statement: the escalation and the level it leaves, the audit
+    // entries with their events, and the outbox rows (last, as they return their ids).
+    const outbox = await notificationRows(tx, s.workspaceId, deps.config, messages, now, recipients);
+    const audited = auditStatements(tx, ctx, applied.audit);
+    if (audited) writes.push(...audited);
+    if (outbox.length) writes.push(notificationInsert(tx, outbox).getSQL());
+    const inserted = await executeTogether<{ id: string; status: string }>(tx, writes);
+    if (!audited) await audit(tx, ctx, applied.audit);
+    return after('PERFORMED', outbox.length ? queuedFrom(inserted).pending : [], applied.after);
   });
 }
 
