@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { tickets } from '@vigil/domains/escalation/schema';
 import { notifications } from '@vigil/domains/notifications/schema';
-import { signalObligation } from '@vigil/domains/obligations/client';
+import { relayWorkflowCommands } from '@vigil/domains/obligations/commands';
 import { obligationSteps } from '@vigil/domains/obligations/schema';
 import { newId } from '@vigil/kernel/ids';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -75,14 +75,15 @@ export async function escalationLag(args: string[]): Promise<void> {
       }));
       for (let i = 0; i < rows.length; i += 500) await deps.db.insert(tickets).values(rows.slice(i, i + 500));
       const ids = rows.map((r) => r.id);
+      // Started as the product starts them: the inserts queued their START commands, and the
+      // relay starts each workflow from the state it reads (its first task only arms the timer).
       const startedAt = Date.now();
-      await Promise.all(
-        rows.map((r) =>
-          limit(() =>
-            signalObligation(deps.temporal, { kind: 'ticket', id: r.id, workspaceId: ws, ownerId: owner.id }),
-          ),
-        ),
-      );
+      for (
+        let pass = await relayWorkflowCommands(deps);
+        pass.claimed;
+        pass = await relayWorkflowCommands(deps)
+      )
+        if (pass.failed) console.error(`relay: ${pass.failed} command(s) failed; retrying`);
       const startMs = Date.now() - startedAt;
       const mine = and(
         eq(notifications.workspaceId, ws),
