@@ -49,17 +49,11 @@ export type Recipient = Pick<
  * outbox is that channel, so it needs no delivery.
  */
 export async function enqueueMessages(
-  tx: Executor,
-  workspaceId: string,
-  config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
-  messages: OutgoingMessage[],
-  now: Date,
-  /** Recipients the caller already read in this transaction (this workspace's members). */
-  known?: ReadonlyMap<string, Recipient>,
+  ...args: Parameters<typeof notificationRows>
 ): Promise<QueuedNotifications> {
-  const rows = await notificationRows(tx, workspaceId, config, messages, now, known);
+  const rows = await notificationRows(...args);
   if (!rows.length) return { ids: [], pending: [] };
-  return queuedFrom(await notificationInsert(tx, rows));
+  return queuedFrom(await notificationInsert(args[0], rows));
 }
 
 type NotificationRow = typeof notifications.$inferInsert;
@@ -75,6 +69,7 @@ export async function notificationRows(
   config: Pick<Config, 'SENDGRID_API_KEY' | 'SLACK_BOT_TOKEN'>,
   messages: OutgoingMessage[],
   now: Date,
+  /** Recipients the caller already read in this transaction (this workspace's members). */
   known?: ReadonlyMap<string, Recipient>,
 ): Promise<NotificationRow[]> {
   const ids = [...new Set(messages.flatMap((m) => m.recipientIds))];
