@@ -1,3 +1,5 @@
+import { audit } from '@vigil/domains/audit/service';
+import { systemContext } from '@vigil/kernel/auth';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { type Harness, startHarness, type TestWorkspace } from '../harness';
@@ -79,6 +81,36 @@ describe('audit log is append-only and hash-chained', () => {
       expect(res.body.head_seq).toBe((start.get(id) ?? 0) + added);
       expect(res.body.entries).toBe(res.body.head_seq);
     }
+  });
+
+  it('writes a batch of over 1,000 entries in order, values intact, and the chain verifies', async () => {
+    const ctx = { ...systemContext(ws.id), via: 'TOKEN' as const, memberId: ws.adminId, ip: '10.0.0.1' };
+    const odd = 'quote " backslash \\ comma , brace { } ünïcödé';
+    const entries = Array.from({ length: 1500 }, (_, i) => ({
+      action: 'TRAINING_ASSIGNED' as const,
+      targetType: 'bulk_probe',
+      targetId: `p${i}`,
+      newValue: { i, note: odd, list: [1, 'two', null] },
+      oldValue: i % 2 ? null : { was: odd },
+      description: i % 3 ? `${odd} ${i}` : undefined,
+    }));
+    await db().transaction((tx) => audit(tx, ctx, entries));
+    const rows = await db().execute(sql`
+      SELECT target_id, new_value, old_value, description, actor_id::text AS actor, ip_address
+        FROM audit_logs WHERE workspace_id = ${ws.id} AND target_type = 'bulk_probe' ORDER BY seq`);
+    const got = rows.rows as Array<Record<string, unknown>>;
+    expect(got.map((r) => r.target_id)).toEqual(entries.map((e) => e.targetId));
+    expect(got[7]).toEqual({
+      target_id: 'p7',
+      new_value: { i: 7, note: odd, list: [1, 'two', null] },
+      old_value: null,
+      description: `${odd} 7`,
+      actor: ws.adminId,
+      ip_address: '10.0.0.1',
+    });
+    expect(got[6]).toMatchObject({ old_value: { was: odd }, description: null });
+    const res = await h.request('GET', '/compliance/audit-logs/verify', ws.adminToken);
+    expect(res.body).toMatchObject({ ok: true, first_broken_seq: null });
   });
 
   it('chains entries when their transaction commits: an open one holds no other writer of the workspace', async () => {

@@ -33,7 +33,7 @@ const statementRows = (rows: AuditRow[]) => rows.map((r, i) => ({ ...r, lead: i 
  * Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts).
  * The rows go to audit_pending, which the commit moves into the chain (schema.ts). The usual
  * few rows go in one statement, the events' insert as a data-modifying CTE of it; larger
- * batches go events first, then audit rows by 1,000.
+ * batches go events first, then all the entries in one statement (insertMany).
  */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
   const emitted = emittedBy(rows);
@@ -43,8 +43,27 @@ const insertRows = async (db: Executor, rows: AuditRow[]) => {
     return;
   }
   await emitEvents(db, emitted);
-  for (let i = 0; i < rows.length; i += 1000)
-    await db.insert(auditPending).values(statementRows(rows.slice(i, i + 1000)));
+  await insertMany(db, rows);
+};
+
+/**
+ * Many entries in one statement: each column goes as one array parameter, unnested in order,
+ * so the statement's text stays small however many rows it carries (a bulk assignment of
+ * 10,000 members writes 10,000 entries). The first row leads the move into the chain.
+ */
+const insertMany = async (db: Executor, rows: AuditRow[]) => {
+  const column = (pick: (r: AuditRow, i: number) => unknown) => sql.param(rows.map(pick));
+  const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
+  await db.execute(sql`
+    INSERT INTO ${auditPending} (lead, id, workspace_id, actor_id, action_type, target_type, target_id,
+                                 old_value, new_value, description, ip_address, user_agent)
+    SELECT * FROM unnest(
+      ${column((_, i) => i === 0)}::boolean[], ${column((r) => r.id)}::uuid[],
+      ${column((r) => r.workspaceId)}::uuid[], ${column((r) => r.actorId ?? null)}::uuid[],
+      ${column((r) => r.actionType)}::text[], ${column((r) => r.targetType)}::text[],
+      ${column((r) => r.targetId ?? null)}::text[], ${column((r) => json(r.oldValue))}::jsonb[],
+      ${column((r) => json(r.newValue))}::jsonb[], ${column((r) => r.description ?? null)}::text[],
+      ${column((r) => r.ipAddress ?? null)}::text[], ${column((r) => r.userAgent ?? null)}::text[])`);
 };
 
 /**
