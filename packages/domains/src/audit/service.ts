@@ -2,7 +2,7 @@ import type { AuthContext } from '@vigil/kernel/auth';
 import { beforeCommit } from '@vigil/kernel/db';
 import { newId } from '@vigil/kernel/ids';
 import { and, asc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../db';
+import { type Executor, executeTogether } from '../db';
 import { eventsFromAudit } from '../events/rules';
 import { emitEvents, eventInsert } from '../events/service';
 import { filterEquals, listPage } from '../paging';
@@ -26,35 +26,41 @@ type AuditRow = typeof auditPending.$inferInsert;
 /** Entries queued in each open transaction, inserted together at its end. */
 const queuedIn = new WeakMap<object, AuditRow[]>();
 
-/** Rows for one statement: its first entry queues the move into the chain at commit. */
-const statementRows = (rows: AuditRow[]) => rows.map((r, i) => ({ ...r, lead: i === 0 }));
-
 /**
  * Inserts audit rows and, in the same transaction, the events they emit (events/rules.ts).
- * The rows go to audit_pending, which the commit moves into the chain (schema.ts). The usual
- * few rows go in one statement, the events' insert as a data-modifying CTE of it; larger
- * batches go events first, then all the entries in one statement (insertMany).
+ * The rows go to audit_pending, which the commit moves into the chain (schema.ts): with their
+ * events in one statement, or, past 1,000 events, events first and then the entries.
  */
 const insertRows = async (db: Executor, rows: AuditRow[]) => {
   const emitted = emittedBy(rows);
-  if (rows.length <= 1000 && emitted.length && emitted.length <= 1000) {
-    const [withEvents, entries] = oneStatement(db, rows, emitted);
-    await db.execute(sql`WITH emitted AS (${withEvents}) ${entries}`);
+  const together = statementsFor(db, rows, emitted);
+  if (together) {
+    await executeTogether(db, together);
     return;
   }
   await emitEvents(db, emitted);
-  await insertMany(db, rows);
+  await db.execute(pendingInsert(rows));
 };
 
+/** The events' insert (if any), then the entries'; null when the events are too many for one statement. */
+const statementsFor = (
+  db: Executor,
+  rows: AuditRow[],
+  emitted: ReturnType<typeof emittedBy>,
+): SQL[] | null =>
+  emitted.length > 1000
+    ? null
+    : [...(emitted.length ? [eventInsert(db, emitted).getSQL()] : []), pendingInsert(rows)];
+
 /**
- * Many entries in one statement: each column goes as one array parameter, unnested in order,
- * so the statement's text stays small however many rows it carries (a bulk assignment of
- * 10,000 members writes 10,000 entries). The first row leads the move into the chain.
+ * The entries' insert: each column goes as one array parameter, unnested in order, so the
+ * statement's text stays small however many rows it carries (a bulk assignment of 10,000
+ * members writes 10,000 entries). Its first row queues the move into the chain at commit.
  */
-const insertMany = async (db: Executor, rows: AuditRow[]) => {
+const pendingInsert = (rows: AuditRow[]): SQL => {
   const column = (pick: (r: AuditRow, i: number) => unknown) => sql.param(rows.map(pick));
   const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
-  await db.execute(sql`
+  return sql`
     INSERT INTO ${auditPending} (lead, id, workspace_id, actor_id, action_type, target_type, target_id,
                                  old_value, new_value, description, ip_address, user_agent)
     SELECT * FROM unnest(
@@ -63,7 +69,7 @@ const insertMany = async (db: Executor, rows: AuditRow[]) => {
       ${column((r) => r.actionType)}::text[], ${column((r) => r.targetType)}::text[],
       ${column((r) => r.targetId ?? null)}::text[], ${column((r) => json(r.oldValue))}::jsonb[],
       ${column((r) => json(r.newValue))}::jsonb[], ${column((r) => r.description ?? null)}::text[],
-      ${column((r) => r.ipAddress ?? null)}::text[], ${column((r) => r.userAgent ?? null)}::text[])`);
+      ${column((r) => r.ipAddress ?? null)}::text[], ${column((r) => r.userAgent ?? null)}::text[])`;
 };
 
 /**
@@ -89,17 +95,12 @@ export async function audit(tx: Executor, ctx: Actor, entries: AuditEntry | Audi
 /**
  * The entries' insert and that of the events they emit, as data-modifying statements for the
  * caller to run as part of one statement of its own (the engine's step writes its escalation,
- * outbox rows and audit entries together). Null when they are too many for one statement:
- * then the caller calls audit(). Like audit(), the commit moves them into the chain.
+ * outbox rows and audit entries together). Null when their events are too many for one
+ * statement: then the caller calls audit(). Like audit(), the commit moves them into the chain.
  */
 export function auditStatements(tx: Executor, ctx: Actor, entries: AuditEntry[]): SQL[] | null {
   const rows = rowsOf(ctx, entries);
-  if (!rows.length) return [];
-  const emitted = emittedBy(rows);
-  if (rows.length > 1000 || emitted.length > 1000) return null;
-  return emitted.length
-    ? oneStatement(tx, rows, emitted)
-    : [tx.insert(auditPending).values(statementRows(rows)).getSQL()];
+  return rows.length ? statementsFor(tx, rows, emittedBy(rows)) : [];
 }
 
 const emittedBy = (rows: AuditRow[]) =>
@@ -114,12 +115,6 @@ const emittedBy = (rows: AuditRow[]) =>
       newValue: r.newValue,
     }),
   );
-
-/** The events' insert, then the entries' (the statement whose first row leads the move at commit). */
-const oneStatement = (db: Executor, rows: AuditRow[], emitted: ReturnType<typeof emittedBy>): [SQL, SQL] => [
-  eventInsert(db, emitted).getSQL(),
-  db.insert(auditPending).values(statementRows(rows)).getSQL(),
-];
 
 function rowsOf(ctx: Actor, list: AuditEntry[]): AuditRow[] {
   return list.map((e) => ({
