@@ -112,7 +112,8 @@ export async function escalationLag(args: string[]): Promise<void> {
         .from(notifications)
         .where(mine);
       // Where the time goes: when each step's transaction began (the worker had picked the
-      // deadline up) against when its outbox row committed.
+      // deadline up), and how long it took to its outbox row's commit (a burst's steps share the
+      // worker's event loop and the database, so their round trips slow down together).
       const began = await deps.db
         .select({
           id: obligationSteps.obligationId,
@@ -126,14 +127,17 @@ export async function escalationLag(args: string[]): Promise<void> {
             inArray(obligationSteps.obligationId, ids),
           ),
         );
-      // Each step's transaction, from its start to its outbox row's commit: a burst's steps share
-      // the worker's event loop and the database, so their round trips slow down together.
       const beganAt = new Map(began.map((r) => [r.id, Number(r.lag)]));
       const txMs = lagRows.flatMap((r) => {
         const b = r.id ? beganAt.get(r.id) : undefined;
         return b === undefined ? [] : [Number(r.lag) - b];
       });
-      return { lags: lagRows.map((r) => Number(r.lag)), began: [...beganAt.values()], txMs, startMs };
+      return {
+        lags: lagRows.map((r) => Number(r.lag)),
+        began: began.map((r) => Number(r.lag)),
+        txMs,
+        startMs,
+      };
     };
 
     await timerBurst('benchWakeWorkflow', Math.ceil(n / 10), 5_000); // warm-up, not reported
