@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { NotFound } from '@vigil/kernel/errors';
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type Query, type SQL, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { type PgColumn, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type * as schema from './schema';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -42,4 +43,32 @@ export async function executeTogether<T extends Record<string, unknown>>(
   const ctes = statements.slice(0, -1).map((s, i) => sql`${sql.raw(`w${i}`)} AS (${s})`);
   const res = await db.execute<T>(ctes.length ? sql`WITH ${sql.join(ctes, sql`, `)} ${last}` : last);
   return res.rows as T[];
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A statement whose text never changes, built once and run as a named prepared statement:
+ * `build` writes it with `sql.placeholder(name)` for each value, and `run` fills them. Each
+ * connection parses and plans it once, where an unnamed statement is parsed and planned on every
+ * run (for the engine step's org read, 0.5 ms of planning a step), and the text is not rebuilt.
+ * The name carries a hash of the text, so two texts never share one. Named statements live as
+ * long as their connection: behind a pooler, that needs session pooling (or prepared-statement
+ * support such as PgBouncer's max_prepared_statements).
+ */
+export function preparedStatement<V extends Record<string, unknown>>(label: string, build: () => SQL) {
+  let compiled: { query: Query; name: string } | undefined;
+  return async <T extends Record<string, unknown>>(db: Executor, values: V): Promise<T[]> => {
+    if (!compiled) {
+      const query = dialect.sqlToQuery(build());
+      const hash = createHash('sha1').update(query.sql).digest('hex').slice(0, 12);
+      compiled = { query, name: `${label}_${hash}` };
+    }
+    const res = (await db._.session
+      .prepareQuery(compiled.query, undefined, compiled.name, false)
+      .execute(values)) as {
+      rows: T[];
+    };
+    return res.rows;
+  };
 }

@@ -1,4 +1,4 @@
-import { Column, eq, is, type SQL } from 'drizzle-orm';
+import { Column, eq, is, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db';
 import { type LoadedObligation, progressColumns, qualified } from './kinds';
@@ -32,8 +32,13 @@ export async function loadObligationRow<T extends PgTable & { id: PgColumn }>(
       ...peopleColumns(kind, table.id, ownerSql),
     } as never)
     .from(table as PgTable)
-    .where(eq(table.id, id));
-  const [found] = (lock ? await q.for('update', { of: table as PgTable }) : await q) as Array<{
+    .where(eq(table.id, sql.placeholder('id')));
+  // A named prepared statement (its text is fixed by the kind and the lock): each connection
+  // parses and plans it once, not on every step.
+  const prepared = (lock ? q.for('update', { of: table as PgTable }) : q).prepare(
+    `load_${kind}${lock ? '_locked' : ''}`,
+  );
+  const [found] = (await prepared.execute({ id })) as Array<{
     row: Row<T>;
     done: string[] | null;
     acked: boolean;

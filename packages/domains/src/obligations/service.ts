@@ -3,7 +3,7 @@ import { systemContext } from '@vigil/kernel/auth';
 import { type Config, publicUrl } from '@vigil/kernel/config';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { audit, auditStatements } from '../audit/service';
-import { type Db, type Executor, executeTogether } from '../db';
+import { type Db, type Executor, executeTogether, preparedStatement } from '../db';
 import { loadOrgFor } from '../escalation/org';
 import { resolveTargets } from '../escalation/rules';
 import { escalations } from '../escalation/schema';
@@ -170,6 +170,20 @@ export async function loadView(db: Db, kind: string, id: string, now = new Date(
   return view;
 }
 
+const p = (name: string) => sql.placeholder(name);
+
+/**
+ * A step's record, its transaction's first write (a repeat is a no-op: the primary key); the same
+ * statement quiets the workflow-command triggers for the rest of the transaction.
+ */
+const stepRecord = () => sql`
+  INSERT INTO ${obligationSteps} (workspace_id, kind, obligation_id, step_key, action, level, due_at)
+  SELECT ${p('workspaceId')}::uuid, ${p('kind')}, ${p('id')}::uuid, ${p('stepKey')}, ${p('action')},
+         ${p('level')}, ${p('at')}::timestamptz
+    FROM (SELECT ${QUIET_WORKFLOW_COMMANDS}) quiet
+  ON CONFLICT DO NOTHING RETURNING step_key`;
+const recordStep = preparedStatement('obligation_step', stepRecord);
+
 export type StepOutcome = 'PERFORMED' | 'DUPLICATE' | 'STALE' | 'EARLY' | 'GONE';
 
 /**
@@ -229,14 +243,29 @@ export async function performStep(
     const s = loaded.state;
     // The step's record is its first write; the same statement quiets the workflow-command
     // triggers for the rest of the transaction: the workflow performing the step knows what it
-    // changes, so nothing it writes queues a command.
-    const recorded = await tx.execute(sql`
-      INSERT INTO ${obligationSteps} (workspace_id, kind, obligation_id, step_key, action, level, due_at)
-      SELECT ${s.workspaceId}::uuid, ${kind}, ${id}::uuid, ${stepKey}, ${step.action}, ${step.level ?? null},
-             ${step.at.toISOString()}::timestamptz
-        FROM (SELECT ${QUIET_WORKFLOW_COMMANDS}) quiet
-      ON CONFLICT DO NOTHING RETURNING step_key`);
-    if (!recorded.rows.length) return after('DUPLICATE');
+    // changes, so nothing it writes queues a command. An escalation's org read carries the
+    // record at its head (one round trip for both); any other step records it alone.
+    const stepValues = {
+      workspaceId: s.workspaceId,
+      kind,
+      id,
+      stepKey,
+      action: step.action,
+      level: step.level ?? null,
+      at: step.at.toISOString(),
+    };
+    const level = step.action === 'ESCALATE' ? s.ladder.find((l) => l.level === step.level) : undefined;
+    const ownerTeamId = loaded.ownerTeamId ?? null;
+    const org =
+      level &&
+      (await loadOrgFor(
+        tx,
+        s.workspaceId,
+        { ownerId: s.ownerId, ownerTeamId, target: level.target },
+        { label: 'step', build: stepRecord, values: stepValues },
+      ));
+    const recorded = org ? org.led : (await recordStep(tx, stepValues)).length;
+    if (!recorded) return after('DUPLICATE');
     const ctx = systemContext(s.workspaceId);
     // A reminder after the deadline is the engine's own (the capped cadence); the kind's state does not change.
     const applied: AppliedStep =
@@ -274,64 +303,55 @@ export async function performStep(
     const writes: SQL[] = [];
     // The escalation's org read also brings what its messages need of the people it names.
     let recipients: Map<string, Recipient> | undefined;
-    if (step.action === 'ESCALATE' && step.level) {
-      const level = s.ladder.find((l) => l.level === step.level);
-      if (level) {
-        const ownerTeamId = loaded.ownerTeamId ?? null;
-        const org = await loadOrgFor(tx, s.workspaceId, {
-          ownerId: s.ownerId,
-          ownerTeamId,
-          target: level.target,
-        });
-        recipients = org.people;
-        const targets = resolveTargets(level.target, s.ownerId, org, ownerTeamId);
-        fired = {
-          level: level.level,
-          firedAt: now.getTime(),
-          notified: targets.map((t) => org.people.get(t)?.name ?? t),
-          acknowledged: false,
-        };
-        writes.push(
-          tx
-            .insert(escalations)
-            .values({
-              workspaceId: s.workspaceId,
-              kind,
-              obligationId: id,
-              level: level.level,
-              target: level.target,
-              targetMemberIds: targets,
-              channels: level.channels,
-              firedAt: now,
-            })
-            .getSQL(),
-        );
-        // The level the escalation leaves on the obligation's row, where the kind records it.
-        const record = adapter.escalatedUpdate?.(tx, loaded, level.level, now);
-        if (record) writes.push(record.getSQL());
-        applied.audit.push({
-          action: 'ESCALATION_TRIGGERED',
-          targetType: kind,
-          targetId: id,
-          newValue: {
+    if (level && org) {
+      recipients = org.people;
+      const targets = resolveTargets(level.target, s.ownerId, org, ownerTeamId);
+      fired = {
+        level: level.level,
+        firedAt: now.getTime(),
+        notified: targets.map((t) => org.people.get(t)?.name ?? t),
+        acknowledged: false,
+      };
+      writes.push(
+        tx
+          .insert(escalations)
+          .values({
+            workspaceId: s.workspaceId,
+            kind,
+            obligationId: id,
             level: level.level,
             target: level.target,
-            target_member_ids: targets,
+            targetMemberIds: targets,
             channels: level.channels,
-          },
-          description: `${loaded.title}: escalated to ${level.level} (${level.target.type})`,
-        });
-        messages.push({
-          recipientIds: targets,
-          template: 'obligation.escalation',
-          data: { title: loaded.title, level: level.level, due_at: s.dueAt?.toISOString() ?? null, kind, id },
-          channels: level.channels.filter((c): c is 'email' | 'slack' => c !== 'log'),
-          kind,
-          obligationId: id,
-          stepKey,
+            firedAt: now,
+          })
+          .getSQL(),
+      );
+      // The level the escalation leaves on the obligation's row, where the kind records it.
+      const record = adapter.escalatedUpdate?.(tx, loaded, level.level, now);
+      if (record) writes.push(record.getSQL());
+      applied.audit.push({
+        action: 'ESCALATION_TRIGGERED',
+        targetType: kind,
+        targetId: id,
+        newValue: {
           level: level.level,
-        } as (typeof messages)[number]);
-      }
+          target: level.target,
+          target_member_ids: targets,
+          channels: level.channels,
+        },
+        description: `${loaded.title}: escalated to ${level.level} (${level.target.type})`,
+      });
+      messages.push({
+        recipientIds: targets,
+        template: 'obligation.escalation',
+        data: { title: loaded.title, level: level.level, due_at: s.dueAt?.toISOString() ?? null, kind, id },
+        channels: level.channels.filter((c): c is 'email' | 'slack' => c !== 'log'),
+        kind,
+        obligationId: id,
+        stepKey,
+        level: level.level,
+      } as (typeof messages)[number]);
     }
     // The step's writes go in one statement: the escalation and the level it leaves, the audit
     // entries with their events, and the outbox rows (last, as they return their ids).
