@@ -97,8 +97,8 @@ const orgStatement = (label: string, lead?: () => SQL) =>
   );
 
 const readOrg = orgStatement('org_for');
-/** The org read of each leading write, by its label. */
-const ledReads = new Map<string, ReturnType<typeof orgStatement>>();
+/** The org read of each leading write, by the write's builder (one statement per write). */
+const ledReads = new Map<LeadingWrite['build'], ReturnType<typeof orgStatement>>();
 
 /**
  * Reads the part of the org chart that one escalation can resolve to, so the cost
@@ -128,8 +128,8 @@ export async function loadOrgFor(
   const uuids = (ids: string[]) => `{${[...new Set(ids)].join(',')}}`;
   let read = readOrg;
   if (lead) {
-    read = ledReads.get(lead.label) ?? orgStatement(`org_for_${lead.label}`, lead.build);
-    ledReads.set(lead.label, read);
+    read = ledReads.get(lead.build) ?? orgStatement(`org_for_${lead.label}`, lead.build);
+    ledReads.set(lead.build, read);
   }
   const values: OrgValues = {
     org_workspaceId: workspaceId,
